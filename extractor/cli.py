@@ -1,0 +1,96 @@
+"""The command line: a thin layer over `extractor.pipeline`.
+
+    extractor extract report.txt other.md --json -o results.jsonl
+    extractor verify results.jsonl
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .export import read_results, render_summary, result_line
+from .models import Result
+from .pipeline import assess, extract_file
+
+EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
+
+
+def expand(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given; folders walked in sorted order (hidden files skipped)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield str(child)
+        else:
+            yield p
+
+
+def _emit(results: list[Result], as_json: bool, output: str | None) -> None:
+    lines = [result_line(r) for r in results]
+    if output:
+        Path(output).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    if as_json and not output:
+        for line in lines:
+            click.echo(line)
+    elif not as_json:
+        render_summary(results, Console(soft_wrap=False))
+
+
+def _report_errors(results: list[Result]) -> None:
+    for r in results:
+        if r.status == "failed":
+            message = r.error or f"{r.source.path}: {r.reasons[0].message if r.reasons else 'failed'}"
+            click.echo(f"error: {message}", err=True)
+
+
+def _exit_code(results: list[Result]) -> int:
+    return max((EXIT[r.status] for r in results), default=0)
+
+
+@click.group()
+@click.version_option(package_name="gov-report-extractor")
+def cli() -> None:
+    """Extract and verify the statistical tables of government information-disclosure annual reports."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (JSON lines).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
+def extract(paths: tuple[str, ...], as_json: bool, output: str | None) -> None:
+    """Extract the tables of each document in PATHS (files or folders).
+
+    Exit code: 0 when every document is verified, 1 when some need review,
+    2 when some could not be read or held no table.
+    """
+    results = [extract_file(p) for p in expand(paths)]
+    _emit(results, as_json, output)
+    _report_errors(results)
+    sys.exit(_exit_code(results))
+
+
+@cli.command("verify")
+@click.argument("result_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the re-checked results as JSON lines.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
+def verify_command(result_file: str, as_json: bool, output: str | None) -> None:
+    """Re-check results (for example hand-corrected ones) and recompute their status."""
+    try:
+        results = read_results(result_file)
+    except (ValueError, OSError) as e:
+        click.echo(f"error: {result_file}: not a result file: {str(e).splitlines()[0]}", err=True)
+        sys.exit(2)
+    checked = [assess(r) if r.error is None else r for r in results]
+    _emit(checked, as_json, output)
+    sys.exit(_exit_code(checked))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()

@@ -1,0 +1,6 @@
+"""Step 6, export: results as JSON lines, and a readable summary for people."""
+
+from .jsonl import read_results, result_line
+from .summary import render_summary
+
+__all__ = ["result_line", "read_results", "render_summary"]

@@ -1,0 +1,153 @@
+"""Reading the values that follow a label: the run, its slots, and the pieces of split numbers.
+
+After a row label, text may continue (a wrapped label), then the row's values come, then text
+again (the next label). The run is that stretch of values and empty cells. Empty cells inside
+or right beside it are blanks only when the row needs them to reach its width; otherwise they
+are merged-cell padding (spec V1, V4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...load.document import Location
+from ...numbers import Value, read_cell
+from ...stream import Stream
+from ..candidate import Reading
+from .split import Span
+from .tokens import Token
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The printed text of one cell value: a whole token or part of one split token."""
+
+    text: str
+    start: int  # stream text positions
+    end: int
+    split_from: str | None = None  # the token it was cut from, when it was cut
+
+    def read(self, stream: Stream, *, money: bool = False, unit_printed: bool = False) -> tuple[Value, Location | None]:
+        raw = stream.raw(self.start, self.end) or self.text
+        value = read_cell(self.text, money=money, unit_printed=unit_printed)
+        value = Value(value.kind, value.value, raw if self.text else "", value.unit, value.note)
+        loc = stream.locate(self.start, self.end)
+        if not self.text and loc is not None:
+            loc = stream.cells[stream.cell_at(self.start)].loc  # the whole empty cell
+        return value, loc
+
+
+Slots = list["Piece | None"]  # a Piece with empty text is a printed blank; None: not printed at all
+
+
+@dataclass
+class Run:
+    tokens: list[Token]  # from the first value to the last, empties between included
+    before: list[Token] = field(default_factory=list)  # empties just before, same row
+    after: list[Token] = field(default_factory=list)  # empties just after, same row
+
+    @property
+    def values(self) -> list[Token]:
+        return [t for t in self.tokens if t.is_value]
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end if self.tokens else 0
+
+
+def first_run(tokens: list[Token], start: int = 0) -> tuple[Run | None, int]:
+    """The first run of values at or after tokens[start]; returns it and the index after it."""
+    i = start
+    while i < len(tokens) and not tokens[i].is_value:
+        i += 1
+    if i >= len(tokens):
+        return None, len(tokens)
+    first = tokens[i]
+    before: list[Token] = []
+    k = i - 1
+    while k >= start and tokens[k].kind == "empty" and tokens[k].row == first.row:
+        before.insert(0, tokens[k])
+        k -= 1
+    run: list[Token] = []
+    j = i
+    while j < len(tokens) and tokens[j].kind != "text":
+        run.append(tokens[j])
+        j += 1
+    while run and run[-1].kind == "empty":
+        run.pop()
+    last = run[-1]
+    after = [t for t in tokens[i + len(run) : j] if t.kind == "empty" and t.row == last.row]
+    return Run(run, before, after), j
+
+
+def piece(t: Token) -> Piece:
+    return Piece(t.text, t.start, t.end)
+
+
+def slots(run: Run, n: int, first_column: int | None = None) -> Slots | None:
+    """The run as exactly n cells, or None if its values cannot be placed without guessing.
+
+    `first_column`: in a grid, the column where this row's values start (learnt from the
+    table's complete rows); it tells a blank cell from merged-cell padding beside it.
+    """
+    values = run.values
+    if len(values) == n:
+        return [piece(t) for t in values]
+    if len(values) > n:
+        return None
+    if first_column is not None:
+        by_column = _by_column(run, n, first_column)
+        if by_column is not None:
+            return by_column
+    cells: list[Token] = list(run.tokens)
+    after, before = list(run.after), list(run.before)
+    while len(cells) < n and after:
+        cells.append(after.pop(0))
+    while len(cells) < n and before:
+        cells.insert(0, before.pop())
+    if len(cells) != n:
+        return None
+    # An empty cell that fills a slot is a printed blank: keep where it is, read it as blank.
+    return [piece(t) if t.is_value else Piece("", t.start, t.end) for t in cells]
+
+
+def _by_column(run: Run, n: int, first: int) -> Slots | None:
+    around = run.before + run.tokens + run.after
+    if any(t.column is None for t in around):
+        return None
+    chosen = [t for t in around if first <= t.column < first + n]
+    if len(chosen) != n or any(t.is_value and t not in chosen for t in run.tokens):
+        return None
+    return [piece(t) if t.is_value else Piece("", t.start, t.end) for t in chosen]
+
+
+def split_pieces(tokens: list[Token], spans: list[Span]) -> Slots:
+    out: Slots = []
+    for index, a, b in spans:
+        t = tokens[index]
+        whole = a == 0 and b == len(t.text)
+        out.append(Piece(t.text[a:b], t.start + a, t.start + b, None if whole else t.text))
+    return out
+
+
+def readings(
+    stream: Stream,
+    keys: list[str],
+    cells: Slots,
+    *,
+    money_keys: frozenset[str] = frozenset(),
+    unit_printed: frozenset[str] = frozenset(),
+    note: str | None = None,
+    ambiguous: bool = False,
+) -> dict[str, Reading]:
+    out: dict[str, Reading] = {}
+    for key, p in zip(keys, cells):
+        if p is None:
+            out[key] = Reading(None, "blank", "", None, "blank cell")
+            continue
+        value, loc = p.read(stream, money=key in money_keys, unit_printed=key in unit_printed)
+        extra = note
+        if p.split_from is not None:
+            extra = "; ".join(x for x in (f"split from {p.split_from!r}", note) if x)
+        out[key] = Reading.of(value, loc, extra, ambiguous)
+    return out

@@ -1,0 +1,131 @@
+"""Splitting numbers written together with no separator ("801000081" → 80|1|0|0|0|0|81).
+
+Text dumps of web tables often lose cell boundaries. Where the table has row totals, only
+the splits whose parts add up are kept (spec 7.2 step 5): a row of table 三 is 6 counts and
+their total, a group of table 四 is 4 counts and theirs. Elsewhere every syntactically valid
+split is returned and the caller weighs them.
+
+A run is given as its pieces (the value tokens in order); a boundary between two pieces is a
+real cell boundary and is always kept. A part is a whole number without leading zeros; a
+decimal part or a unit ("元") can only end a piece.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+Span = tuple[int, int, int]  # (piece index, start, end) within that piece
+
+_PART = re.compile(r"[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|万|元)?")
+_DIGITS = re.compile(r"\d+")
+
+
+class _Run:
+    def __init__(self, pieces: list[str]):
+        self.pieces = pieces
+        self.s = "".join(pieces)
+        self.starts: list[int] = []
+        pos = 0
+        for p in pieces:
+            self.starts.append(pos)
+            pos += len(p)
+        self.cuts = set(self.starts[1:])
+        self.ends = {st + len(p) for st, p in zip(self.starts, pieces)}
+        self.plain_digits = all(_DIGITS.fullmatch(p) for p in pieces)
+
+    def valid(self, a: int, b: int) -> bool:
+        """s[a:b] can be one part: a number, not across a cell boundary; a sign only opens a
+        piece, a fraction or unit only closes one."""
+        if b <= a or any(a < c < b for c in self.cuts):
+            return False
+        part = self.s[a:b]
+        if not _PART.fullmatch(part):
+            return False
+        if part[0] in "+-" and a not in self.starts:
+            return False
+        if not part[-1].isdigit() or "." in part:
+            return b in self.ends
+        return True
+
+    def span(self, a: int, b: int) -> Span:
+        i = max(k for k, st in enumerate(self.starts) if st <= a)
+        return (i, a - self.starts[i], b - self.starts[i])
+
+
+def split_sums(pieces: list[str], groups: list[int], limit: int = 64) -> list[list[Span]]:
+    """Every split into consecutive groups where, in each, the last part is the sum of the rest."""
+    run = _Run(pieces)
+    if not run.plain_digits:
+        return []
+    n = len(run.s)
+    out: list[list[Span]] = []
+
+    def groups_from(pos: int, g: int) -> Iterator[list[tuple[int, int]]]:
+        if g == len(groups):
+            if pos == n:
+                yield []
+            return
+        size = groups[g]
+        reserve = sum(groups[g + 1 :])
+        for end in range(pos + size, n - reserve + 1):
+            for t in range(pos + size - 1, end):
+                if not run.valid(t, end):
+                    continue
+                total = int(run.s[t:end])
+                for parts in _sum_parts(run, pos, t, size - 1, total):
+                    for rest in groups_from(end, g + 1):
+                        yield parts + [(t, end)] + rest
+
+    for solution in groups_from(0, 0):
+        out.append([run.span(a, b) for a, b in solution])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _sum_parts(run: _Run, pos: int, end: int, count: int, target: int) -> Iterator[list[tuple[int, int]]]:
+    """Split s[pos:end] into `count` parts, each ≤ target, adding up to target."""
+    if count == 0:
+        if pos == end and target == 0:
+            yield []
+        return
+    if count == 1:
+        if run.valid(pos, end) and int(run.s[pos:end]) == target:
+            yield [(pos, end)]
+        return
+    longest = min(len(str(target)), end - pos - (count - 1))
+    for length in range(1, longest + 1):
+        b = pos + length
+        if not run.valid(pos, b):
+            continue
+        v = int(run.s[pos:b])
+        if v > target:
+            break
+        for rest in _sum_parts(run, b, end, count - 1, target - v):
+            yield [(pos, b)] + rest
+
+
+def split_free(pieces: list[str], n: int, limit: int = 5000) -> list[list[Span]]:
+    """Every split of the run into exactly n valid parts (no arithmetic to narrow them down)."""
+    run = _Run(pieces)
+    total = len(run.s)
+    out: list[list[Span]] = []
+
+    def walk(pos: int, left: int, acc: list[tuple[int, int]]) -> None:
+        if len(out) >= limit:
+            return
+        if left == 0:
+            if pos == total:
+                out.append([run.span(a, b) for a, b in acc])
+            return
+        for b in range(pos + 1, total - (left - 1) + 1):
+            if any(pos < c < b for c in run.cuts):
+                break
+            if run.valid(pos, b):
+                acc.append((pos, b))
+                walk(b, left - 1, acc)
+                acc.pop()
+
+    walk(0, n, [])
+    return out

@@ -1,0 +1,176 @@
+"""Table 二: blocks of rows under column headers; the headers say which keys the values are.
+
+Each row label is paired with the header printed above it (信息内容 + column names), so a
+2019 block, a 2021 block, or a hybrid of both is read with the keys it actually prints (spec
+4.3). Table 二 has no identity: digits written together can only be split by plausibility,
+and such a split is always marked for a human to confirm.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from verify.layout import S2_2019, S2_2021, S2_ALL_KEYS, s2_key, s2_keys, s2_layout_of
+
+from ...labels import S2_CAPTION, S2_COLUMN, S2_COLUMNS, S2_HEADER, S2_ROWS
+from ...locate.zones import Zone
+from ...numbers import read_cell
+from ...stream import Stream
+from ..candidate import Reading, TableReading
+from .runs import Slots, first_run, readings, slots, split_pieces
+from .split import split_free
+from .tokens import tokenize
+
+# Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
+_PROCUREMENT_PER_PROJECT_LOG10 = 5.5
+
+
+@dataclass(frozen=True)
+class Column:
+    start: int  # compact positions
+    field: str
+    template: str
+    unit_printed: bool
+
+
+def _columns(c: str, cs: int, ce: int) -> list[Column]:
+    out = []
+    for m in S2_COLUMN.finditer(c, cs, ce):
+        i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        _, field, template = S2_COLUMNS[i]
+        out.append(Column(m.start(), field, template, "万元" in m.group()))
+    return out
+
+
+def _default_fields(row: str, layout: str | None) -> list[tuple[str, str, bool]]:
+    spec = S2_2019 if layout == "2019" else S2_2021
+    return [(f, layout or "2021", "万元" in col) for r, f, _, col in spec if r == row]
+
+
+def _header_for(row_start: int, prev_row: int, headers: list[int], columns: list[Column]) -> list[Column]:
+    """The columns printed in the nearest header above the row."""
+    above = [h for h in headers if h < row_start]
+    lo = above[-1] if above else prev_row
+    cols = [col for col in columns if lo <= col.start < row_start]
+    if not cols and above:
+        # The header sits above an earlier row of the same block: reuse it.
+        cols = [col for col in columns if above[-1] <= col.start]
+        cols = [col for col in cols if col.start < row_start]
+    seen: list[Column] = []
+    for col in cols:
+        if all(col.field != s.field for s in seen):
+            seen.append(col)
+    return seen
+
+
+def _cost(fields: list[str], values: list[float | int | None]) -> float:
+    """How implausible a split of a row is (lower is better); spec 5.3 as a prior."""
+    v = dict(zip(fields, values))
+    if any(x is None for x in values):
+        return math.inf
+    cost = 0.0
+    counts = [len(str(abs(int(x)))) for f, x in v.items() if f not in ("change", "amount_wan", "projects")]
+    if counts:
+        mean = sum(counts) / len(counts)
+        cost += sum(abs(n - mean) for n in counts)
+    if "change" in v:
+        cost += 2 * math.log10(abs(v["change"]) + 1)
+    if "new_published" in v and "total_published" in v and v["new_published"] > v["total_published"]:
+        cost += 5
+    if {"issued", "in_force", "repealed"} <= v.keys() and v["issued"] > v["in_force"] + v["repealed"]:
+        cost += 5
+    if "projects" in v and "amount_wan" in v:
+        if v["projects"] == 0:
+            cost += 0 if v["amount_wan"] == 0 else 5
+        elif v["amount_wan"] > 0:
+            per_project = v["amount_wan"] * 10000 / v["projects"]
+            cost += abs(math.log10(per_project) - _PROCUREMENT_PER_PROJECT_LOG10)
+    return cost
+
+
+def _split_row(values_tokens, fields: list[str]) -> tuple[list[Slots], str]:
+    pieces = [t.text for t in values_tokens]
+    candidates = split_free(pieces, len(fields))
+    scored = []
+    for spans in candidates:
+        slots_ = split_pieces(values_tokens, spans)
+        vals = [read_cell(p.text, money=f == "amount_wan").value for p, f in zip(slots_, fields)]
+        scored.append((_cost(fields, vals), slots_))
+    scored.sort(key=lambda x: x[0])
+    return [s for _, s in scored], " ".join(pieces)
+
+
+def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableReading:
+    if zone is None:
+        return TableReading("s2", None, False, notes=["table 二 not found"])
+    c = stream.compact
+    cs, ce = stream.to_compact(zone.start), stream.to_compact(zone.end)
+    hits = []
+    for row, pattern in S2_ROWS:
+        m = pattern.search(c, cs, ce)
+        if m:
+            hits.append((m.start(), m.end(), row))
+    hits.sort()
+    headers = [m.start() for m in S2_HEADER.finditer(c, cs, ce)]
+    captions = [m.start() for m in S2_CAPTION.finditer(c, cs, ce)]
+    columns = _columns(c, cs, ce)
+    year_layout = None if year is None else ("2019" if year <= 2020 else "2021")
+    printed = {col.template for col in columns}
+    hint = printed.pop() if len(printed) == 1 else year_layout
+    table = TableReading("s2", None, True)
+    for i, (start, end, row) in enumerate(hits):
+        prev = hits[i - 1][1] if i else cs
+        cols = _header_for(start, prev, headers, columns)
+        fields = [(col.field, col.template, col.unit_printed) for col in cols] or _default_fields(row, hint)
+        if not cols:
+            table.notes.append(f"table 二 row {row}: no header read, columns of the {hint} template assumed")
+        boundaries = [p for p in headers + captions + [h[0] for h in hits] if p > end] + [ce]
+        seg_end = stream.to_text(min(boundaries))
+        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end)
+    keys = set(table.cells)
+    table.layout = s2_layout_of(keys) or hint
+    if table.layout in ("2019", "2021"):
+        for key in s2_keys(table.layout):
+            if key not in table.cells:
+                table.cells[key] = Reading.missing("row not found in table 二")
+    return table
+
+
+def _read_row(
+    stream: Stream, table: TableReading, row: str, fields: list[tuple[str, str, bool]], a: int, b: int
+) -> None:
+    keys = [s2_key(row, f) for f, _, _ in fields]
+    unknown = [k for k in keys if k not in S2_ALL_KEYS]
+    if unknown:
+        table.notes.append(f"table 二: {', '.join(unknown)} is not a template cell; skipped")
+    money = frozenset(k for k in keys if k.endswith("_wan"))
+    unit_printed = frozenset(k for k, (_, _, printed) in zip(keys, fields) if printed)
+    tokens = tokenize(stream, a, b)
+    run, _ = first_run(tokens)
+    if run is None:
+        for k in keys:
+            table.cells.setdefault(k, Reading.missing("no value after the row label"))
+        return
+    placed = slots(run, len(keys))
+    ambiguous = False
+    note = None
+    if placed is None and len(run.values) < len(keys):
+        options, raw = _split_row(run.values, [f for f, _, _ in fields])
+        if len(options) == 1:
+            placed = options[0]
+            note = f"{raw!r} has no separators; the only possible split"
+        elif options:
+            placed = options[0]
+            ambiguous = True
+            note = f"{raw!r} has no separators; split by plausibility among {len(options)} readings"
+            table.notes.append(f"table 二 row {row}: {note}")
+    if placed is None:
+        raw = " ".join(t.text for t in run.values)
+        for k in keys:
+            table.cells.setdefault(k, Reading.missing(f"{len(run.values)} values for {len(keys)} columns: {raw!r}"))
+        return
+    found = readings(stream, keys, placed, money_keys=money, unit_printed=unit_printed, note=note, ambiguous=ambiguous)
+    for k, r in found.items():
+        if k in S2_ALL_KEYS:
+            table.cells.setdefault(k, r)

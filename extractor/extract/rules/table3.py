@@ -1,0 +1,286 @@
+"""Table 三: 7 applicant columns × 23 (2019) or 25 (2021) rows.
+
+Two readings, and the verifier picks between them:
+
+* anchored: find each row label in template order and read the run of values after it
+  (cell-per-line, tab rows, markdown, PDF lines, and text with the cells run together);
+* aligned: take the value rows in reading order and lay them over the template rows, with the
+  labels that survive as fixed points (conversions that tore labels away from their values).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from verify.identities import evaluate, identities
+from verify.layout import S3_COLUMNS, s3_key, s3_rows
+
+from ...labels import S3_2019_OTHER, S3_2021_MARKER, S3_LABEL
+from ...locate.zones import Zone
+from ...normalize import compact
+from ...stream import ROW, Stream
+from ..candidate import Reading, TableReading
+from .runs import Slots, first_run, piece, readings, slots, split_pieces
+from .split import split_sums
+from .tokens import Token, tokenize
+
+N = len(S3_COLUMNS)
+_MAX_COMBINATIONS = 20000
+
+
+@dataclass
+class RowRead:
+    candidates: list[Slots] = field(default_factory=list)  # one unless digits had to be split
+    split: bool = False
+    raw: str = ""
+
+
+def detect_layout(stream: Stream, zone: Zone, year: int | None) -> tuple[str | None, str]:
+    """Spec 4.2: the （六） rows tell; the year is only a prior when nothing is printed."""
+    cs, ce = stream.to_compact(zone.start), stream.to_compact(zone.end)
+    text = stream.compact[cs:ce]
+    if S3_2021_MARKER.search(text):
+        return "2021", "（六）其他处理 has three leaf rows"
+    if S3_2019_OTHER.search(text):
+        return "2019", "（六）其他处理 is one data row"
+    if year is not None:
+        return ("2019" if year <= 2020 else "2021"), f"layout of table 三 not printed; taken from the year {year}"
+    return None, "layout of table 三 cannot be told"
+
+
+def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """Compact (start, end) of each row label found, searching in template order."""
+    c = stream.compact
+    pos, end = stream.to_compact(zone.start), stream.to_compact(zone.end)
+    found: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        label = S3_LABEL[row]
+        m = label.pattern.search(c, pos, end)
+        if not m:
+            continue
+        start = m.start()
+        if label.leaf is not None:
+            # "…0000002.其他法律…": the leaf number belongs to the label, not to the values.
+            window_start = max(pos, start - 16)
+            pm = re.search(rf"{label.leaf}[.、．][^\d]{{0,14}}$", c[window_start:start])
+            if pm:
+                start = window_start + pm.start()
+        found[row] = (start, m.end())
+        pos = m.end()
+    return found
+
+
+def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = None) -> RowRead:
+    run, _ = first_run(tokens)
+    if run is None:
+        return RowRead()
+    placed = slots(run, N, first_column)
+    if placed is not None:
+        return RowRead([placed])
+    values = run.values
+    if len(values) == N + 1 and _drop_subtotal(values):
+        # spec V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
+        kept = values[:6] + values[7:]
+        return RowRead([[piece(t) for t in kept]], raw="小计 column skipped")
+    if len(values) < N and all(t.kind == "value" for t in values):
+        pieces = [t.text for t in values]
+        spans = split_sums(pieces, [N])
+        return RowRead([split_pieces(values, s) for s in spans], split=True, raw=" ".join(pieces))
+    return RowRead(raw=" ".join(t.text for t in values))
+
+
+def _drop_subtotal(values: list[Token]) -> bool:
+    try:
+        nums = [int(t.text) for t in values]
+    except ValueError:
+        return False
+    return sum(nums[1:6]) == nums[6] and nums[0] + nums[6] == nums[7]
+
+
+def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead], list[str]]:
+    rows = s3_rows(layout)
+    found = _anchors(stream, zone, rows)
+    order = [r for r in rows if r in found]
+    segments: dict[str, tuple[tuple[int | None, int | None], list[Token]]] = {}
+    for i, row in enumerate(order):
+        seg_start = stream.to_text_end(found[row][1])
+        seg_end = stream.to_text(found[order[i + 1]][0]) if i + 1 < len(order) else zone.end
+        segments[row] = (_label_cell(stream, seg_start), tokenize(stream, seg_start, seg_end))
+    starts = _value_columns(segments.values())
+    out = {row: _row_read(stream, tokens, starts.get(where)) for row, (where, tokens) in segments.items()}
+    missing = [r for r in rows if r not in found]
+    return out, missing
+
+
+def _label_cell(stream: Stream, label_end: int) -> tuple[int | None, int | None]:
+    """(grid table, grid column) of the cell where a row label ends."""
+    cid = stream.cell_at(label_end - 1)
+    if cid is None:
+        return (None, None)
+    loc = stream.cells[cid].loc
+    return (loc.table, loc.column)
+
+
+def _value_columns(segments) -> dict[tuple[int | None, int | None], int]:
+    """Where the values start, per (table, label column), learnt from the complete rows.
+
+    Markdown conversions shift rows sideways with merged cells; rows whose label sits in the
+    same column put their values in the same columns, which tells a blank from padding.
+    """
+    seen: dict[tuple[int | None, int | None], set[int]] = {}
+    for where, tokens in segments:
+        if where[1] is None:
+            continue
+        run, _ = first_run(tokens)
+        if run is None or len(run.values) != N or run.values[0].column is None:
+            continue
+        seen.setdefault(where, set()).add(run.values[0].column)
+    return {where: cols.pop() for where, cols in seen.items() if len(cols) == 1}
+
+
+def _row_segments(stream: Stream, zone: Zone) -> list[tuple[int, int]]:
+    segs = []
+    start = zone.start
+    while start < zone.end:
+        nl = stream.text.find(ROW, start, zone.end)
+        end = zone.end if nl == -1 else nl
+        if end > start:
+            segs.append((start, end))
+        start = end + 1
+    return segs
+
+
+def _label_row(label: str, rows: tuple[str, ...]) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for i, row in enumerate(rows):
+        matches = list(S3_LABEL[row].pattern.finditer(label))
+        # The leaf label is printed last in its row ("（三）不予公开 | 1.属于国家秘密").
+        if matches and (best is None or (matches[-1].end(), i) > best[:2]):
+            best = (matches[-1].end(), i, row)
+    return best[2] if best else None
+
+
+def aligned(stream: Stream, zone: Zone, layout: str) -> dict[str, RowRead] | None:
+    rows = s3_rows(layout)
+    value_rows: list[tuple[str | None, Slots]] = []
+    for a, b in _row_segments(stream, zone):
+        tokens = tokenize(stream, a, b)
+        run, _ = first_run(tokens)
+        if run is None:
+            continue
+        placed = slots(run, N)
+        if placed is None:
+            continue
+        label = "".join(t.text for t in tokens if t.kind == "text")
+        value_rows.append((_label_row(compact(label), rows) if label else None, placed))
+    if not value_rows:
+        return None
+    index = {r: i for i, r in enumerate(rows)}
+    fixed = [(k, index[lab]) for k, (lab, _) in enumerate(value_rows) if lab is not None]
+    # Each labelled value row pins its position; the unlabelled ones between two pins must fill
+    # exactly the template rows between them.
+    points = [(-1, -1)] + fixed + [(len(value_rows), len(rows))]
+    for (k0, i0), (k1, i1) in zip(points, points[1:]):
+        if k1 - k0 != i1 - i0:
+            return None
+    return {rows[k]: RowRead([placed]) for k, (_, placed) in enumerate(value_rows)}
+
+
+def _values(slots_: Slots, stream: Stream) -> list[int | None]:
+    out: list[int | None] = []
+    for p in slots_:
+        if p is None:
+            out.append(None)
+            continue
+        v, _ = p.read(stream)
+        out.append(int(v.value) if isinstance(v.value, (int, float)) and float(v.value).is_integer() else None)
+    return out
+
+
+def _cells_of(choice: dict[str, Slots], stream: Stream) -> dict[str, int | None]:
+    cells: dict[str, int | None] = {}
+    for row, s in choice.items():
+        for col, v in zip(S3_COLUMNS, _values(s, stream)):
+            cells[s3_key(row, col)] = v
+    return cells
+
+
+def _score(cells: dict[str, int | None], layout: str) -> tuple[int, int]:
+    results = [evaluate(i, cells) for i in identities(layout, False)]
+    return (sum(r.status == "fail" for r in results), sum(r.status == "not_assessable" for r in results))
+
+
+def resolve(reads: dict[str, RowRead], stream: Stream, layout: str) -> tuple[dict[str, Slots], set[str], list[str]]:
+    """Choose one candidate per row; rows with several are settled by the column identities."""
+    chosen = {r: rr.candidates[0] for r, rr in reads.items() if len(rr.candidates) == 1}
+    open_rows = [r for r, rr in reads.items() if len(rr.candidates) > 1]
+    notes: list[str] = []
+    ambiguous: set[str] = set()
+    if not open_rows:
+        return chosen, ambiguous, notes
+    options = [reads[r].candidates for r in open_rows]
+    size = 1
+    for o in options:
+        size *= len(o)
+    best: list[tuple[tuple[int, int], dict[str, Slots]]] = []
+    if size <= _MAX_COMBINATIONS:
+        for combo in itertools.product(*options):
+            trial = dict(chosen)
+            trial.update(zip(open_rows, combo))
+            best.append((_score(_cells_of(trial, stream), layout), dict(zip(open_rows, combo))))
+        best.sort(key=lambda x: x[0])
+    if best and best[0][0][0] == 0 and (len(best) == 1 or best[1][0] > best[0][0]):
+        chosen.update(best[0][1])
+        notes.append(f"split of rows {', '.join(open_rows)} settled by the column identities")
+        return chosen, ambiguous, notes
+    pick = best[0][1] if best else {r: reads[r].candidates[0] for r in open_rows}
+    chosen.update(pick)
+    ambiguous.update(open_rows)
+    notes.append(f"rows {', '.join(open_rows)}: several splits of the digits fit; one was chosen, please confirm")
+    return chosen, ambiguous, notes
+
+
+def read_table3(stream: Stream, zone: Zone | None, year: int | None) -> TableReading:
+    if zone is None:
+        return TableReading("s3", None, False, notes=["table 三 not found"])
+    layout, why = detect_layout(stream, zone, year)
+    if layout is None:
+        return TableReading("s3", None, True, notes=[why])
+    notes = [why]
+    reads, missing = anchored(stream, zone, layout)
+    chosen, ambiguous, more = resolve(reads, stream, layout)
+    method = "anchored"
+    quality = _quality(chosen, layout, stream)
+    if quality != (0, 0, 0):
+        alt = aligned(stream, zone, layout)
+        if alt is not None:
+            alt_chosen, alt_amb, alt_notes = resolve(alt, stream, layout)
+            alt_quality = _quality(alt_chosen, layout, stream)
+            if alt_quality < quality:
+                chosen, ambiguous, more, method, missing = alt_chosen, alt_amb, alt_notes, "aligned", []
+                notes.append("labels detached from their values: value rows laid over the template rows in reading order")
+    notes += more
+    table = TableReading("s3", layout, True, notes=notes)
+    for row in s3_rows(layout):
+        keys = [s3_key(row, c) for c in S3_COLUMNS]
+        if row in chosen:
+            split = reads.get(row).split if method == "anchored" and row in reads else False
+            note = "the only split whose parts add up" if split and row not in ambiguous else None
+            table.cells.update(readings(stream, keys, chosen[row], note=note, ambiguous=row in ambiguous))
+        else:
+            why_missing = "row label not found" if row in missing else "values not readable"
+            raw = reads[row].raw if row in reads else ""
+            table.cells.update(_missing(keys, why_missing + (f" ({raw!r})" if raw else "")))
+    return table
+
+
+def _missing(keys: list[str], note: str) -> dict[str, Reading]:
+    return {k: Reading.missing(note) for k in keys}
+
+
+def _quality(chosen: dict[str, Slots], layout: str, stream: Stream) -> tuple[int, int, int]:
+    rows_missing = sum(1 for r in s3_rows(layout) if r not in chosen)
+    failing, unassessable = _score(_cells_of(chosen, stream), layout)
+    return (rows_missing, failing, unassessable)

@@ -1,0 +1,74 @@
+"""Table 四: one data row of 15 counts, in a fixed order (spec 2.3, V14).
+
+The header geometry is ignored: the first run of values after the heading is the row. When
+the row is printed as three labelled rows of five, the runs are joined. Digits written
+together are split so that each group of five adds up.
+"""
+
+from __future__ import annotations
+
+from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
+
+from ...locate.zones import Zone
+from ...stream import Stream
+from ..candidate import Reading, TableReading
+from .runs import Run, first_run, piece, readings, slots, split_pieces
+from .split import split_sums
+from .tokens import tokenize
+
+KEYS = [s4_key(g, c) for g in S4_GROUPS for c in S4_COLUMNS]
+N = len(KEYS)
+# Text between the three labelled rows of a transposed layout is short ("复议后起诉").
+_MAX_GAP_TEXT = 12
+
+
+def _runs(tokens: list, limit: int) -> list[tuple[Run, str]]:
+    """Runs in order with the text that precedes each, until `limit` values are collected."""
+    out: list[tuple[Run, str]] = []
+    i, count = 0, 0
+    while i < len(tokens) and count < limit:
+        gap = []
+        while i < len(tokens) and not tokens[i].is_value:
+            if tokens[i].kind == "text":
+                gap.append(tokens[i].text)
+            i += 1
+        run, i = first_run(tokens, i)
+        if run is None:
+            break
+        out.append((run, "".join(gap)))
+        count += len(run.values)
+    return out
+
+
+def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
+    if zone is None:
+        return TableReading("s4", "any", False, notes=["table 四 not found"])
+    tokens = tokenize(stream, zone.start, zone.end)
+    runs = _runs(tokens, N)
+    table = TableReading("s4", "any", True)
+    if not runs:
+        table.cells = {k: Reading.missing("no values after the 四 heading") for k in KEYS}
+        table.notes.append("table 四: heading found, no values")
+        return table
+    first = runs[0][0]
+    placed = slots(first, N)
+    if placed is not None:
+        table.cells = readings(stream, KEYS, placed)
+        return table
+    values = first.values
+    if len(values) < N:
+        joined = [t for run, _ in runs for t in run.values]
+        if len(joined) == N and all(len(gap) <= _MAX_GAP_TEXT for _, gap in runs[1:]):
+            table.cells = readings(stream, KEYS, [piece(t) for t in joined])
+            table.notes.append("table 四 printed as several labelled rows; joined in order")
+            return table
+        spans = split_sums([t.text for t in values], [5, 5, 5])
+        if spans:
+            ambiguous = len(spans) > 1
+            note = "the only split whose groups add up" if not ambiguous else "several splits add up; one chosen"
+            table.cells = readings(stream, KEYS, split_pieces(values, spans[0]), note=note, ambiguous=ambiguous)
+            return table
+    raw = " ".join(t.text for t in values)
+    table.cells = {k: Reading.missing(f"could not read 15 values from {raw!r}") for k in KEYS}
+    table.notes.append(f"table 四: {len(values)} values where 15 belong")
+    return table

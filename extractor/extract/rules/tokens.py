@@ -1,0 +1,106 @@
+"""Tokens of a stretch of the stream: values, empty cells, and text, each with its position.
+
+A whole cell that reads as one value ("20097080 元", "／", "0") is one token. Otherwise the cell
+is cut into numbers and text ("规章 1 0 11" → text, 1, 0, 11), so PDF lines and text dumps that
+write a row's cells together are read the same way as grids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ...numbers import PLACEHOLDERS, read_cell
+from ...stream import CELL, EMPTY, ROW, Stream
+
+TokenKind = Literal["value", "empty", "text"]
+
+# A number inside running text: not glued to a preceding digit or decimal point.
+_INLINE_NUMBER = re.compile(r"(?<![\d.])[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|万|元)?")
+# A leaf number opening a label: one digit, then "." or "、", then the label's first character.
+_LIST_MARKER = re.compile(r"[1-9][.、．](?=[^\d\s.])")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    start: int  # text positions in the stream
+    end: int
+    text: str  # normalised text
+    row: int  # the document row it sits in
+    whole_cell: bool = False  # the token is a complete cell (its boundaries are real)
+    column: int | None = None  # the grid column of its cell, where the format has a grid
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind == "value"
+
+
+def _cell_spans(stream: Stream, start: int, end: int) -> list[tuple[int, int]]:
+    """Maximal stretches of text between separators, within [start, end)."""
+    spans: list[tuple[int, int]] = []
+    i = start
+    text = stream.text
+    while i < end:
+        if text[i] in (CELL, ROW):
+            i += 1
+            continue
+        j = i
+        while j < end and text[j] not in (CELL, ROW):
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def _is_whole_cell(stream: Stream, a: int, b: int) -> bool:
+    before = a == 0 or stream.text[a - 1] in (CELL, ROW)
+    after = b >= len(stream.text) or stream.text[b] in (CELL, ROW)
+    return before and after
+
+
+def tokenize(stream: Stream, start: int, end: int) -> list[Token]:
+    out: list[Token] = []
+    for a, b in _cell_spans(stream, start, end):
+        cid = stream.cell_at(a)
+        row = stream.cell_row[cid] if cid is not None else -1
+        column = stream.cells[cid].loc.column if cid is not None else None
+        chunk = stream.text[a:b]
+        whole = _is_whole_cell(stream, a, b)
+        if chunk == EMPTY:
+            out.append(Token("empty", a, b, "", row, whole_cell=True, column=column))
+            continue
+        if whole and _reads_as_one_value(chunk):
+            out.append(Token("value", a, b, chunk, row, whole_cell=True, column=column))
+            continue
+        out.extend(_inline_tokens(chunk, a, row))
+    return out
+
+
+def _reads_as_one_value(chunk: str) -> bool:
+    if chunk in PLACEHOLDERS or chunk.replace(" ", "") in PLACEHOLDERS:
+        return True
+    return read_cell(chunk, money=True).kind in ("number", "zero")
+
+
+def _inline_tokens(chunk: str, offset: int, row: int) -> list[Token]:
+    out: list[Token] = []
+    pos = 0
+    for m in _INLINE_NUMBER.finditer(chunk):
+        if _LIST_MARKER.match(chunk, m.start()):
+            continue  # "1.属于国家秘密": a leaf number, part of the label
+        if m.start() > pos:
+            _text_token(out, chunk, pos, m.start(), offset, row)
+        out.append(Token("value", offset + m.start(), offset + m.end(), m.group(), row))
+        pos = m.end()
+    if pos < len(chunk):
+        _text_token(out, chunk, pos, len(chunk), offset, row)
+    return out
+
+
+def _text_token(out: list[Token], chunk: str, a: int, b: int, offset: int, row: int) -> None:
+    piece = chunk[a:b]
+    if piece.strip(" ") == "":
+        return
+    out.append(Token("text", offset + a, offset + b, piece.strip(" "), row))

@@ -1,0 +1,109 @@
+"""The whole flow for one document: load → locate → extract → verify → reconcile → Result.
+
+    >>> from extractor.pipeline import extract_file
+    >>> result = extract_file("golden/docs/004_f8b21749840a51ab.txt")
+    >>> result.status, result.organ, result.year, result.template
+    ('verified', '郟县龙山街道办事处', 2023, '2021')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verify import verify
+from verify.layout import combine_layouts, order_keys
+
+from .extract.candidate import Candidate
+from .extract.rules import extract_rules
+from .load import Document, LoadError, load, load_bytes
+from .locate import Located, locate
+from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
+from .reconcile import decide
+
+
+def extract_document(doc: Document) -> Result:
+    located = locate(doc)
+    candidate = extract_rules(located)
+    return build_result(located, candidate)
+
+
+def extract_file(path: str | Path) -> Result:
+    """Extract one file; an unreadable file gives a `failed` result naming the problem."""
+    try:
+        doc = load(path)
+    except LoadError as e:
+        return unreadable(str(path), e)
+    return extract_document(doc)
+
+
+def extract_bytes(name: str, data: bytes) -> Result:
+    try:
+        doc = load_bytes(name, data)
+    except LoadError as e:
+        return unreadable(name, e)
+    return extract_document(doc)
+
+
+def unreadable(path: str, error: LoadError) -> Result:
+    return Result(
+        source=Source(path=path),
+        status="failed",
+        reasons=[Reason(code="unreadable", message=error.problem)],
+        error=str(error),
+    )
+
+
+def _provenance(candidate: Candidate) -> dict[str, Provenance]:
+    return {
+        key: Provenance(
+            kind=r.kind,
+            raw=r.raw,
+            location=r.loc.to_dict() if r.loc else None,
+            method=candidate.method,
+            note=r.note,
+            ambiguous=r.ambiguous,
+        )
+        for key, r in candidate.readings().items()
+    }
+
+
+def build_result(located: Located, candidate: Candidate) -> Result:
+    doc = located.doc
+    cells = candidate.values()
+    layouts = candidate.layouts()
+    template = combine_layouts(layouts.get("s2"), layouts.get("s3"), located.title.year)
+    tables = {
+        t: TableInfo(found=tr.found, layout=tr.layout if t != "s4" else None, notes=tr.notes)
+        for t, tr in candidate.tables.items()
+    }
+    provenance = _provenance(candidate)
+    return assess(
+        Result(
+            source=Source(path=doc.path, sha256=doc.sha256, format=doc.format, encoding=doc.encoding, pages=doc.pages),
+            organ=located.title.organ,
+            year=located.title.year,
+            template=template,
+            status="failed",
+            cells=cells,
+            tables=tables,
+            provenance=provenance,
+            notes=list(located.title.notes) + doc.notes + candidate.notes,
+            method=candidate.method,
+        )
+    )
+
+
+def assess(result: Result) -> Result:
+    """Verify the result's cells and decide its status (used again on hand-corrected results)."""
+    cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
+    report = verify(cells, result.template, organ=result.organ)
+    status, reasons = decide(result.tables, cells, result.provenance, report)
+    return result.model_copy(
+        update={
+            "cells": cells,
+            "checks": [Check(**f.to_dict()) for f in report.findings],
+            "culprits": [Culprit(**c.to_dict()) for c in report.culprits],
+            "status": status,
+            "reasons": reasons,
+        }
+    )
