@@ -1,0 +1,108 @@
+"""The command line, run as a user runs it: exit codes, one-line errors, JSON lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import DOCS, ROOT
+
+
+def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_verified_document_exits_0_and_prints_json():
+    p = run("extract", str(DOCS / "004_f8b21749840a51ab.txt"), "--json")
+    assert p.returncode == 0, p.stderr
+    (line,) = p.stdout.splitlines()
+    result = json.loads(line)
+    assert result["status"] == "verified"
+    assert result["source"]["format"] == "text" and len(result["source"]["sha256"]) == 64
+    assert {"organ", "year", "template", "cells", "checks", "reasons", "provenance"} <= result.keys()
+
+
+def test_needs_review_exits_1():
+    p = run("extract", str(DOCS / "10_shanghai_kewei_2024.md"))
+    assert p.returncode == 1
+    assert "needs_review" in p.stdout and "H1.total" in p.stdout
+
+
+@pytest.mark.parametrize(
+    "name,data,problem",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("binary.bin", bytes(range(256)) * 4, "binary file, not text (contains NUL bytes)"),
+        ("notes.txt", "会议纪要\n今天开会讨论了预算。\n".encode(), "no table heading or template label found"),
+    ],
+)
+def test_bad_input_one_line_exit_2_no_traceback(tmp_path, name, data, problem):
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    p = run("extract", str(bad))
+    assert p.returncode == 2
+    assert p.stderr == f"error: {bad}: {problem}\n"
+    assert "Traceback" not in p.stdout + p.stderr
+
+
+def test_missing_file_in_a_batch_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "out.jsonl"
+    missing = tmp_path / "missing.txt"
+    p = run("extract", str(missing), str(DOCS / "004_f8b21749840a51ab.txt"), "-o", str(out))
+    assert p.returncode == 2
+    assert p.stderr == f"error: {missing}: no such file\n"
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in results] == ["failed", "verified"]
+    assert results[0]["reasons"][0]["code"] == "unreadable"
+
+
+def test_gbk_file_is_read(tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes((DOCS / "002_eb42678789e3d87b.txt").read_text(encoding="utf-8").encode("gbk"))
+    p = run("extract", str(gbk), "--json")
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout)
+    assert result["source"]["encoding"] == "gb18030" and result["cells"]["s2.licensing.decisions"] == 2554
+
+
+def test_a_folder_is_walked(tmp_path):
+    for name in ("000_e05ad4cf669368e1.txt", "002_eb42678789e3d87b.txt"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        (tmp_path / "sub" / name).write_bytes((DOCS / name).read_bytes())
+    p = run("extract", str(tmp_path), "--json")
+    assert p.returncode == 0
+    assert len(p.stdout.splitlines()) == 2
+
+
+def test_verify_rechecks_a_hand_corrected_result(tmp_path):
+    """A reviewer fills the blank 结转 总计 of 10_shanghai with 1: the result now verifies."""
+    p = run("extract", str(DOCS / "10_shanghai_kewei_2024.md"), "--json")
+    result = json.loads(p.stdout)
+    assert result["status"] == "needs_review"
+    result["cells"]["s3.carried_forward.total"] = 1
+    corrected = tmp_path / "corrected.json"
+    corrected.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    p = run("verify", str(corrected), "--json")
+    assert p.returncode == 0, p.stdout
+    assert json.loads(p.stdout)["status"] == "verified"
+
+    result["cells"]["s3.carried_forward.total"] = 2  # a wrong correction is caught
+    corrected.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    p = run("verify", str(corrected), "--json")
+    assert p.returncode == 1
+    checked = json.loads(p.stdout)
+    assert {c["check"] for c in checked["checks"] if c["status"] == "fail"} == {"H1.total", "H3.carried_forward"}
+    assert checked["culprits"][0]["cell"] == "s3.carried_forward.total"
+
+
+def test_verify_rejects_a_file_that_is_not_a_result(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text("{\"hello\": 1}", encoding="utf-8")
+    p = run("verify", str(bad))
+    assert p.returncode == 2
+    assert p.stderr.startswith(f"error: {bad}: not a result file") and "Traceback" not in p.stderr

@@ -1,0 +1,86 @@
+"""Reading files: encodings are detected, bad input gets one clear line naming the file."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from extractor import extract_file
+from extractor.load import LoadError, load
+
+from .conftest import DOCS
+
+SEED = (DOCS / "004_f8b21749840a51ab.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("gb18030", b""),
+        ("gbk", b""),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-16-le", b""),
+    ],
+)
+def test_encodings_are_detected(tmp_file, encoding, bom):
+    text = SEED.replace("郟", "郏")  # 郟 is outside GBK; the GB18030 case keeps it below
+    path = tmp_file("r.txt", bom + text.encode(encoding))
+    result = extract_file(path)
+    assert result.organ == "郏县龙山街道办事处"
+    assert result.cells == extract_file(DOCS / "004_f8b21749840a51ab.txt").cells
+    assert result.status == "verified"
+
+
+def test_gb18030_keeps_characters_outside_gbk(tmp_file):
+    doc = load(tmp_file("r.txt", SEED.encode("gb18030")))
+    assert doc.encoding == "gb18030" and "郟县" in doc.text()
+
+
+@pytest.mark.parametrize(
+    "name,data,problem",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n\t\n", "empty file"),
+        ("binary.txt", bytes(range(256)) * 8, "binary file, not text (contains NUL bytes)"),
+        ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy binary Word/Excel file (.doc/.xls): save it as DOCX or PDF first"),
+    ],
+)
+def test_bad_input_names_the_file_and_the_problem(tmp_file, name, data, problem):
+    path = tmp_file(name, data)
+    with pytest.raises(LoadError) as e:
+        load(path)
+    assert e.value.problem == problem
+    assert str(e.value) == f"{path}: {problem}"
+    assert "\n" not in str(e.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(LoadError, match="no such file"):
+        load(tmp_path / "nope.txt")
+
+
+def test_a_folder_is_not_a_file(tmp_path):
+    with pytest.raises(LoadError, match="is a directory"):
+        load(tmp_path)
+
+
+def test_markdown_rows_keep_their_grid_position():
+    doc = load(DOCS / "001_7591e452acab77e9.txt")
+    assert doc.format == "markdown"
+    row = next(r for r in doc.rows if r.cells and r.cells[0].text == "政府集中采购")
+    cell = row.cells[2]
+    assert cell.text == "20097080 元"
+    assert (cell.loc.table, cell.loc.row, cell.loc.column, cell.loc.line) == (0, 17, 2, 47)
+    line = (DOCS / "001_7591e452acab77e9.txt").read_text(encoding="utf-8").splitlines()[46]
+    assert line[cell.loc.span[0] : cell.loc.span[1]] == "20097080 元"
+
+
+def test_cell_per_line_groups_become_rows():
+    """Spec V1: consecutive tab-prefixed lines are one row; a wrapped cell continues it."""
+    doc = load(DOCS / "003_38a09599e80dc607.txt")
+    row = next(r for r in doc.rows if any(c.text.startswith("1.属于国家秘密") for c in r.cells))
+    assert [c.text for c in row.cells] == ["", "（三）\n不予\n公开", "1.属于国家秘密"] + ["0"] * 7
