@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from verify import verify
@@ -20,6 +21,8 @@ from .locate import Located, locate
 from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
 from .reconcile import decide
 
+logger = logging.getLogger(__name__)
+
 
 def extract_document(doc: Document) -> Result:
     located = locate(doc)
@@ -29,19 +32,22 @@ def extract_document(doc: Document) -> Result:
 
 def extract_file(path: str | Path) -> Result:
     """Extract one file; an unreadable file gives a `failed` result naming the problem."""
-    try:
-        doc = load(path)
-    except LoadError as e:
-        return unreadable(str(path), e)
-    return extract_document(doc)
+    return _guarded(str(path), lambda: extract_document(load(path)))
 
 
 def extract_bytes(name: str, data: bytes) -> Result:
+    return _guarded(name, lambda: extract_document(load_bytes(name, data)))
+
+
+def _guarded(name: str, run) -> Result:
+    """Every input ends with a result: a bad file, or a bug met on one, never stops a batch."""
     try:
-        doc = load_bytes(name, data)
+        return run()
     except LoadError as e:
         return unreadable(name, e)
-    return extract_document(doc)
+    except Exception as e:  # noqa: BLE001 - recorded on the result, with its type
+        logger.debug("internal error on %s", name, exc_info=True)
+        return unreadable(name, LoadError(name, f"internal error ({type(e).__name__}: {e}); please report it"))
 
 
 def unreadable(path: str, error: LoadError) -> Result:

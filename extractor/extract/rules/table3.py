@@ -20,6 +20,7 @@ from verify.layout import S3_COLUMNS, s3_key, s3_rows
 from ...labels import S3_2019_OTHER, S3_2021_MARKER, S3_LABEL
 from ...locate.zones import Zone
 from ...normalize import compact
+from ...numbers import read_cell
 from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, first_run, piece, readings, slots, split_pieces
@@ -194,8 +195,8 @@ def _values(slots_: Slots, stream: Stream) -> list[int | None]:
         if p is None:
             out.append(None)
             continue
-        v, _ = p.read(stream)
-        out.append(int(v.value) if isinstance(v.value, (int, float)) and float(v.value).is_integer() else None)
+        v = read_cell(p.text).value
+        out.append(int(v) if isinstance(v, (int, float)) and float(v).is_integer() else None)
     return out
 
 
