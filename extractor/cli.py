@@ -16,6 +16,7 @@ from rich.console import Console
 from .export import read_results, render_summary, result_line
 from .models import Result
 from .pipeline import assess, extract_file
+from .store import Store
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
 
@@ -64,13 +65,20 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (JSON lines).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
-def extract(paths: tuple[str, ...], as_json: bool, output: str | None) -> None:
+@click.option("--db", type=click.Path(dir_okay=False), help="Also store results, and queue for review, in this SQLite file.")
+def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str | None) -> None:
     """Extract the tables of each document in PATHS (files or folders).
 
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
-    results = [extract_file(p) for p in expand(paths)]
+    store = Store(db) if db else None
+    results = []
+    for p in expand(paths):
+        result = extract_file(p)
+        if store is not None:
+            store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
+        results.append(result)
     _emit(results, as_json, output)
     _report_errors(results)
     sys.exit(_exit_code(results))
@@ -90,6 +98,16 @@ def verify_command(result_file: str, as_json: bool, output: str | None) -> None:
     checked = [assess(r) if r.error is None else r for r in results]
     _emit(checked, as_json, output)
     sys.exit(_exit_code(checked))
+
+
+def _register() -> None:
+    from .cli_review import review, serve
+
+    cli.add_command(review)
+    cli.add_command(serve)
+
+
+_register()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -106,3 +106,16 @@ def test_verify_rejects_a_file_that_is_not_a_result(tmp_path):
     p = run("verify", str(bad))
     assert p.returncode == 2
     assert p.stderr.startswith(f"error: {bad}: not a result file") and "Traceback" not in p.stderr
+
+
+def test_review_queue_from_the_command_line(tmp_path):
+    db = str(tmp_path / "q.sqlite")
+    p = run("extract", str(DOCS / "10_shanghai_kewei_2024.md"), str(DOCS / "004_f8b21749840a51ab.txt"), "--db", db)
+    assert p.returncode == 1
+    listed = [json.loads(line) for line in run("review", "list", "--db", db, "--json").stdout.splitlines()]
+    assert [(r["id"], r["status"]) for r in listed] == [(1, "needs_review")]
+    shown = run("review", "show", "1", "--db", db).stdout
+    assert "[identity_not_assessable]" in shown and "s3.carried_forward.total = None" in shown
+    p = run("review", "resolve", "1", "--db", db, "--set", "s3.carried_forward.total=1", "--reviewer", "li")
+    assert (p.returncode, p.stdout.splitlines()[0]) == (0, "#1 resolved: verified")
+    assert run("review", "list", "--db", db, "--json").stdout == ""
