@@ -88,10 +88,10 @@ S2_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 S2_COLUMN = _p("|".join(f"(?P<c{i}>{p})" for i, (p, _, _) in enumerate(S2_COLUMNS)))
 S2_HEADER = _p(r"信息内容")
-S2_CAPTION = _p(r"第二十条第?\([一二三四五六七八九十]+\)项")
+S2_CAPTION = _p(r"第二十条第?\(?[一二三四五六七八九十]+\)?项")
 
 # Section and zone markers.
-S2_START = _p(r"第二十条第?\([一五六八九]\)项")
+S2_START = _p(r"第二十条第?\(?[一五六八九]\)?项")
 S3_START = _p(r"勾稽关系|申请人情况|本年新收政府信息公开申请|本年度新收政府信息公开申请")
 S3_HEADING = _p(r"收到和处理政府信息公开申请(?:的)?情况")
 S4_START = _p(r"行政复议")

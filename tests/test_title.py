@@ -31,3 +31,15 @@ def test_period_sentence_disagreeing_with_the_title_is_noted():
     title = locate(load_bytes("t.txt", text.encode())).title
     assert title.year == 2021
     assert title.notes == ("title says 2021, the statistics period says 2020",)
+
+
+@pytest.mark.parametrize(
+    "head,organ,year",
+    [
+        ("某某区人民政府办公室关于2020年度政府信息公开工作年度报告", "某某区人民政府办公室", 2020),
+        ("\n".join(["首页", "政务公开", "信息公开年报"] * 10) + "\n某某镇人民政府2022年政府信息公开工作年度报告", "某某镇人民政府", 2022),
+    ],
+)
+def test_title_variants(head, organ, year):
+    located = locate(load_bytes("t.txt", (head + "\n一、总体情况\n正文。\n").encode()))
+    assert (located.title.organ, located.title.year) == (organ, year)

@@ -15,7 +15,9 @@ _TITLE = re.compile(
 _NOISE = re.compile(r"^(正文|标题|title|#+)$|^(发布时间|发布机构|发布来源|来源|索引号|文号|栏目|原文链接|本地目录|页面链接)", re.I)
 _LABEL_PREFIX = re.compile(r"^(标题|title)[:：]\s*", re.I)
 _PERIOD = re.compile(r"统计(?:期限|周期|时限|区间)[^0-9]{0,8}((?:19|20)\d{2})\s*年")
-_MAX_TITLE_LINES = 12
+# Saved web pages put menus and breadcrumbs above the title: look well down the page.
+_MAX_TITLE_LINES = 80
+_MAX_TITLE_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,26 @@ def _head_lines(doc: Document) -> list[str]:
 
 def read_title(doc: Document, compact_text: str = "") -> Title:
     """`compact_text`: the document's compact view, searched for the statistics period."""
-    lines = _head_lines(doc)
+    lines = [compact(line).lstrip("#") for line in _head_lines(doc)]
     for start in range(len(lines)):
         for length in (1, 2, 3):
-            joined = compact("".join(lines[start : start + length]))
-            joined = joined.lstrip("#")
-            m = _TITLE.match(joined)
-            if m and len(joined) <= 80:
-                return _from_match(m, joined, compact_text)
+            m = _match(lines[start : start + length])
+            # A window must need its first line: "menu / 某某镇…报告" is the title without the menu,
+            # while "淮安市人民政府 / 2024年…报告" needs the organ's line.
+            if m and not (length > 1 and _organ_of(_match(lines[start + 1 : start + length]))):
+                return _from_match(m, m.string, compact_text)
     return Title(None, _period_year(compact_text), None, ("no title with a year found",))
+
+
+def _match(window: list[str]) -> re.Match[str] | None:
+    joined = "".join(window)
+    if not joined or len(joined) > _MAX_TITLE_CHARS:
+        return None
+    return _TITLE.match(joined)
+
+
+def _organ_of(m: re.Match[str] | None) -> str | None:
+    return (m["pre"] or m["post"]) if m else None
 
 
 def _from_match(m: re.Match[str], title: str, compact_text: str) -> Title:
@@ -60,7 +73,8 @@ def _from_match(m: re.Match[str], title: str, compact_text: str) -> Title:
     # "团山子乡人民政府信息公开工作年度报告": the 政府 matched as the title's belongs to the organ.
     if organ.endswith("人民") and m["gov"]:
         organ += "政府"
-    organ = organ.strip("，,。:：") or None
+    # "…办公室关于2020年…报告" and "关于印发…": the preposition is not part of the organ.
+    organ = re.sub(r"(关于印发|关于)$", "", organ).strip("，,。:：《》<>") or None
     year = int(m["year"])
     period = _period_year(compact_text)
     if period is not None and period != year:
