@@ -42,6 +42,10 @@ def load_bytes(name: str, data: bytes) -> Document:
         ):
             fmt = "markdown"
         return Document(path=name, format=fmt, sha256=sha, rows=rows, encoding=encoding)
+    if fmt == "pdf":
+        from .pdf import read_pdf  # pdfplumber loads only when a PDF is read
+
+        return read_pdf(name, data, sha)
     if fmt == "ole":
         raise LoadError(name, "legacy binary Word/Excel file (.doc/.xls): save it as DOCX or PDF first")
     raise LoadError(name, f"{fmt} files are not supported yet")

@@ -69,6 +69,9 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     notes: list[str] = field(default_factory=list)
+    # PDF pages where something is printed but no text can be read (scans): what is on them
+    # is unknown, so a table not found may well be there.
+    pages_without_text: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         """Plain text of the whole document, one row per line, cells separated by tabs."""
