@@ -27,15 +27,15 @@ ENCRYPTED = "encrypted PDF: a password is needed"
 
 def read_pdf(name: str, data: bytes, sha256: str) -> Document:
     pages = _read_pages(name, data)
+    dropped = drop_furniture(pages)
     blank = _pages_without_text(pages)
-    if len(blank) == len(pages) or not pages:
+    if not any(p.blocks for p in pages):
         undecodable = any(p.undecodable for p in pages)
         raise LoadError(name, UNDECODABLE if undecodable else NO_TEXT_LAYER)
     doc = Document(path=name, format="pdf", sha256=sha256, pages=len(pages))
     doc.pages_without_text = blank
     if blank:
         doc.notes.append(f"pages without a text layer (images only): {', '.join(map(str, blank))}")
-    dropped = drop_furniture(pages)
     if dropped:
         doc.notes.append(f"{dropped} page numbers or running headers dropped")
     doc.rows = _Stitcher().rows(pages)
@@ -70,14 +70,14 @@ def _read_pages(name: str, data: bytes) -> list[Page]:
 
 
 def _pages_without_text(pages: list[Page]) -> list[int]:
-    """Pages where something is printed but no text can be read: scans, or fonts with no map."""
+    """Pages where something is printed but no text can be read: scans (a page number printed
+    over a scan does not count), or fonts with no Unicode map."""
     out = []
     for p in pages:
-        if p.chars == 0 and (p.images or p.undecodable):
-            out.append(p.number)
-        elif p.undecodable > p.chars:
-            out.append(p.number)
+        if p.undecodable > p.chars:
             p.blocks = []  # "(cid:12)(cid:40)" is not text to read
+        if not p.blocks and (p.images or p.undecodable):
+            out.append(p.number)
     return out
 
 
