@@ -17,6 +17,7 @@ from verify.layout import combine_layouts, order_keys
 from .extract.candidate import Candidate
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
+from .load.archive import Input
 from .load.pdf import NO_TEXT_LAYER
 from .locate import Located, locate
 from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
@@ -53,8 +54,15 @@ def extract_file(path: str | Path) -> Result:
     return _guarded(str(path), lambda: extract_document(load(path)))
 
 
-def extract_bytes(name: str, data: bytes) -> Result:
-    return _guarded(name, lambda: extract_document(load_bytes(name, data)))
+def extract_bytes(name: str, data: bytes, member: str | None = None) -> Result:
+    return _guarded(name, lambda: extract_document(load_bytes(name, data, member)))
+
+
+def extract_input(item: Input) -> Result:
+    """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
+    if item.error is not None or item.data is None:
+        return unreadable(item.name, item.error or LoadError(item.name, "no data"))
+    return extract_bytes(item.name, item.data, item.member)
 
 
 def _guarded(name: str, run) -> Result:

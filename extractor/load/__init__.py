@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import zipfile
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -54,8 +55,19 @@ def _zip_kind(data: bytes) -> str:
     return "office" if "[Content_Types].xml" in names else "zip"
 
 
-def load_bytes(name: str, data: bytes) -> Document:
-    """Read a document held in memory; `name` is used for messages and to guess the format."""
+def load_bytes(name: str, data: bytes, member: str | None = None) -> Document:
+    """Read a document held in memory; `name` is used for messages and to guess the format.
+
+    `member`: the document's path inside an archive; every cell's location then names it.
+    """
+    doc = _read(name, data)
+    if member is not None:
+        for row in doc.rows:
+            row.cells = [replace(c, loc=replace(c.loc, member=member)) for c in row.cells]
+    return doc
+
+
+def _read(name: str, data: bytes) -> Document:
     fmt = sniff(name, data)
     sha = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "markdown"):
