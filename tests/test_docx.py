@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from io import BytesIO
 
 import pytest
 from lxml import etree
@@ -91,3 +92,20 @@ def test_password_protected_word_file():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64
     with pytest.raises(LoadError, match="encrypted Office document: a password is needed"):
         load_bytes("r.docx", ole)
+
+
+def test_a_table_framing_the_whole_report_is_read_as_its_content():
+    """Some editors put the report in a one-cell table: its paragraphs and tables are read."""
+    import docx as python_docx
+
+    inner = python_docx.Document(BytesIO(F.docx(F.Report.golden("01_huaian_shi_2024"))))
+    document = python_docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    body = inner.element.body
+    for child in list(body):
+        if not child.tag.endswith("sectPr"):
+            frame._tc.append(child)
+    buf = BytesIO()
+    document.save(buf)
+    framed = load_bytes("framed.docx", buf.getvalue())
+    assert [r.cells[0].text for r in framed.rows] == [r.cells[0].text for r in generated().rows]

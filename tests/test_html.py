@@ -97,3 +97,10 @@ def test_encodings_with_and_without_a_declaration(declared, encoding, expected, 
 )
 def test_sniffing_saved_pages(name, head, fmt):
     assert sniff(name, head) == fmt
+
+
+def test_a_two_column_page_layout_is_not_a_data_table():
+    page = "<table><tr><td>导航 栏目</td><td><p>" + "正文段落，" * 60 + "</p><p>规章 1 0 11</p></td></tr></table>"
+    doc = load_bytes("p.html", page.encode("utf-8"))
+    assert not any(r.grid for r in doc.rows)
+    assert [r.cells[0].text for r in doc.rows][-1] == "规章 1 0 11"

@@ -70,10 +70,27 @@ class _Reader:
                     if row.cells:
                         self.rows.append(row)
             elif tag == f"{_W}tbl":
-                self.rows.extend(to_rows(table_grid(child), self.tables))
-                self.tables += 1
+                grid = table_grid(child)
+                if _is_layout(grid):  # a frame around the text: read what is inside it
+                    for tr in child.iterchildren(f"{_W}tr"):
+                        for tc in tr.iterchildren(f"{_W}tc"):
+                            self.blocks(tc)
+                else:
+                    self.rows.extend(to_rows(grid, self.tables))
+                    self.tables += 1
             elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
                 self.blocks(child)  # content controls wrap paragraphs and tables
+
+
+# No cell of the report's tables holds more text than this; a cell that does frames the page.
+MAX_CELL_CHARS = 200
+
+
+def _is_layout(grid: Placed) -> bool:
+    """A table used as a frame: one column, or a cell holding a page's worth of text."""
+    if max((len(r) for r in grid), default=0) < 2:
+        return True
+    return any(len(s[0]) > MAX_CELL_CHARS for r in grid for s in r if s is not None)
 
 
 def paragraph_text(p: Any) -> str:

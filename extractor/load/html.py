@@ -4,10 +4,10 @@ The markup is parsed by lxml (libxml2's HTML parser), which repairs the unclosed
 `</td>`s and misnested `<p>`s of real government pages the way browsers do; a hand-written
 parser would have to relearn all of that. On top of it this module only decides what is a row:
 
-* a `<table>` with no table inside it and at least two columns is a data table: each `<tr>`
-  is a grid row, rowspan/colspan expanded and the copies marked (`grid.expand`);
-* a table holding other tables, or a single column, is page layout: its cells are read as
-  blocks of text, like `<div>`s;
+* a `<table>` with no table inside it, at least two columns and short cells is a data table:
+  each `<tr>` is a grid row, rowspan/colspan expanded and the copies marked (`grid.expand`);
+* a table holding other tables, a single column, or a cell with a page's worth of text, is page
+  layout: its cells are read as blocks of text, like `<div>`s;
 * outside data tables, block elements and `<br>` end a line; inline elements run together, so a
   number split over `<span>`s ("3<span>119</span>") is one number.
 
@@ -141,11 +141,19 @@ class _Walker:
         self.line = None
 
 
+# No cell of the report's tables holds more text than this; a cell that does is a page column.
+MAX_CELL_CHARS = 200
+
+
 def _is_data_table(table: Any) -> bool:
-    """A table of data, not of page layout: no table inside it, and two columns or more."""
+    """A table of data, not of page layout: no table inside it, two columns or more, and no
+    cell holding a page's worth of text."""
     if any(True for _ in table.iterdescendants("table")):
         return False
-    return max((len(_cells(tr)) for tr in _rows(table)), default=0) >= 2
+    rows = _rows(table)
+    if max((len(_cells(tr)) for tr in rows), default=0) < 2:
+        return False
+    return all(len(td.text_content()) <= MAX_CELL_CHARS for tr in rows for td in _cells(tr))
 
 
 def _rows(table: Any) -> list[Any]:
