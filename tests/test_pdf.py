@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import pytest
 
-from extractor import extract_bytes, extract_file
+from extractor import extract_bytes, extract_document, extract_file
 from extractor.load import LoadError, load, load_bytes
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, read_pdf
 
 from . import fixtures as F
-from .conftest import DOCS
+from .conftest import DOCS, EXPECTED
 
 HUAIAN = DOCS / "01_huaian_shi_2024.pdf"
 
@@ -37,6 +38,16 @@ def test_real_table_three_is_one_table_across_the_page_break():
     before, after = rows["（四）无"], rows["法提供"]
     assert (before.page, after.page) == (4, 5)
     assert before.table == after.table and after.row == before.row + 1
+
+
+def test_real_pdf_reads_the_same_from_its_text_lines_alone():
+    """Without the ruled grid: the vertical 三、本年度办理结果 printed one character per line,
+    labels wrapped around their numbers, the break inside （四）无 / 法提供 — all read."""
+    data = HUAIAN.read_bytes()
+    result = extract_document(read_pdf(str(HUAIAN), data, "", rulings=False))
+    assert result.cells == extract_file(HUAIAN).cells
+    assert result.cells == json.loads((EXPECTED / "01_huaian_shi_2024.json").read_text(encoding="utf-8"))["cells"]
+    assert not any(p.location.get("table") is not None for p in result.provenance.values())
 
 
 def test_real_page_numbers_are_dropped():

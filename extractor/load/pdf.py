@@ -25,8 +25,9 @@ UNDECODABLE = "text layer cannot be decoded (its fonts have no Unicode map): OCR
 ENCRYPTED = "encrypted PDF: a password is needed"
 
 
-def read_pdf(name: str, data: bytes, sha256: str) -> Document:
-    pages = _read_pages(name, data)
+def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Document:
+    """`rulings=False` ignores the ruled tables and reads every page as text lines."""
+    pages = _read_pages(name, data, rulings)
     dropped = drop_furniture(pages)
     blank = _pages_without_text(pages)
     if not any(p.blocks for p in pages):
@@ -42,7 +43,7 @@ def read_pdf(name: str, data: bytes, sha256: str) -> Document:
     return doc
 
 
-def _read_pages(name: str, data: bytes) -> list[Page]:
+def _read_pages(name: str, data: bytes, rulings: bool) -> list[Page]:
     """Every page's blocks; pdfminer's errors become one clear line naming the file."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -54,7 +55,7 @@ def _read_pages(name: str, data: bytes) -> list[Page]:
         with pdfplumber.open(BytesIO(data)) as pdf:
             out = []
             for page in pdf.pages:
-                out.append(read_page(page))
+                out.append(read_page(page, rulings))
                 page.close()  # frees the page's parsed objects: memory stays flat on long reports
             return out
     except (PdfminerException, PDFException, PSException) as e:

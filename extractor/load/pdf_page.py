@@ -69,15 +69,16 @@ class Page:
     images: int = 0
 
 
-def read_page(page: Any) -> Page:
-    """Blocks of one pdfplumber page, top to bottom."""
+def read_page(page: Any, rulings: bool = True) -> Page:
+    """Blocks of one pdfplumber page, top to bottom. `rulings=False`: text lines only."""
     chars = page.chars
     undecodable = sum(1 for ch in chars if ch["text"].startswith("(cid:"))
     out = Page(page.page_number, float(page.height), chars=len(chars) - undecodable, undecodable=undecodable)
     out.images = len(page.images)
     if not chars:
         return out
-    tables = [t for t in (_table(t) for t in page.find_tables()) if t is not None]
+    found = page.find_tables() if rulings else []
+    tables = [t for t in (_table(t) for t in found) if t is not None]
     boxes = [t.bbox for t in tables]
     words = [
         Word(w["text"], (w["x0"], w["top"], w["x1"], w["bottom"]))
