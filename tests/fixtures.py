@@ -196,6 +196,23 @@ def text(r: Report) -> str:
     return "\n".join(lines)
 
 
+def markdown(r: Report) -> str:
+    """Pipe tables, as converters write them: a merged cell once, the positions it covers empty."""
+    lines: list[str] = []
+    for kind, block in r.blocks():
+        if kind == "h":
+            lines += [f"## {block}", ""]
+        elif kind == "p":
+            lines += [str(block), ""]
+        else:
+            rows = [[p[0].text if p else "" for p in row] for row in placed(block)]  # type: ignore[arg-type]
+            lines.append("| " + " | ".join(rows[0]) + " |")
+            lines.append("|" + "---|" * len(rows[0]))
+            lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+            lines.append("")
+    return "\n".join(lines)
+
+
 def html(r: Report, *, charset: str | None = "utf-8", layout_table: bool = True, split_numbers: bool = True) -> str:
     """A saved web page: real <table>s with rowspan/colspan, inside a layout table like old CMS pages.
 

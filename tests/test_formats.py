@@ -27,6 +27,7 @@ RENDERINGS = {
     "pdf-ruled": lambda r: ("report.pdf", F.pdf(r)),
     "pdf-unruled": lambda r: ("report.pdf", F.pdf(r, ruled=False)),
     "text-gbk": lambda r: ("report.txt", F.text(r).encode("gbk")),
+    "markdown": lambda r: ("report.md", F.markdown(r).encode("utf-8")),
 }
 
 
@@ -65,6 +66,7 @@ WHERE = {
     "pdf-ruled": ("page", "bbox", "table", "row", "column"),
     "pdf-unruled": ("page", "bbox"),
     "text-gbk": ("line", "span"),
+    "markdown": ("line", "span", "table", "row", "column"),
 }
 
 
