@@ -17,7 +17,10 @@ class Location:
 
     Text: `line` (1-based) and `span` (character offsets in that line). Grids: `table`, `row`,
     `column` (0-based, after spans are expanded) and `span` within the cell's text. PDF: `page`
-    (1-based) and `bbox` (x0, top, x1, bottom in points).
+    (1-based) and `bbox` (x0, top, x1, bottom in points, from the page's top left), for a word
+    of a text line or a table cell. HTML text outside tables: `line` is the source line where
+    its block starts and `span` is within the block's text; DOCX paragraphs: `line` is the
+    paragraph's number in the body. `member`: the path inside an archive.
     """
 
     line: int | None = None
