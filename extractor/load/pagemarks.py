@@ -51,23 +51,24 @@ def _edge_lines(page: Page) -> list[Line]:
     if not lines:
         return out
     blocks = page.blocks
-    if blocks and blocks[0] is lines[0] and lines[0].bottom <= page.height * BAND:
+    if blocks[0] is lines[0] and lines[0].bottom <= page.height * BAND:
         out.append(lines[0])
-    if blocks and blocks[-1] is lines[-1] and lines[-1].top >= page.height * (1 - BAND) and lines[-1] not in out:
-        out.append(lines[-1])
+    last = lines[-1]
+    if blocks[-1] is last and last.top >= page.height * (1 - BAND) and all(last is not x for x in out):
+        out.append(last)
     return out
 
 
 def drop_furniture(pages: list[Page]) -> int:
     """Remove page numbers and running headers/footers in place; returns how many lines went."""
     edges = {page.number: _edge_lines(page) for page in pages}
-    seen = Counter(_shape(line.text) for lines in edges.values() for line in {id(x): x for x in lines}.values())
+    seen = Counter(_shape(line.text) for lines in edges.values() for line in lines)
     # Only lines with words count: rows of numbers at the top of two pages are data, not headers.
     repeated = {s for s, n in seen.items() if n >= 2 and n * 2 >= len(pages) and _WORDS.search(s)}
     dropped = 0
     for page in pages:
         for line in edges[page.number]:
             if is_page_number(line.text) or _shape(line.text) in repeated:
-                page.blocks.remove(line)
+                page.blocks = [b for b in page.blocks if b is not line]
                 dropped += 1
     return dropped
