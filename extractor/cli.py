@@ -7,30 +7,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from .export import read_results, render_summary, result_line
+from .load.archive import inputs
 from .models import Result
-from .pipeline import assess, extract_file
+from .pipeline import assess, extract_input
 from .store import Store
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
-
-
-def expand(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given; folders walked in sorted order (hidden files skipped)."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield str(child)
-        else:
-            yield p
 
 
 def _emit(results: list[Result], as_json: bool, output: str | None) -> None:
@@ -67,15 +55,15 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store results, and queue for review, in this SQLite file.")
 def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str | None) -> None:
-    """Extract the tables of each document in PATHS (files or folders).
+    """Extract the tables of each document in PATHS (files, folders, zip archives).
 
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
     store = Store(db) if db else None
     results = []
-    for p in expand(paths):
-        result = extract_file(p)
+    for item in inputs(paths):
+        result = extract_input(item)
         if store is not None:
             store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
         results.append(result)

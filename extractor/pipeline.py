@@ -17,6 +17,8 @@ from verify.layout import combine_layouts, order_keys
 from .extract.candidate import Candidate
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
+from .load.archive import Input
+from .load.pdf import NO_TEXT_LAYER
 from .locate import Located, locate
 from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
 from .reconcile import decide
@@ -27,7 +29,24 @@ logger = logging.getLogger(__name__)
 def extract_document(doc: Document) -> Result:
     located = locate(doc)
     candidate = extract_rules(located)
-    return build_result(located, candidate)
+    return _unread_pages(doc, build_result(located, candidate))
+
+
+def _unread_pages(doc: Document, result: Result) -> Result:
+    """A table not found while some pages are images may well be on them: no guess is made,
+    the document fails and says OCR is needed (the cells read on text pages are kept)."""
+    if not doc.pages_without_text or all(t.found for t in result.tables.values()):
+        return result
+    problem = NO_TEXT_LAYER
+    pages = ", ".join(map(str, doc.pages_without_text))
+    return result.model_copy(
+        update={
+            "status": "failed",
+            "reasons": [Reason(code="unreadable", message=problem)] + result.reasons,
+            "error": str(LoadError(doc.path, problem)),
+            "notes": result.notes + [f"tables not found; pages {pages} have no text layer"],
+        }
+    )
 
 
 def extract_file(path: str | Path) -> Result:
@@ -35,8 +54,15 @@ def extract_file(path: str | Path) -> Result:
     return _guarded(str(path), lambda: extract_document(load(path)))
 
 
-def extract_bytes(name: str, data: bytes) -> Result:
-    return _guarded(name, lambda: extract_document(load_bytes(name, data)))
+def extract_bytes(name: str, data: bytes, member: str | None = None) -> Result:
+    return _guarded(name, lambda: extract_document(load_bytes(name, data, member)))
+
+
+def extract_input(item: Input) -> Result:
+    """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
+    if item.error is not None or item.data is None:
+        return unreadable(item.name, item.error or LoadError(item.name, "no data"))
+    return extract_bytes(item.name, item.data, item.member)
 
 
 def _guarded(name: str, run) -> Result:

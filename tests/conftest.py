@@ -11,7 +11,7 @@ DOCS = GOLDEN / "docs"
 EXPECTED = GOLDEN / "expected"
 
 
-def golden_pairs(formats: tuple[str, ...] = (".txt", ".md")) -> list[tuple[Path, dict]]:
+def golden_pairs(formats: tuple[str, ...] = (".txt", ".md", ".pdf")) -> list[tuple[Path, dict]]:
     pairs = []
     for doc in sorted(DOCS.iterdir()):
         if doc.suffix not in formats:

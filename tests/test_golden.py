@@ -1,4 +1,4 @@
-"""Every text document of the golden set extracts with every cell equal to its golden."""
+"""Every document of the golden set, whatever its format, extracts with every cell equal to its golden."""
 
 from __future__ import annotations
 

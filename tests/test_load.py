@@ -84,3 +84,16 @@ def test_cell_per_line_groups_become_rows():
     doc = load(DOCS / "003_38a09599e80dc607.txt")
     row = next(r for r in doc.rows if any(c.text.startswith("1.属于国家秘密") for c in r.cells))
     assert [c.text for c in row.cells] == ["", "（三）\n不予\n公开", "1.属于国家秘密"] + ["0"] * 7
+
+
+def test_a_file_no_encoding_reads_gets_a_clear_error(tmp_file):
+    """GB18030 decodes almost any bytes; a reading full of private-use characters is refused."""
+    path = tmp_file("r.txt", bytes(range(0x80, 0x100)) * 16)
+    with pytest.raises(LoadError) as e:
+        load(path)
+    assert e.value.problem == "cannot decode: not UTF-8, UTF-16 or GB18030, and no other encoding fits"
+
+
+def test_big5_is_not_misread_as_gb18030(tmp_file):
+    doc = load(tmp_file("r.txt", "臺北市政府資訊公開工作年度報告\n一、總體情況\n".encode("big5") * 10))
+    assert doc.encoding == "big5" and doc.rows[0].cells[0].text == "臺北市政府資訊公開工作年度報告"

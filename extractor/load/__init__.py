@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import zipfile
+from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 
 from .document import Cell, Document, Location, Row
@@ -11,27 +15,59 @@ from .text import decode, text_rows
 
 __all__ = ["load", "load_bytes", "Document", "Row", "Cell", "Location", "LoadError", "sniff"]
 
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+_HTML_STARTS = (b"<!doctype html", b"<html")
+# A saved page may open with a comment ("<!-- saved from url=… -->") or a bare <meta> or <head>;
+# so may a markdown file, so these count only when the name does not say text.
+_HTML_MAYBE = (b"<!--", b"<head", b"<meta", b"<body", b"<?xml")
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 
 
 def sniff(name: str, data: bytes) -> str:
     """The format of a file, from its leading bytes first and its name second."""
-    head = data[:1024].lstrip()
+    head = data[:1024].removeprefix(codecs.BOM_UTF8).lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
-    if data[:4] == b"PK\x03\x04":
-        return "docx" if name.lower().endswith(".docx") else "zip"
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return _zip_kind(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "ole"
+        # A password-protected DOCX is stored inside an OLE container as "EncryptedPackage".
+        return "encrypted-office" if "EncryptedPackage".encode("utf-16-le") in data else "ole"
     lowered = head[:512].lower()
     suffix = Path(name).suffix.lower()
-    if suffix in (".html", ".htm") or lowered.startswith((b"<!doctype html", b"<html")):
+    if suffix in _HTML_SUFFIXES or lowered.startswith(_HTML_STARTS):
+        return "html"
+    if suffix not in _TEXT_SUFFIXES and lowered.startswith(_HTML_MAYBE):
         return "html"
     return _TEXT_SUFFIXES.get(suffix, "text")
 
 
-def load_bytes(name: str, data: bytes) -> Document:
-    """Read a document held in memory; `name` is used for messages and to guess the format."""
+def _zip_kind(data: bytes) -> str:
+    """A zip is a Word document when it holds word/document.xml, another Office file when it
+    holds [Content_Types].xml, and an archive of documents otherwise."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"  # the archive reader says what is wrong with it
+    if "word/document.xml" in names:
+        return "docx"
+    return "office" if "[Content_Types].xml" in names else "zip"
+
+
+def load_bytes(name: str, data: bytes, member: str | None = None) -> Document:
+    """Read a document held in memory; `name` is used for messages and to guess the format.
+
+    `member`: the document's path inside an archive; every cell's location then names it.
+    """
+    doc = _read(name, data)
+    if member is not None:
+        for row in doc.rows:
+            row.cells = [replace(c, loc=replace(c.loc, member=member)) for c in row.cells]
+    return doc
+
+
+def _read(name: str, data: bytes) -> Document:
     fmt = sniff(name, data)
     sha = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "markdown"):
@@ -42,9 +78,25 @@ def load_bytes(name: str, data: bytes) -> Document:
         ):
             fmt = "markdown"
         return Document(path=name, format=fmt, sha256=sha, rows=rows, encoding=encoding)
+    if fmt == "pdf":
+        from .pdf import read_pdf  # pdfplumber loads only when a PDF is read
+
+        return read_pdf(name, data, sha)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(name, data, sha)
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html(name, data, sha)
     if fmt == "ole":
         raise LoadError(name, "legacy binary Word/Excel file (.doc/.xls): save it as DOCX or PDF first")
-    raise LoadError(name, f"{fmt} files are not supported yet")
+    if fmt == "encrypted-office":
+        raise LoadError(name, "encrypted Office document: a password is needed")
+    if fmt == "office":
+        raise LoadError(name, "an Office file other than Word (.xlsx, .pptx): save it as DOCX or PDF first")
+    raise LoadError(name, "zip archive: it holds several documents; give it to `extractor extract` to read each")
 
 
 def load(path: str | Path) -> Document:

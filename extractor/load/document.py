@@ -17,7 +17,10 @@ class Location:
 
     Text: `line` (1-based) and `span` (character offsets in that line). Grids: `table`, `row`,
     `column` (0-based, after spans are expanded) and `span` within the cell's text. PDF: `page`
-    (1-based) and `bbox` (x0, top, x1, bottom in points).
+    (1-based) and `bbox` (x0, top, x1, bottom in points, from the page's top left), for a word
+    of a text line or a table cell. HTML text outside tables: `line` is the source line where
+    its block starts and `span` is within the block's text; DOCX paragraphs: `line` is the
+    paragraph's number in the body. `member`: the path inside an archive.
     """
 
     line: int | None = None
@@ -69,6 +72,9 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     notes: list[str] = field(default_factory=list)
+    # PDF pages where something is printed but no text can be read (scans): what is on them
+    # is unknown, so a table not found may well be there.
+    pages_without_text: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         """Plain text of the whole document, one row per line, cells separated by tabs."""

@@ -38,18 +38,25 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
         if text is None:
             raise LoadError(path, "binary file, not text (contains NUL bytes)")
         return _check_text(path, text), "utf-16"
-    for name in ("utf-8", "gb18030"):
-        try:
-            return _check_text(path, data.decode(name)), name
-        except UnicodeDecodeError:
-            continue
+    try:
+        return _check_text(path, data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any bytes: a Big5 or Shift-JIS file comes out as private-use
+    # characters and C1 controls, which no report prints. Such a reading is not taken.
+    try:
+        text = data.decode("gb18030")
+        if _plausible(text):
+            return _check_text(path, text), "gb18030"
+    except UnicodeDecodeError:
+        pass
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
     except ImportError:  # pragma: no cover - charset-normalizer is a dependency
         best = None
-    if best is None:
+    if best is None or not _plausible(str(best)):
         raise LoadError(path, "cannot decode: not UTF-8, UTF-16 or GB18030, and no other encoding fits")
     return _check_text(path, str(best)), best.encoding
 
@@ -65,6 +72,12 @@ def _try_utf16_without_bom(data: bytes) -> str | None:
         if _control_ratio(text) < 0.01:
             return text
     return None
+
+
+def _plausible(text: str) -> bool:
+    """Fewer than 1% private-use characters, C1 controls or replacement characters."""
+    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or "\x80" <= ch <= "\x9f" or ch == "\ufffd")
+    return odd < 0.01 * max(1, len(text))
 
 
 def _control_ratio(text: str) -> float:

@@ -12,7 +12,12 @@ _TITLE = re.compile(
     r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<post>.*?)(?P<gov>政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报告"
 )
 # Lines that sit above a title in web dumps and converted files without being part of it.
-_NOISE = re.compile(r"^(正文|标题|title|#+)$|^(发布时间|发布机构|发布来源|来源|索引号|文号|栏目|原文链接|本地目录|页面链接)", re.I)
+_NOISE = re.compile(
+    r"^(正文|标题|title|#+)$|^(发布时间|发布机构|发布来源|来源|索引号|文号|栏目|原文链接|本地目录|页面链接)"
+    # a saved web page's breadcrumb: "首页 > 政务公开 > 年度报告", "当前位置：…"
+    r"|^(当前位置|您的位置|您现在的位置|所在位置)|^(网站)?首页[>»›/]",
+    re.I,
+)
 _LABEL_PREFIX = re.compile(r"^(标题|title)[:：]\s*", re.I)
 _PERIOD = re.compile(r"统计(?:期限|周期|时限|区间)[^0-9]{0,8}((?:19|20)\d{2})\s*年")
 # Saved web pages put menus and breadcrumbs above the title: look well down the page.

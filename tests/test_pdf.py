@@ -1,0 +1,125 @@
+"""PDF: tables stitched across pages, page furniture dropped, no text layer never guessed."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+
+from extractor import extract_bytes, extract_document, extract_file
+from extractor.load import LoadError, load, load_bytes
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, read_pdf
+
+from . import fixtures as F
+from .conftest import DOCS, EXPECTED
+
+HUAIAN = DOCS / "01_huaian_shi_2024.pdf"
+
+
+@cache
+def huaian():
+    return load(HUAIAN)
+
+
+@cache
+def generated(**kwargs) -> bytes:
+    return F.pdf(F.Report.golden("01_huaian_shi_2024"), **kwargs)
+
+
+def _row_texts(doc):
+    return [[c.text for c in r.cells if not c.span_copy] for r in doc.rows]
+
+
+def test_real_table_three_is_one_table_across_the_page_break():
+    """淮安 breaks table 三 inside （四）无法提供: page 5 goes on with the same table and rows."""
+    doc = huaian()
+    rows = {c.text: c.loc for r in doc.rows for c in r.cells if c.text in ("（四）无", "法提供") and not c.span_copy}
+    before, after = rows["（四）无"], rows["法提供"]
+    assert (before.page, after.page) == (4, 5)
+    assert before.table == after.table and after.row == before.row + 1
+
+
+def test_real_pdf_reads_the_same_from_its_text_lines_alone():
+    """Without the ruled grid: the vertical 三、本年度办理结果 printed one character per line,
+    labels wrapped around their numbers, the break inside （四）无 / 法提供 — all read."""
+    data = HUAIAN.read_bytes()
+    result = extract_document(read_pdf(str(HUAIAN), data, "", rulings=False))
+    assert result.cells == extract_file(HUAIAN).cells
+    assert result.cells == json.loads((EXPECTED / "01_huaian_shi_2024.json").read_text(encoding="utf-8"))["cells"]
+    assert not any(p.location.get("table") is not None for p in result.provenance.values())
+
+
+def test_real_page_numbers_are_dropped():
+    doc = huaian()
+    assert not [t for t in _row_texts(doc) if t and t[0] == "-"]
+    assert "6 page numbers or running headers dropped" in doc.notes
+
+
+def test_real_merged_cells_are_copies_not_printed_cells():
+    doc = huaian()
+    row = next(r for r in doc.rows if r.cells[0].text == "行政许可")
+    assert [(c.text, c.span_copy) for c in row.cells] == [("行政许可", False), ("447228", False), ("447228", True), ("447228", True)]
+    assert row.cells[1].loc.page == 3 and row.cells[1].loc.bbox is not None
+
+
+def test_repeated_header_rows_at_the_top_of_a_page_are_dropped():
+    doc = load_bytes("r.pdf", generated())
+    headers = [c for r in doc.rows for c in r.cells if c.text == "申请人情况" and not c.span_copy]
+    assert len(headers) == 1
+    continued = next(r for r in doc.rows if any("没有现成" in c.text for c in r.cells))
+    first = next(r for r in doc.rows if any("不掌握" in c.text for c in r.cells))
+    assert continued.cells[0].loc.page == first.cells[0].loc.page + 1
+    assert continued.cells[0].loc.table == first.cells[0].loc.table
+    assert continued.cells[0].loc.row == first.cells[0].loc.row + 1
+
+
+@pytest.mark.parametrize("ruled", [True, False])
+def test_generated_pdf_page_numbers_are_not_read_as_values(ruled):
+    doc = load_bytes("r.pdf", generated(ruled=ruled))
+    assert not any(t in ("- 1 -", "- 2 -", "- 3 -") for r in _row_texts(doc) for t in [" ".join(r)])
+    assert doc.pages == 3 and "3 page numbers or running headers dropped" in doc.notes
+
+
+def test_scanned_pdf_fails_with_no_text_layer():
+    result = extract_bytes("scan.pdf", F.scanned_pdf())
+    assert result.status == "failed"
+    assert [r.message for r in result.reasons] == [NO_TEXT_LAYER]
+    assert result.error == f"scan.pdf: {NO_TEXT_LAYER}"
+    assert result.cells == {}
+
+
+def test_tables_on_scanned_pages_fail_the_document_and_no_number_is_guessed():
+    """Text pages then scans: the narrative is readable, the tables are pictures."""
+    result = extract_bytes("part.pdf", generated(scanned_from="三、"))
+    assert result.status == "failed"
+    assert result.reasons[0].message == NO_TEXT_LAYER
+    assert "pages without a text layer (images only): 2, 3" in result.notes
+    assert all(v is None for k, v in result.cells.items() if not k.startswith("s2."))
+
+
+def test_a_scanned_page_beside_complete_tables_does_not_fail_the_document():
+    result = extract_bytes("seal.pdf", generated(scans_after=1))
+    assert result.status == "verified"
+    assert "pages without a text layer (images only): 4" in result.notes
+
+
+@pytest.mark.parametrize(
+    "make,problem",
+    [
+        (lambda: generated(encrypt="secret"), ENCRYPTED),
+        (lambda: generated()[: len(generated()) // 2], "truncated or damaged PDF: the file ends too early"),
+        (lambda: generated()[:400], "truncated or damaged PDF: the file ends too early"),
+        (lambda: b"%PDF-1.4\n" + bytes(range(256)) * 20, None),
+    ],
+    ids=["encrypted", "truncated-half", "truncated-head", "garbage"],
+)
+def test_unreadable_pdfs_get_one_clear_line(tmp_file, make, problem):
+    path = tmp_file("bad.pdf", make())
+    with pytest.raises(LoadError) as e:
+        load(path)
+    if problem is not None:
+        assert e.value.problem == problem
+    assert str(e.value).startswith(f"{path}: ") and "PDF" in str(e.value) and "\n" not in str(e.value)
+    result = extract_file(path)
+    assert result.status == "failed" and result.error == str(e.value)
