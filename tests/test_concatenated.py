@@ -33,3 +33,10 @@ def test_a_negative_change_glued_to_its_neighbours_is_a_guess_named_for_review()
     assert all(r.provenance[k].ambiguous for k in keys)
     named = {k for reason in r.reasons if reason.code == "ambiguous_reading" for k in reason.cells}
     assert set(keys) <= named
+
+
+def test_a_count_never_takes_a_sign():
+    """'40+206' is 40 | +20 | 6: '+206' cannot be 处理决定数量, a count."""
+    r = edited(PINGTAN_2019, "其他对外管理服务事项100153", "其他对外管理服务事项40+206")
+    got = [r.cells[f"s2.other_services.{f}"] for f in ("prev_count", "change", "decisions")]
+    assert got == [40, 20, 6]
