@@ -40,3 +40,19 @@ def test_a_count_never_takes_a_sign():
     r = edited(PINGTAN_2019, "其他对外管理服务事项100153", "其他对外管理服务事项40+206")
     got = [r.cells[f"s2.other_services.{f}"] for f in ("prev_count", "change", "decisions")]
     assert got == [40, 20, 6]
+
+
+def test_digits_that_cut_one_way_are_read_even_when_they_do_not_add_up():
+    """'0000001' can only be seven single digits: the row says 0…0 | 1, and H3 names the error."""
+    r = edited(PINGTAN_2023, "二、上年结转政府信息公开申请数量0000000", "二、上年结转政府信息公开申请数量0000001")
+    assert [r.cells[f"s3.carried_over.{c}"] for c in ("natural", "other_org", "total")] == [0, 0, 1]
+    failing = {c.check for c in r.checks if c.status == "fail"}
+    assert "H3.carried_over" in failing and r.status == "needs_review"
+    assert "do not add up" in r.provenance["s3.carried_over.total"].note
+
+
+def test_table_4_digits_that_cut_one_way_are_read_and_h4_names_the_error():
+    r = edited(PINGTAN_2023, "110024001510102", "110024001510103")
+    assert r.cells["s4.suit_after_review.total"] == 3
+    assert {c.check for c in r.checks if c.status == "fail"} == {"H4.suit_after_review"}
+    assert r.status == "needs_review"
