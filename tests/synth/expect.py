@@ -22,7 +22,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from verify.identities import evaluate, identities
 from verify.layout import s3_rows, value_type
@@ -100,7 +100,7 @@ def count_cuts(pieces: list[str], kinds: list[str], cap: int = 2) -> int:
     """How many cuts there are, counted up to `cap`."""
     t = _Text(pieces)
 
-    @lru_cache(maxsize=None)
+    @cache
     def ways(pos: int, i: int) -> int:
         if i == len(kinds):
             return int(pos == len(t.s))
