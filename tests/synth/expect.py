@@ -11,9 +11,11 @@ determined only when the printed characters allow a single reading:
   when several rows allow several, exactly one combination that also satisfies H1 and H2;
 * table 四: exactly one cut into three groups of five whose first four add up to the fifth.
 
-In a damaged table the identities no longer tell the truth, so only a row with a single
-possible cut at all is determined there. An undetermined ("open") row must never pass as
-read: its cells are marked ambiguous or left unread, and the document needs review.
+A row whose text cuts only one way at all is determined even when its numbers do not add
+up. In a damaged table the identities no longer tell the truth: the damaged row is determined
+only by such a single cut, the others only by their own row identity. An undetermined
+("open") cell must never pass as read: it comes out as printed, or marked ambiguous, or
+unread, and the document needs review.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from verify.identities import evaluate, identities
-from verify.layout import s3_rows, value_type
+from verify.layout import S3_COLUMNS, s3_key, s3_rows, value_type
 
 from .damage import Damage
 from .render import Rendered
@@ -214,8 +216,6 @@ def _open_s3(report: Report, rendered: Rendered, damage: Damage) -> set[str]:
 
 
 def _unique_combination(report: Report, known: dict[str, list[int]], options: dict[str, list[list[int]]]) -> bool:
-    from verify.layout import S3_COLUMNS, s3_key
-
     checks = [i for i in identities(report.template, False) if i.rule in ("H1", "H2")]
     base = {s3_key(r, c): v for r, vals in known.items() for c, v in zip(S3_COLUMNS, vals)}
     fitting = 0
