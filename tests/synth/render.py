@@ -20,6 +20,8 @@ The text flattenings here are those seen in real reports (see golden/README.md):
 * `concatenated`: the page text of a web dump, cells written together with no separator,
   a space surviving here and there.
 
+All but `concatenated` sometimes write large counts with thousands separators ("447,228").
+
 A renderer for HTML (rowspan/colspan), DOCX (merged cells) or PDF (drawn table across pages)
 implements the same protocol: `render(doc, draw) -> Rendered`.
 """
@@ -74,6 +76,11 @@ def _head(doc: Document) -> list[str]:
     return [doc.title, *doc.meta]
 
 
+def _grouped(text: str) -> str:
+    """A count of four digits or more with thousands separators ("447,228", spec 8.3)."""
+    return f"{int(text):,}" if text.isdigit() and len(text) >= 4 else text
+
+
 # --- one cell per line ---------------------------------------------------------------------------
 
 
@@ -89,13 +96,14 @@ class CellLines:
     def name(self) -> str:
         return "vertical" if self.vertical else "cell_lines"
 
-    def _text(self, cell: GridCell, wrap_headers: bool, grid: Grid) -> str:
+    def _text(self, cell: GridCell, wrap_headers: bool, grid: Grid, grouped: bool) -> str:
         if cell.wrapped and (self.vertical if grid.table != "s2" else wrap_headers):
             return cell.wrapped
-        return cell.text
+        return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         wrap_headers = d.chance(0.5)
+        grouped = d.chance(0.2)
         nbsp = d.chance(0.3)  # "\u00a00" as the first value of each 三 row, as in one real dump
         lines = _head(doc) + [""]
         for b in doc.blocks:
@@ -106,7 +114,7 @@ class CellLines:
                 first_value = True
                 for kind, cell in b.slots(row):
                     if kind == "origin" and cell is not None:
-                        text = self._text(cell, wrap_headers, b)
+                        text = self._text(cell, wrap_headers, b, grouped)
                         if cell.role == "value" and first_value and nbsp and b.table == "s3":
                             text = "\u00a0" + text
                         first_value = first_value and cell.role != "value"
@@ -127,6 +135,7 @@ class BlankSeparated:
     keeps_cell_boundaries: bool = True
 
     def render(self, doc: Document, d: Draw) -> Rendered:
+        grouped = d.chance(0.2)
         lines: list[str] = []
         for text in _head(doc):
             lines += [text, ""]
@@ -137,7 +146,8 @@ class BlankSeparated:
             for row in range(b.height):
                 for _, cell in b.origins(row):
                     if cell.text:
-                        lines += [cell.text.replace("\n", ""), ""]
+                        text = _grouped(cell.text) if grouped and cell.role == "value" else cell.text
+                        lines += [text.replace("\n", ""), ""]
         return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
 
 
@@ -187,11 +197,12 @@ class Markdown:
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         br = d.chance(0.5)
+        grouped = d.chance(0.2)
 
         def text(cell: GridCell) -> str:
             if cell.wrapped and br and cell.role == "label":
                 return cell.wrapped.replace("\n", "<br>")
-            return cell.text
+            return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
 
         lines = ["# " + doc.title, *doc.meta, ""]
         for b in doc.blocks:
@@ -222,11 +233,12 @@ class TabRows:
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         spaced = d.chance(0.5)
+        grouped = d.chance(0.2)
 
         def text(cell: GridCell) -> str:
             if spaced and cell.role == "header" and len(cell.text) == 4:
                 return cell.text[:2] + " " + cell.text[2:]  # "结果 维持"
-            return cell.text
+            return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
 
         lines = [*_head(doc), ""]
         for b in doc.blocks:
