@@ -2,6 +2,7 @@
 
     extractor extract report.txt other.md --json -o results.jsonl
     extractor verify results.jsonl
+    extractor eval golden/ --json-out eval.json
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.console import Console
 from .export import read_results, render_summary, result_line
 from .load.archive import inputs
 from .models import Result
-from .pipeline import assess, extract_input
+from .pipeline import DEFAULT_STRATEGY, assess, extract_input, strategy_names
 from .store import Store
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
@@ -86,6 +87,37 @@ def verify_command(result_file: str, as_json: bool, output: str | None) -> None:
     checked = [assess(r) if r.error is None else r for r in results]
     _emit(checked, as_json, output)
     sys.exit(_exit_code(checked))
+
+
+@cli.command("eval")
+@click.argument("golden_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False), help="Folder of the documents (default: docs/ beside the golden files).")
+@click.option("--strategy", type=click.Choice(strategy_names()), default=DEFAULT_STRATEGY, show_default=True, help="How the tables are read.")
+@click.option("--json-out", type=click.Path(dir_okay=False, writable=True), help="Also write the evaluation as JSON to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON instead of the table.")
+def eval_command(golden_dir: str, docs_dir: str | None, strategy: str, json_out: str | None, as_json: bool) -> None:
+    """Score the extraction of every document that has a golden file in GOLDEN_DIR.
+
+    GOLDEN_DIR holds the golden JSON files, or an expected/ folder of them beside a docs/
+    folder of the documents (as golden/ does). Exit code: 0, or 1 when a document was verified
+    with a cell that differs from its golden (a false accept), 2 when the goldens cannot be read.
+    """
+    from .evaluate import GoldenError, evaluate
+    from .export.evaluation import render_evaluation
+
+    try:
+        ev = evaluate(golden_dir, docs_dir, strategy)
+    except GoldenError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    text = ev.model_dump_json(indent=1)
+    if json_out:
+        Path(json_out).write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        click.echo(text)
+    else:
+        render_evaluation(ev, Console(soft_wrap=False))
+    sys.exit(1 if ev.totals.false_accepts else 0)
 
 
 def _register() -> None:

@@ -96,6 +96,8 @@ class Result(BaseModel):
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     method: str = "rules"
+    # Model tokens spent reading this document; None when no model was called (the rules).
+    tokens: int | None = None
     error: str | None = None
 
     def summary(self) -> dict[str, int]:

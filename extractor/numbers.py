@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from .normalize import compact
@@ -48,6 +49,9 @@ def _as_float(d: Decimal) -> float:
     return float(d.normalize()) if d == d.to_integral() else float(d)
 
 
+# The same few cell texts ("0", "1", …) are read thousands of times per document, while
+# tokenising, placing and scoring splits: a Value is immutable, so each is read once.
+@lru_cache(maxsize=16384)
 def read_cell(raw: str, *, money: bool = False, unit_printed: bool = False) -> Value:
     """Read a whole cell.
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from verify import verify
@@ -25,11 +26,28 @@ from .reconcile import decide
 
 logger = logging.getLogger(__name__)
 
+Strategy = Callable[[Located], Candidate]
+# The ways of reading the located tables, by name. The command line offers exactly these
+# (`--strategy`), so a new path is added here and nowhere else.
+STRATEGIES: dict[str, Strategy] = {"rules": extract_rules}
+DEFAULT_STRATEGY = "rules"
 
-def extract_document(doc: Document) -> Result:
+
+def strategy_names() -> list[str]:
+    return list(STRATEGIES)
+
+
+def _strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise ValueError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}") from None
+
+
+def extract_document(doc: Document, strategy: str = DEFAULT_STRATEGY) -> Result:
+    read = _strategy(strategy)
     located = locate(doc)
-    candidate = extract_rules(located)
-    return _unread_pages(doc, build_result(located, candidate))
+    return _unread_pages(doc, build_result(located, read(located)))
 
 
 def _unread_pages(doc: Document, result: Result) -> Result:
@@ -49,20 +67,22 @@ def _unread_pages(doc: Document, result: Result) -> Result:
     )
 
 
-def extract_file(path: str | Path) -> Result:
+def extract_file(path: str | Path, strategy: str = DEFAULT_STRATEGY) -> Result:
     """Extract one file; an unreadable file gives a `failed` result naming the problem."""
-    return _guarded(str(path), lambda: extract_document(load(path)))
+    _strategy(strategy)  # a wrong name is the caller's mistake, not the document's
+    return _guarded(str(path), lambda: extract_document(load(path), strategy))
 
 
-def extract_bytes(name: str, data: bytes, member: str | None = None) -> Result:
-    return _guarded(name, lambda: extract_document(load_bytes(name, data, member)))
+def extract_bytes(name: str, data: bytes, member: str | None = None, strategy: str = DEFAULT_STRATEGY) -> Result:
+    _strategy(strategy)
+    return _guarded(name, lambda: extract_document(load_bytes(name, data, member), strategy))
 
 
-def extract_input(item: Input) -> Result:
+def extract_input(item: Input, strategy: str = DEFAULT_STRATEGY) -> Result:
     """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
     if item.error is not None or item.data is None:
         return unreadable(item.name, item.error or LoadError(item.name, "no data"))
-    return extract_bytes(item.name, item.data, item.member)
+    return extract_bytes(item.name, item.data, item.member, strategy)
 
 
 def _guarded(name: str, run) -> Result:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .load.document import Cell, Document, Location
 from .normalize import _MARKUP, _QUOTES, norm_char
@@ -87,25 +88,32 @@ class Stream:
         return "".join(out).strip()
 
 
-def _clean_cell(text: str) -> list[tuple[str, int]]:
-    """Normalised characters of one cell with their raw offsets; markup becomes a space."""
+@lru_cache(maxsize=8192)
+def _clean_cell(text: str) -> tuple[str, tuple[int, ...]]:
+    """Normalised characters of one cell, and the raw offset of each; markup becomes a space.
+
+    Cached: a report repeats the same cell texts ("0", "\t", labels) hundreds of times.
+    """
     masked = list(text)
     for m in _MARKUP.finditer(text):
         for i in range(m.start(), m.end()):
             masked[i] = " "
-    out: list[tuple[str, int]] = []
+    chars: list[str] = []
+    offsets: list[int] = []
     pending_space = False
     for i, ch in enumerate(masked):
         n = norm_char(ch)
         if not n.strip():
-            pending_space = bool(out)
+            pending_space = bool(chars)
             continue
         if pending_space:
-            out.append((" ", i))
+            chars.append(" ")
+            offsets.append(i)
             pending_space = False
         for c in n:
-            out.append((c, i))
-    return out
+            chars.append(c)
+            offsets.append(i)
+    return "".join(chars), tuple(offsets)
 
 
 def build(doc: Document) -> Stream:
@@ -128,28 +136,25 @@ def build(doc: Document) -> Stream:
                 chars.append(CELL)
                 origin.append(None)
             first = False
-            cleaned = _clean_cell(cell.text)
-            if not cleaned:
+            text, offsets = _clean_cell(cell.text)
+            if not text:
                 chars.append(EMPTY)
                 origin.append((cid, 0))
                 continue
-            for c, i in cleaned:
-                chars.append(c)
-                origin.append((cid, i))
+            chars.append(text)
+            origin.extend([(cid, i) for i in offsets])
     stream = Stream("".join(chars), origin, cells, cell_row)
     _build_compact(stream)
     return stream
 
 
+_DROPPED = frozenset(_SEPARATORS | _QUOTES)
+
+
 def _build_compact(stream: Stream) -> None:
-    out: list[str] = []
-    pos: list[int] = []
-    for i, ch in enumerate(stream.text):
-        if ch in _SEPARATORS or ch in _QUOTES:
-            continue
-        out.append(ch)
-        pos.append(i)
-    stream.compact = "".join(out)
+    text = stream.text
+    pos = [i for i, ch in enumerate(text) if ch not in _DROPPED]
+    stream.compact = "".join([text[i] for i in pos])
     stream.compact_to_text = pos
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .findings import Finding, Number
 from .layout import (
@@ -49,6 +50,12 @@ def s3_other_rows(layout: str) -> tuple[str, ...]:
 
 def identities(s3_layout: str | None, has_s4: bool) -> list[Identity]:
     """Every hard identity that applies to the printed layout of tables 三 and 四."""
+    return list(_identities(s3_layout, has_s4))
+
+
+@lru_cache(maxsize=16)
+def _identities(s3_layout: str | None, has_s4: bool) -> tuple[Identity, ...]:
+    # Built once per layout: the extractor asks again for every combination of splits it scores.
     out: list[Identity] = []
     if s3_layout in ("2019", "2021"):
         leaves = S3_RESULT_LEAVES_COMMON + s3_other_rows(s3_layout)
@@ -93,7 +100,7 @@ def identities(s3_layout: str | None, has_s4: bool) -> list[Identity]:
                     f"结果维持+结果纠正+其他结果+尚未审结 = 总计 for {S4_GROUP_LABELS[g]}",
                 )
             )
-    return out
+    return tuple(out)
 
 
 def _total(keys: tuple[str, ...], cells: Cells) -> Number:

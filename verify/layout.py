@@ -195,7 +195,7 @@ ALL_KEYS = frozenset(
 
 def order_keys(keys: set[str] | frozenset[str] | list[str]) -> list[str]:
     """Sort keys into the dictionary's order: s2 (printed order), s3 row-major, s4."""
-    rank = {k: i for i, k in enumerate(_ORDER)}
+    rank = _RANK
     return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
 
 
@@ -211,6 +211,7 @@ def _s2_order() -> tuple[str, ...]:
 _ORDER = (
     _s2_order() + tuple(s3_key(r, c) for r in S3_ALL_ROWS for c in S3_COLUMNS) + s4_keys()
 )
+_RANK = {k: i for i, k in enumerate(_ORDER)}
 
 
 # --- Value types (H5) -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Step 6, export: results as JSON lines, and a readable summary for people."""
+"""Step 6, export: results as JSON lines, and readable summaries for people."""
 
 from .jsonl import read_results, result_line
 from .summary import render_summary

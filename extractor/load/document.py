@@ -7,7 +7,7 @@ the verifier never see the original format, only this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -38,7 +38,12 @@ class Location:
         if self.line_end is not None:
             return self  # offsets inside a wrapped cell do not map onto one line
         base = self.span[0] if self.span and self.line is not None else 0
-        return replace(self, span=(base + start, base + end))
+        # Built for every value read: copying the fields and setting the span is several times
+        # cheaper than dataclasses.replace, and still carries any field a format adds.
+        narrowed = object.__new__(Location)
+        narrowed.__dict__.update(self.__dict__)
+        object.__setattr__(narrowed, "span", (base + start, base + end))
+        return narrowed
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

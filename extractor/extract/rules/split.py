@@ -54,56 +54,63 @@ class _Run:
 
 
 def split_sums(pieces: list[str], groups: list[int], limit: int = 64) -> list[list[Span]]:
-    """Every split into consecutive groups where, in each, the last part is the sum of the rest."""
+    """Every split into consecutive groups where, in each, the last part is the sum of the rest.
+
+    The parts before a total are chosen and the total's text then follows (the sum, written
+    out), rather than trying every stretch as the total: the same splits, found without the
+    exhaustive search. They are returned in the order of the positions of their parts (total
+    end, total start, then each part's end, group by group) and cut to `limit`.
+    """
     run = _Run(pieces)
     if not run.plain_digits:
         return []
     n = len(run.s)
-    out: list[list[Span]] = []
+    found: list[tuple[tuple[int, ...], list[tuple[int, int]]]] = []
 
-    def groups_from(pos: int, g: int) -> Iterator[list[tuple[int, int]]]:
+    def group(pos: int, left: int, parts: list[tuple[int, int]], total: int) -> Iterator[list[tuple[int, int]]]:
+        if left == 0:
+            text = str(total)
+            end = pos + len(text)
+            if run.s.startswith(text, pos) and run.valid(pos, end):
+                yield [*parts, (pos, end)]
+            return
+        for b in range(pos + 1, n - left + 1):
+            if any(pos < c < b for c in run.cuts):
+                break
+            if not run.valid(pos, b):
+                continue
+            subtotal = total + int(run.s[pos:b])
+            if len(str(subtotal)) > n - b - (left - 1):
+                break  # the total would not fit in what is left of the run
+            yield from group(b, left - 1, [*parts, (pos, b)], subtotal)
+
+    def walk(pos: int, g: int, acc: list[tuple[int, int]]) -> None:
+        if len(found) >= _MAX_FOUND:
+            return
         if g == len(groups):
             if pos == n:
-                yield []
+                found.append((_order(acc, groups), acc))
             return
-        size = groups[g]
-        reserve = sum(groups[g + 1 :])
-        for end in range(pos + size, n - reserve + 1):
-            for t in range(pos + size - 1, end):
-                if not run.valid(t, end):
-                    continue
-                total = int(run.s[t:end])
-                for parts in _sum_parts(run, pos, t, size - 1, total):
-                    for rest in groups_from(end, g + 1):
-                        yield parts + [(t, end)] + rest
+        for parts in group(pos, groups[g] - 1, [], 0):
+            walk(parts[-1][1], g + 1, acc + parts)
 
-    for solution in groups_from(0, 0):
-        out.append([run.span(a, b) for a, b in solution])
-        if len(out) >= limit:
-            break
-    return out
+    walk(0, 0, [])
+    found.sort(key=lambda x: x[0])
+    return [[run.span(a, b) for a, b in solution] for _, solution in found[:limit]]
 
 
-def _sum_parts(run: _Run, pos: int, end: int, count: int, target: int) -> Iterator[list[tuple[int, int]]]:
-    """Split s[pos:end] into `count` parts, each ≤ target, adding up to target."""
-    if count == 0:
-        if pos == end and target == 0:
-            yield []
-        return
-    if count == 1:
-        if run.valid(pos, end) and int(run.s[pos:end]) == target:
-            yield [(pos, end)]
-        return
-    longest = min(len(str(target)), end - pos - (count - 1))
-    for length in range(1, longest + 1):
-        b = pos + length
-        if not run.valid(pos, b):
-            continue
-        v = int(run.s[pos:b])
-        if v > target:
-            break
-        for rest in _sum_parts(run, b, end, count - 1, target - v):
-            yield [(pos, b)] + rest
+# Enough to sort before cutting to `limit`; rows of real tables have a handful of splits.
+_MAX_FOUND = 4096
+
+
+def _order(parts: list[tuple[int, int]], groups: list[int]) -> tuple[int, ...]:
+    key: list[int] = []
+    i = 0
+    for size in groups:
+        chunk = parts[i : i + size]
+        key += [chunk[-1][1], chunk[-1][0], *(b for _, b in chunk[:-1])]
+        i += size
+    return tuple(key)
 
 
 def split_free(pieces: list[str], n: int, limit: int = 5000) -> list[list[Span]]:

@@ -89,12 +89,19 @@ def _cost(fields: list[str], values: list[float | int | None]) -> float:
     return cost
 
 
+def _impossible(fields: list[str], texts: list[str]) -> bool:
+    """A split that puts a sign on a count or an amount: only 本年增/减 is signed (spec H5)."""
+    return any(t.startswith(("+", "-")) and f != "change" for f, t in zip(fields, texts))
+
+
 def _split_row(values_tokens, fields: list[str]) -> tuple[list[Slots], str]:
     pieces = [t.text for t in values_tokens]
     candidates = split_free(pieces, len(fields))
     scored = []
     for spans in candidates:
         slots_ = split_pieces(values_tokens, spans)
+        if _impossible(fields, [p.text for p in slots_]):
+            continue
         vals = [read_cell(p.text, money=f == "amount_wan").value for p, f in zip(slots_, fields)]
         scored.append((_cost(fields, vals), slots_))
     scored.sort(key=lambda x: x[0])

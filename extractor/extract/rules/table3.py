@@ -24,7 +24,7 @@ from ...numbers import read_cell
 from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, first_run, piece, readings, slots, split_pieces
-from .split import split_sums
+from .split import split_free, split_sums
 from .tokens import Token, tokenize
 
 N = len(S3_COLUMNS)
@@ -36,6 +36,7 @@ class RowRead:
     candidates: list[Slots] = field(default_factory=list)  # one unless digits had to be split
     split: bool = False
     raw: str = ""
+    forced: bool = False  # the digits cut only one way into 7 numbers, which do not add up
 
 
 def detect_layout(stream: Stream, zone: Zone, year: int | None) -> tuple[str | None, str]:
@@ -88,6 +89,12 @@ def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = No
     if len(values) < N and all(t.kind == "value" for t in values):
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [N])
+        if not spans:
+            # Nothing adds up, yet when the digits can be cut only one way the row still states
+            # its numbers: read them, and let the identities name the error in the source.
+            forced = split_free(pieces, N, limit=2)
+            if len(forced) == 1:
+                return RowRead([split_pieces(values, forced[0])], split=True, raw=" ".join(pieces), forced=True)
         return RowRead([split_pieces(values, s) for s in spans], split=True, raw=" ".join(pieces))
     return RowRead(raw=" ".join(t.text for t in values))
 
@@ -267,8 +274,12 @@ def read_table3(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
     for row in s3_rows(layout):
         keys = [s3_key(row, c) for c in S3_COLUMNS]
         if row in chosen:
-            split = reads.get(row).split if method == "anchored" and row in reads else False
-            note = "the only split whose parts add up" if split and row not in ambiguous else None
+            rr = reads.get(row) if method == "anchored" else None
+            note = None
+            if rr is not None and rr.forced:
+                note = "the only way to cut the digits into 7 numbers; they do not add up"
+            elif rr is not None and rr.split and row not in ambiguous:
+                note = "the only split whose parts add up"
             table.cells.update(readings(stream, keys, chosen[row], note=note, ambiguous=row in ambiguous))
         else:
             why_missing = "row label not found" if row in missing else "values not readable"

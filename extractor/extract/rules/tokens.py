@@ -16,8 +16,10 @@ from ...stream import CELL, EMPTY, ROW, Stream
 
 TokenKind = Literal["value", "empty", "text"]
 
-# A number inside running text: not glued to a preceding digit or decimal point.
-_INLINE_NUMBER = re.compile(r"(?<![\d.])[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|万|元)?")
+# A number inside running text: not glued to a preceding digit or decimal point, unless a
+# sign opens it. Cells written together keep the sign between two numbers ("行政许可9+50" is
+# 9 | +5 | 0): the sign starts a value, it is not text that ends the row's run.
+_INLINE_NUMBER = re.compile(r"(?:[+\-]|(?<![\d.]))\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|万|元)?")
 # A leaf number opening a label: one digit, then "." or "、", then the label's first character.
 _LIST_MARKER = re.compile(r"[1-9][.、．](?=[^\d\s.])")
 

@@ -1,0 +1,88 @@
+"""One generated test case: a report, how it was damaged and rendered, and what must come out.
+
+`make_case` draws from any `Draw`: hypothesis in the property tests, a seeded Random in the
+benchmarks. `problems` compares an extraction with the expectation and lists what is wrong,
+in words; an empty list is a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.models import Result
+
+from .damage import KINDS, NONE, Damage, damage_document, damage_report
+from .document import Document, build
+from .draw import Draw
+from .expect import Expected, expect
+from .render import RENDERERS, Rendered, Renderer
+from .report import Report, random_report
+
+DAMAGES = ("none", *KINDS)
+
+
+@dataclass
+class Case:
+    report: Report  # as printed, after any damage; `report.truth` is what the organ meant
+    document: Document
+    renderer: Renderer
+    rendered: Rendered
+    damage: Damage
+    expected: Expected
+
+    def __str__(self) -> str:
+        r = self.report
+        return f"{self.renderer.name} {r.template} {r.level} {r.organ} {r.year}, damage {self.damage.kind} {self.damage.detail}"
+
+
+def make_case(d: Draw, renderer: str | None = None, damage: str | None = None) -> Case:
+    report = random_report(d)
+    chosen = RENDERERS[renderer] if renderer else d.choice(list(RENDERERS.values()))
+    kind = damage if damage is not None else d.choice(DAMAGES)
+    if kind == "split" and not chosen.keeps_cell_boundaries:
+        kind = "none"  # cells written together: a number split in two prints as the same digits
+    report, hurt = damage_report(kind, report, d)
+    doc = build(report, d)
+    doc, reshaped = damage_document(kind, doc, d)
+    hurt = reshaped if reshaped is not NONE else hurt
+    rendered = chosen.render(doc, d)
+    return Case(report, doc, chosen, rendered, hurt, expect(report, rendered, hurt, chosen.keeps_cell_boundaries))
+
+
+_ABSENT = object()
+
+
+def problems(case: Case, result: Result) -> list[str]:
+    """Everything in `result` that a correct extraction of `case` would not do."""
+    exp, report, out = case.expected, case.report, []
+    if (result.organ, result.year, result.template) != (report.organ, report.year, report.template):
+        out.append(f"title read as {(result.organ, result.year, result.template)}")
+    cells = result.cells
+    ambiguous = {k for k, p in result.provenance.items() if p.ambiguous}
+    for k in sorted(exp.exact):
+        got = cells.get(k, None if exp.cells[k] is None else _ABSENT)
+        if got is _ABSENT or got != exp.cells[k] or (got is None) != (exp.cells[k] is None):
+            out.append(f"{k}: read {cells.get(k, 'nothing')}, the document prints {exp.cells[k]}")
+    for k in sorted(exp.open):
+        got = cells.get(k)
+        if got is not None and got != exp.cells[k] and k not in ambiguous:
+            out.append(f"{k}: undetermined by the format, read {got} (printed {exp.cells[k]}) without saying so")
+    verified = result.status == "verified"
+    if verified:
+        wrong = [k for k, v in exp.cells.items() if cells.get(k, _ABSENT) != v or (v is None) != (cells.get(k) is None)]
+        extra = [k for k in cells if k not in exp.cells]
+        if wrong or extra:
+            out.append(f"FALSE ACCEPT: verified with {wrong + extra} not as printed")
+    if exp.must_verify and not verified:
+        out.append(f"not verified: {[(r.code, r.message) for r in result.reasons]}")
+    if exp.must_not_verify:
+        if verified:
+            out.append("verified although the damage breaks an identity or the table's shape")
+        named = {k for r in result.reasons for k in r.cells}
+        if not named & (set(case.damage.keys) | exp.broken):
+            out.append(f"the damage ({case.damage.detail}) is not named by any reason: {[r.message for r in result.reasons]}")
+    if case.damage.kind == "none" and not verified:
+        stray = {k for r in result.reasons for k in r.cells} - exp.open
+        if stray:
+            out.append(f"reasons name cells the format determines: {sorted(stray)[:8]}")
+    return out

@@ -1,0 +1,27 @@
+"""A reproducible corpus for benchmarks: n cases from one seed, the renderers taken in turn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .case import Case, make_case
+from .draw import RandomDraw
+from .render import RENDERERS
+
+
+def corpus(n: int, seed: int = 0, damage: str | None = "none", renderers: list[str] | None = None) -> Iterator[Case]:
+    """`damage`: "none" for clean documents, None for a random damage (or none) on each."""
+    names = renderers or list(RENDERERS)
+    for i in range(n):
+        yield make_case(RandomDraw(seed * 1_000_003 + i), names[i % len(names)], damage)
+
+
+def write(cases: list[Case], folder: Path) -> list[tuple[Case, Path]]:
+    """Each case as a file named for its renderer, so a reader sees the format as a person would."""
+    out = []
+    for i, case in enumerate(cases):
+        path = folder / f"{i:05d}_{case.renderer.name}{case.renderer.suffix}"
+        path.write_bytes(case.rendered.data)
+        out.append((case, path))
+    return out

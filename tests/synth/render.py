@@ -1,0 +1,301 @@
+"""Renderers: a `Document` written the way real sources flatten it.
+
+Each renderer turns the one document model into the bytes of a file, named with the suffix
+the loader sniffs, and says how each data row's values came out (`Rendered.runs`: the
+stretches of value text between visible boundaries). Where every cell keeps its boundary a
+run is one cell; where cells are written together it is whatever stayed apart, which is all
+the reader can go by, so the expectations (`expect.py`) are computed from it.
+
+The text flattenings here are those seen in real reports (see golden/README.md):
+
+* `cell_lines`: one cell per tab-prefixed line, a blank line after each row, an empty tab
+  line where a rowspan covers the row (spec V1);
+* `vertical`: the same, with narrow headers and group labels broken one character or word
+  per line (V3);
+* `blank_separated`: one cell per line and a blank line after every cell, empty and covered
+  cells left out (V2);
+* `markdown`: pipe tables whose merged cells shift the value columns, rows sliding left,
+  table 三 split in two at a page break (V4);
+* `tab_rows`: one row per line, tab-separated, with the same shifts (V5);
+* `concatenated`: the page text of a web dump, cells written together with no separator,
+  a space surviving here and there.
+
+All but `concatenated` sometimes write large counts with thousands separators ("447,228").
+
+A renderer for HTML (rowspan/colspan), DOCX (merged cells) or PDF (drawn table across pages)
+implements the same protocol: `render(doc, draw) -> Rendered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .document import Document, Grid, GridCell, Heading, Paragraph
+from .draw import Draw
+
+
+@dataclass
+class Rendered:
+    renderer: str
+    name: str  # a file name whose suffix tells the loader the format
+    data: bytes
+    runs: dict[str, list[str]] = field(default_factory=dict)  # data row → value text between boundaries
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+
+class Renderer(Protocol):
+    name: str
+    suffix: str
+    keeps_cell_boundaries: bool  # False: values written together, digits may have to be split
+
+    def render(self, doc: Document, d: Draw) -> Rendered: ...
+
+
+def cell_runs(grid: Grid) -> dict[str, list[str]]:
+    """One run per value cell, for formats that keep every cell boundary."""
+    out: dict[str, list[str]] = {}
+    for row, name in grid.data_rows.items():
+        out[name] = [c.text for _, c in grid.origins(row) if c.role == "value" and c.text]
+    return out
+
+
+def _all_runs(doc: Document, runs_of: Callable[[Grid], dict[str, list[str]]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for b in doc.blocks:
+        if isinstance(b, Grid):
+            out |= runs_of(b)
+    return out
+
+
+def _head(doc: Document) -> list[str]:
+    return [doc.title, *doc.meta]
+
+
+def _grouped(text: str) -> str:
+    """A count of four digits or more with thousands separators ("447,228", spec 8.3)."""
+    return f"{int(text):,}" if text.isdigit() and len(text) >= 4 else text
+
+
+# --- one cell per line ---------------------------------------------------------------------------
+
+
+@dataclass
+class CellLines:
+    """Spec V1 (`vertical=False`) and V3 (`vertical=True`)."""
+
+    vertical: bool = False
+    suffix: str = ".txt"
+    keeps_cell_boundaries: bool = True
+
+    @property
+    def name(self) -> str:
+        return "vertical" if self.vertical else "cell_lines"
+
+    def _text(self, cell: GridCell, wrap_headers: bool, grid: Grid, grouped: bool) -> str:
+        if cell.wrapped and (self.vertical if grid.table != "s2" else wrap_headers):
+            return cell.wrapped
+        return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        wrap_headers = d.chance(0.5)
+        grouped = d.chance(0.2)
+        nbsp = d.chance(0.3)  # "\u00a00" as the first value of each 三 row, as in one real dump
+        lines = _head(doc) + [""]
+        for b in doc.blocks:
+            if isinstance(b, (Heading, Paragraph)):
+                lines.append(b.text)
+                continue
+            for row in range(b.height):
+                first_value = True
+                for kind, cell in b.slots(row):
+                    if kind == "origin" and cell is not None:
+                        text = self._text(cell, wrap_headers, b, grouped)
+                        if cell.role == "value" and first_value and nbsp and b.table == "s3":
+                            text = "\u00a0" + text
+                        first_value = first_value and cell.role != "value"
+                        lines.append("\t" + text)
+                    elif kind == "row_covered":
+                        lines.append("\t")
+                lines.append("")
+            lines.append("")
+        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+
+
+@dataclass
+class BlankSeparated:
+    """Spec V2: one cell per line, a blank line after every cell; no trace of empty cells."""
+
+    name: str = "blank_separated"
+    suffix: str = ".txt"
+    keeps_cell_boundaries: bool = True
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        grouped = d.chance(0.2)
+        lines: list[str] = []
+        for text in _head(doc):
+            lines += [text, ""]
+        for b in doc.blocks:
+            if isinstance(b, (Heading, Paragraph)):
+                lines += [b.text, ""]
+                continue
+            for row in range(b.height):
+                for _, cell in b.origins(row):
+                    if cell.text:
+                        text = _grouped(cell.text) if grouped and cell.role == "value" else cell.text
+                        lines += [text.replace("\n", ""), ""]
+        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+
+
+# --- rows of fields: markdown and tab-separated ----------------------------------------------------
+
+
+def row_fields(grid: Grid, row: int, *, collapse: bool, slide: bool, text: Callable[[GridCell], str]) -> list[str]:
+    """A grid row as a converter writes it: `collapse` drops the padding of colspans, `slide`
+    drops the empty fields a rowspan leaves at the start, so the row's values move left."""
+    out: list[str] = []
+    for kind, cell in grid.slots(row):
+        if kind == "origin" and cell is not None:
+            out.append(text(cell))
+            if not collapse:
+                out += [""] * (cell.colspan - 1)
+        elif kind == "row_covered" and cell is not None:
+            if slide and not any(out):
+                continue
+            out += [""] * (1 if collapse else cell.colspan)
+        else:
+            out.append("")
+    return out
+
+
+def _grid_rows(grid: Grid, d: Draw, text: Callable[[GridCell], str]) -> list[list[str]]:
+    collapse = d.chance(0.5)
+    rows = [row_fields(grid, r, collapse=collapse, slide=d.chance(0.2), text=text) for r in range(grid.height)]
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _pipe(fields: list[str]) -> str:
+    return "| " + " | ".join(fields) + " |"
+
+
+def _rule(width: int) -> str:
+    return "|" + "|".join(["---"] * width) + "|"
+
+
+@dataclass
+class Markdown:
+    """Spec V4: pipe tables from a PDF converter; table 三 may break in two at a page break."""
+
+    name: str = "markdown"
+    suffix: str = ".md"
+    keeps_cell_boundaries: bool = True
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        br = d.chance(0.5)
+        grouped = d.chance(0.2)
+
+        def text(cell: GridCell) -> str:
+            if cell.wrapped and br and cell.role == "label":
+                return cell.wrapped.replace("\n", "<br>")
+            return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
+
+        lines = ["# " + doc.title, *doc.meta, ""]
+        for b in doc.blocks:
+            if isinstance(b, Heading):
+                lines += [d.choice(("## ", "### ", "#### ", "")) + b.text, ""]
+            elif isinstance(b, Paragraph):
+                lines += [b.text, ""]
+            else:
+                rows = _grid_rows(b, d, text)
+                breaks = sorted(r for r in b.data_rows if r > min(b.data_rows))
+                cut = d.choice(breaks) if b.table == "s3" and d.chance(0.6) else None
+                lines += [_pipe(rows[0]), _rule(len(rows[0]))]
+                for r, fields in enumerate(rows[1:], start=1):
+                    if r == cut:
+                        lines += ["", "", "", _pipe([""] * len(fields)), _rule(len(fields))]
+                    lines.append(_pipe(fields))
+                lines.append("")
+        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+
+
+@dataclass
+class TabRows:
+    """Spec V5: one grid row per line, fields separated by tabs, spaced header labels."""
+
+    name: str = "tab_rows"
+    suffix: str = ".txt"
+    keeps_cell_boundaries: bool = True
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        spaced = d.chance(0.5)
+        grouped = d.chance(0.2)
+
+        def text(cell: GridCell) -> str:
+            if spaced and cell.role == "header" and len(cell.text) == 4:
+                return cell.text[:2] + " " + cell.text[2:]  # "结果 维持"
+            return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
+
+        lines = [*_head(doc), ""]
+        for b in doc.blocks:
+            if isinstance(b, (Heading, Paragraph)):
+                lines += [b.text, ""]
+            else:
+                lines += ["\t".join(fields) for fields in _grid_rows(b, d, text)] + [""]
+        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+
+
+# --- cells written together ------------------------------------------------------------------------
+
+
+@dataclass
+class Concatenated:
+    """A web page dumped as text: the body is one line and table cells run together.
+
+    Now and then a space survives between two cells (as in one real dump); a unit keeps no
+    space before it, so it stays with its number.
+    """
+
+    name: str = "concatenated"
+    suffix: str = ".txt"
+    keeps_cell_boundaries: bool = False
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        p_space = d.choice((0.0, 0.0, 0.3))
+        parts: list[str] = []
+        runs: dict[str, list[str]] = {}
+        for b in doc.blocks:
+            if isinstance(b, (Heading, Paragraph)):
+                parts.append(b.text + d.choice(("", " ")))
+                continue
+            for row in range(b.height):
+                run: list[str] = []
+                glued = False
+                for _, cell in b.origins(row):
+                    text = cell.text.replace("\n", "").replace(" 元", "元")
+                    if not text:
+                        continue
+                    sep = " " if d.chance(p_space) else ""
+                    parts.append(sep + text)
+                    if cell.role == "value":
+                        if run and glued and not sep:
+                            run[-1] += text
+                        else:
+                            run.append(text)
+                        glued = True
+                    else:
+                        glued = False
+                if row in b.data_rows:
+                    runs[b.data_rows[row]] = run
+        lines = [f"标题: {doc.title}", *doc.meta, "=" * 20 + " 正文 " + "=" * 20, "".join(parts)]
+        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), runs)
+
+
+RENDERERS: dict[str, Renderer] = {
+    r.name: r
+    for r in (CellLines(), CellLines(vertical=True), BlankSeparated(), Markdown(), TabRows(), Concatenated())
+}

@@ -1,0 +1,215 @@
+"""A synthetic report: the numbers an organ meant, and the text it printed for each cell.
+
+`random_report` draws the tables of either template so that every hard identity holds (H1–H4
+by construction, H5 by type), with magnitudes of the organ's level: mostly zeros for a
+township, tens for a county, hundreds to thousands for a city, the occasional signed
+本年增/减 and amounts written in 万, 元 or bare.
+
+Each cell keeps its printed form (`Printed`), so damage can change the text the way a
+scanner or a typist would, and the value the document then shows follows from the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from verify.layout import S3_APPLICANT_COLUMNS, S4_COLUMNS, S4_GROUPS, s2_keys, s3_key, s3_rows, s4_key
+
+from .draw import Draw
+
+Number = int | float
+LEVELS = ("township", "county", "city")
+# Chance that a table-三 result cell is non-zero, and the most digits it has, per level.
+_S3_NONZERO = {"township": 0.06, "county": 0.2, "city": 0.45}
+_S3_DIGITS = {"township": 1, "county": 2, "city": 3}
+# Minus signs as printed: ASCII, U+2212, full-width (spec V9).
+MINUS_SIGNS = ("-", "\u2212", "\uff0d")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The text of one numeric cell, and the value that text states.
+
+    `form`: count | signed | bare (万元 by convention or header) | wan (万 written) | yuan (元 written).
+    `digits` is the number as written without sign or unit ("1039.5771", "20097080").
+    """
+
+    form: str
+    digits: str
+    sign: str = ""
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.sign}{self.digits}{self.unit}"
+
+    @property
+    def value(self) -> Number:
+        d = Decimal(self.digits)
+        if self.sign and self.sign != "+":
+            d = -d
+        if self.form in ("count", "signed"):
+            return int(d)
+        if self.form == "yuan":
+            d = d / 10000
+        return float(d)
+
+    def with_digits(self, digits: str) -> Printed:
+        return replace(self, digits=digits)
+
+
+@dataclass
+class Report:
+    template: str  # "2019" | "2021"
+    level: str
+    organ: str
+    year: int
+    cells: dict[str, Printed]  # as printed (after any damage), in the dictionary's order
+    truth: dict[str, Number] = field(default_factory=dict)  # what the organ meant
+
+    def printed_values(self) -> dict[str, Number]:
+        return {k: p.value for k, p in self.cells.items()}
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+_PLACES = ("郭巨", "西岗", "兴安", "团山子", "龙山", "平潭", "青云", "白沙", "东湖", "柳河", "金川", "石门", "长岭")
+_ORGANS = {
+    "township": ("{p}街道办事处", "{p}镇人民政府", "{p}乡人民政府"),
+    "county": ("{p}县人民政府", "{p}区人民政府办公室", "{p}县教育局"),
+    "city": ("{p}市人民政府", "{p}市科学技术局", "{p}市自然资源和规划局"),
+}
+
+
+def _organ(d: Draw, level: str) -> str:
+    return d.choice(_ORGANS[level]).format(p=d.choice(_PLACES))
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+
+def _count(d: Draw, p_nonzero: float, digits: int) -> int:
+    if not d.chance(p_nonzero):
+        return 0
+    n = d.integer(1, digits)
+    return d.integer(10 ** (n - 1), 10**n - 1)
+
+
+def count(v: int) -> Printed:
+    return Printed("count", str(v))
+
+
+def _signed(d: Draw, level: str) -> Printed:
+    if not d.chance({"township": 0.1, "county": 0.3, "city": 0.5}[level]):
+        return Printed("signed", "0")
+    v = d.integer(1, {"township": 3, "county": 20, "city": 200}[level])
+    if d.chance(0.5):
+        return Printed("signed", str(v), sign=d.choice(MINUS_SIGNS))
+    return Printed("signed", str(v), sign=d.choice(("", "+")))
+
+
+def _decimal(d: Draw, whole_digits: int, max_places: int) -> str:
+    whole = _count(d, 1.0, whole_digits)
+    places = d.integer(0, max_places)
+    if places == 0:
+        return str(whole)
+    frac = str(d.integer(0, 10**places - 1)).rjust(places, "0").rstrip("0")
+    return f"{whole}.{frac}" if frac else str(whole)
+
+
+def _procurement_amount(d: Draw, projects: int, level: str) -> Printed:
+    """采购总金额 has no printed unit (spec 2.1): bare (万元 by convention), 万, or 元."""
+    if projects == 0:
+        return Printed("bare", "0")
+    form = d.choice(("bare", "wan", "yuan"))
+    digits = {"township": 3, "county": 4, "city": 5}[level]
+    if form == "yuan":
+        yuan = _decimal(d, digits + 4, 2)
+        return Printed("yuan", yuan, unit=d.choice(("元", " 元")))
+    amount = _decimal(d, digits, 4)
+    return Printed(form, amount, unit="" if form == "bare" else d.choice(("万", "万元")))
+
+
+def _s2_2019(d: Draw, level: str) -> dict[str, Printed]:
+    big = {"township": 1, "county": 3, "city": 5}[level]
+    out: dict[str, Printed] = {}
+    for row in ("regulations", "normative_docs"):
+        can_make = row == "normative_docs" or level == "city"  # spec P4: 规章 only from cities up
+        made = _count(d, 0.3 if can_make else 0.0, 2)
+        published = d.integer(0, made)
+        total = published + _count(d, 0.4 if can_make else 0.0, 3)
+        out |= {f"s2.{row}.new_made": count(made), f"s2.{row}.new_published": count(published)}
+        out[f"s2.{row}.total_published"] = count(total)
+    for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        out[f"s2.{row}.prev_count"] = count(_count(d, 0.5, max(1, big - (row == "fees"))))
+        out[f"s2.{row}.change"] = _signed(d, level)
+        if row != "fees":
+            out[f"s2.{row}.decisions"] = count(_count(d, 0.5, big + 1))
+    projects = _count(d, 0.5, big)
+    out["s2.procurement.projects"] = count(projects)
+    out["s2.procurement.amount_wan"] = _procurement_amount(d, projects, level)
+    return out
+
+
+def _s2_2021(d: Draw, level: str) -> dict[str, Printed]:
+    big = {"township": 1, "county": 3, "city": 6}[level]
+    out: dict[str, Printed] = {}
+    for row in ("regulations", "normative_docs"):
+        can_make = row == "normative_docs" or level == "city"
+        issued = _count(d, 0.3 if can_make else 0.0, 2)
+        out[f"s2.{row}.issued"] = count(issued)
+        out[f"s2.{row}.repealed"] = count(_count(d, 0.2 if can_make else 0.0, 2))
+        out[f"s2.{row}.in_force"] = count(issued + _count(d, 0.4 if can_make else 0.0, 3))
+    for row in ("licensing", "penalty", "coercion"):
+        out[f"s2.{row}.decisions"] = count(_count(d, 0.5, big))
+    fees = _decimal(d, big, 6) if d.chance(0.3) else "0"
+    out["s2.fees.amount_wan"] = Printed("bare", fees)
+    return out
+
+
+def _s3(d: Draw, template: str, level: str) -> dict[str, int]:
+    """Leaves drawn; totals derived so that H1, H2 and H3 hold."""
+    rows = s3_rows(template)
+    leaves = rows[2:-2]
+    p, digits = _S3_NONZERO[level], _S3_DIGITS[level]
+    cells: dict[str, int] = {}
+    results = dict.fromkeys(S3_APPLICANT_COLUMNS, 0)
+    for row in leaves:
+        for c in S3_APPLICANT_COLUMNS:
+            v = _count(d, p if c == "natural" else p / 4, digits)
+            cells[s3_key(row, c)] = v
+            results[c] += v
+    for c in S3_APPLICANT_COLUMNS:
+        forward = _count(d, p / 2 if c == "natural" else p / 8, digits)
+        over = d.integer(0, min(results[c] + forward, 10**digits)) if d.chance(p) else 0
+        cells[s3_key("results_total", c)] = results[c]
+        cells[s3_key("carried_forward", c)] = forward
+        cells[s3_key("carried_over", c)] = over
+        cells[s3_key("new_received", c)] = results[c] + forward - over
+    for row in rows:
+        cells[s3_key(row, "total")] = sum(cells[s3_key(row, c)] for c in S3_APPLICANT_COLUMNS)
+    return {s3_key(r, c): cells[s3_key(r, c)] for r in rows for c in (*S3_APPLICANT_COLUMNS, "total")}
+
+
+def _s4(d: Draw, level: str) -> dict[str, int]:
+    p = {"township": 0.05, "county": 0.25, "city": 0.5}[level]
+    digits = {"township": 1, "county": 1, "city": 2}[level]
+    cells: dict[str, int] = {}
+    for g in S4_GROUPS:
+        parts = [_count(d, p, digits) for _ in S4_COLUMNS[:-1]]
+        cells |= {s4_key(g, c): v for c, v in zip(S4_COLUMNS, parts)}
+        cells[s4_key(g, "total")] = sum(parts)
+    return cells
+
+
+def random_report(d: Draw) -> Report:
+    template = d.choice(("2021", "2019"))
+    level = d.choice(LEVELS)
+    year = d.choice((2019, 2020)) if template == "2019" else d.integer(2021, 2024)
+    s2 = _s2_2019(d, level) if template == "2019" else _s2_2021(d, level)
+    s2 = {k: s2[k] for k in s2_keys(template)}
+    cells = s2 | {k: count(v) for k, v in _s3(d, template, level).items()} | {k: count(v) for k, v in _s4(d, level).items()}
+    report = Report(template, level, _organ(d, level), year, cells)
+    report.truth = report.printed_values()
+    return report

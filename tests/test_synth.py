@@ -1,0 +1,154 @@
+"""Property tests over synthetic adversarial reports (tests/synth).
+
+For every flattening: an undamaged rendering extracts exactly (every cell, organ, year,
+template) and is verified, except where the format itself leaves a reading open (cells
+written together), which must then need review with the open cells named; a damaged one
+comes out as exactly what the damaged document prints, and is never verified when the damage
+breaks an identity or the table's shape. What "determined" and "open" mean is defined in
+tests/synth/expect.py.
+
+CI runs a bounded number of examples (profile "ci"); `--hypothesis-profile=long` searches longer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor import extract_bytes
+from verify import verify
+from verify.layout import template_keys
+
+from .synth import RENDERERS, RandomDraw
+from .synth.case import make_case, problems
+from .synth.expect import count_cuts, sum_cuts
+from .synth.strategies import cases, reports
+
+NAMES = list(RENDERERS)
+
+
+def extract(case):
+    return extract_bytes(case.rendered.name, case.rendered.data)
+
+
+@pytest.mark.parametrize("renderer", NAMES)
+@given(data=st.data())
+def test_undamaged_rendering_extracts_exactly(renderer, data):
+    case = data.draw(cases(renderer, "none"), label="case")
+    result = extract(case)
+    assert problems(case, result) == [], str(case)
+    if not case.expected.open:
+        assert result.status == "verified", str(case)
+
+
+@pytest.mark.parametrize("renderer", NAMES)
+@given(data=st.data())
+def test_damaged_rendering_reads_as_printed_and_is_never_verified_when_it_breaks_an_identity(renderer, data):
+    case = data.draw(cases(renderer), label="case")
+    result = extract(case)
+    assert problems(case, result) == [], str(case)
+    if case.damage.breaks_identity:
+        assert result.status != "verified", str(case)
+
+
+# --- the generator itself ------------------------------------------------------------------------
+
+
+@given(reports())
+def test_generated_tables_satisfy_every_identity(report):
+    assert set(report.cells) == set(template_keys(report.template))
+    found = verify(report.truth, report.template)
+    assert [f.check for f in found.hard_failures] == []
+    assert not found.not_assessable
+
+
+def test_magnitudes_follow_the_organ_level():
+    """Townships print mostly zeros, cities thousands (spec P8): the corpus looks like the real one."""
+    zeros: dict[str, list[float]] = {"township": [], "city": []}
+    largest: dict[str, int] = {"township": 0, "city": 0}
+    for seed in range(300):
+        c = make_case(RandomDraw(seed), "cell_lines", "none")
+        if c.report.level in zeros:
+            s3 = [v for k, v in c.report.truth.items() if k.startswith("s3.")]
+            zeros[c.report.level].append(sum(v == 0 for v in s3) / len(s3))
+            largest[c.report.level] = max(largest[c.report.level], max(s3))
+    assert sum(zeros["township"]) / len(zeros["township"]) > 0.85
+    assert sum(zeros["city"]) / len(zeros["city"]) < 0.7
+    assert largest["township"] < 100 <= 1000 <= largest["city"]
+
+
+_FEATURES = {
+    "cell_lines": re.compile(r"\n\t0\n\t"),
+    "vertical": re.compile(r"\n\t自\n然\n人\n"),
+    "blank_separated": re.compile(r"\n信息内容\n\n"),
+    "markdown": re.compile(r"\n\|---\|"),
+    "tab_rows": re.compile(r"\n规章\t\d"),
+    "concatenated": re.compile(r"规章[ ]?\d+[ ]?\d"),
+}
+
+
+@pytest.mark.parametrize("renderer", NAMES)
+def test_each_renderer_writes_its_flattening(renderer):
+    for seed in range(10):
+        c = make_case(RandomDraw(seed), renderer, "none")
+        assert _FEATURES[renderer].search(c.rendered.text), c.rendered.text[:2000]
+
+
+def test_the_damage_is_in_the_printed_text():
+    seen = set()
+    for seed in range(200):
+        c = make_case(RandomDraw(seed), "tab_rows")
+        seen.add(c.damage.kind)
+        if c.damage.changes_value:
+            (key,) = c.damage.keys
+            assert c.report.cells[key].value != c.report.truth[key]
+            assert c.report.cells[key].text in c.rendered.text
+    assert seen == {"none", "ocr", "arithmetic", "split", "drop_row"}
+
+
+# --- the expectations can fail --------------------------------------------------------------------
+
+
+def test_a_wrong_cell_or_a_false_accept_is_reported():
+    case = make_case(RandomDraw(3), "cell_lines", "none")
+    result = extract(case)
+    assert problems(case, result) == []
+    key = "s4.review.total"
+    wrong = result.model_copy(update={"cells": {**result.cells, key: result.cells[key] + 1}})
+    found = problems(case, wrong)
+    assert any(p.startswith(key) for p in found) and any(p.startswith("FALSE ACCEPT") for p in found)
+    damaged = replace(case, damage=replace(case.damage, kind="drop_row", keys=(key,)))
+    damaged.expected = replace(case.expected, must_not_verify=True)
+    assert any("verified although" in p for p in problems(damaged, result))
+
+
+def test_cells_written_together_are_determined_only_by_a_single_reading():
+    assert count_cuts(["000"], ["count"] * 3) == 1
+    assert count_cuts(["77132470"], ["count"] * 3) == 2  # capped: many readings
+    assert count_cuts(["9+50"], ["count", "signed", "count"]) == 1
+    assert count_cuts(["40+206"], ["count", "signed", "count"]) == 1
+    assert count_cuts(["396-5181"], ["count", "signed", "count"]) == 2
+    assert sum_cuts(["801000081"], 7, 1) == [[80, 1, 0, 0, 0, 0, 81]]
+    assert len(sum_cuts(["1012100023"], 7, 1)) == 3
+
+
+# --- the blind spot ---------------------------------------------------------------------------------
+
+
+def test_a_wrong_number_in_table_2_is_read_as_printed_and_nothing_catches_it():
+    """No identity covers table 二 (spec 5.1): a misprint there is read faithfully, and the rules
+    verify the document. The benchmarks measure this rate; an LLM cross-check may lower it."""
+    caught = total = 0
+    for seed in range(240):
+        c = make_case(RandomDraw(seed), "cell_lines", "arithmetic")
+        if c.damage.table != "s2":
+            continue
+        result = extract(c)
+        assert problems(c, result) == [], str(c)
+        total += 1
+        caught += result.status != "verified"
+    assert total > 40 and caught == 0
