@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,8 +15,12 @@ import click
 from rich.console import Console
 
 from .export import read_results, render_summary, result_line
+from .export.cost import run_totals, usage_line
+from .extract.llm import LlmSettings
+from .extract.llm.capabilities import FAMILIES, MODES
 from .models import Result
-from .pipeline import assess, extract_file
+from .pipeline import ConfigError, Options, assess, extract_file
+from .reconcile import STRATEGIES
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
 
@@ -60,19 +65,61 @@ def cli() -> None:
     """Extract and verify the statistical tables of government information-disclosure annual reports."""
 
 
+def _options(
+    strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
+    cache_dir: str | None, no_cache: bool,
+) -> Options:
+    settings = LlmSettings.from_env().with_overrides(
+        model=model, base_url=base_url, mode=mode, server=server, cache_dir=Path(cache_dir) if cache_dir else None
+    )
+    if no_cache:
+        settings = replace(settings, cache_dir=None)
+    try:
+        return Options.from_settings(settings, strategy)
+    except ConfigError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+
+
+def _report_usage(results: list[Result]) -> None:
+    """Tokens in and out per document and for the run, on stderr (stdout may be JSON lines)."""
+    used = [r for r in results if r.llm is not None]
+    if not used:
+        return
+    for r in used:
+        click.echo(usage_line(r), err=True)
+    click.echo(run_totals(used), err=True)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (JSON lines).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
-def extract(paths: tuple[str, ...], as_json: bool, output: str | None) -> None:
+@click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    help="rules (default without an LLM endpoint), cross-check (default with one), llm-first, rules-first.",
+)
+@click.option("--model", help="Model name (else EXTRACTOR_MODEL).")
+@click.option("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL). The key is read from OPENAI_API_KEY only.")
+@click.option("--mode", type=click.Choice(MODES, case_sensitive=False), help="Override the structured-output mode (else EXTRACTOR_MODE, else the capability table).")
+@click.option("--server", type=click.Choice(list(FAMILIES), case_sensitive=False), help="Say which kind of server the endpoint is (else EXTRACTOR_SERVER, else told from the URL and model).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where answers are cached (else EXTRACTOR_CACHE_DIR, else the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache.")
+def extract(
+    paths: tuple[str, ...], as_json: bool, output: str | None, strategy: str | None, model: str | None,
+    base_url: str | None, mode: str | None, server: str | None, cache_dir: str | None, no_cache: bool,
+) -> None:
     """Extract the tables of each document in PATHS (files or folders).
 
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
-    results = [extract_file(p) for p in expand(paths)]
+    options = _options(strategy, model, base_url, mode, server, cache_dir, no_cache)
+    results = [extract_file(p, options) for p in expand(paths)]
     _emit(results, as_json, output)
     _report_errors(results)
+    _report_usage(results)
     sys.exit(_exit_code(results))
 
 

@@ -4,39 +4,84 @@
     >>> result = extract_file("golden/docs/004_f8b21749840a51ab.txt")
     >>> result.status, result.organ, result.year, result.template
     ('verified', '郟县龙山街道办事处', 2023, '2021')
+
+Without options (or with no LLM endpoint configured) only the rules run and nothing reaches
+the network. `Options.from_settings` adds the model path and a strategy (see
+`extractor.reconcile.strategy`).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from verify import verify
 from verify.layout import combine_layouts, order_keys
 
 from .extract.candidate import Candidate
+from .extract.llm import LlmExtractor, LlmSettings, build_extractor
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
 from .locate import Located, locate
 from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
-from .reconcile import decide
+from .reconcile import STRATEGIES, decide, disagreement, run_strategy
 
 logger = logging.getLogger(__name__)
 
 
-def extract_document(doc: Document) -> Result:
+class ConfigError(Exception):
+    """The options cannot work together (e.g. an LLM strategy without an endpoint)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    strategy: str = "rules"
+    llm: LlmExtractor | None = None
+
+    @classmethod
+    def from_settings(cls, settings: LlmSettings, strategy: str | None = None) -> Options:
+        """`rules` without an endpoint, `cross-check` with one, unless a strategy is named."""
+        strategy = strategy or ("cross-check" if settings.configured else "rules")
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+        if strategy == "rules":
+            return cls("rules")
+        if not settings.configured:
+            raise ConfigError(
+                f"strategy {strategy} needs an LLM endpoint: set OPENAI_BASE_URL and EXTRACTOR_MODEL "
+                "(or --base-url and --model)"
+            )
+        try:
+            return cls(strategy, build_extractor(settings))
+        except ValueError as e:  # an unknown mode or server family
+            raise ConfigError(str(e)) from None
+
+
+RULES_ONLY = Options()
+
+
+def extract_document(doc: Document, options: Options = RULES_ONLY) -> Result:
     located = locate(doc)
-    candidate = extract_rules(located)
-    return build_result(located, candidate)
+    if options.strategy == "rules" or options.llm is None:
+        return build_result(located, extract_rules(located))
+    llm = options.llm
+    return run_strategy(
+        options.strategy,
+        rules=lambda: (extract_rules(located), None),
+        llm=lambda: llm.extract(located),
+        build=lambda candidate: build_result(located, candidate),
+        assess=assess,
+    )
 
 
-def extract_file(path: str | Path) -> Result:
+def extract_file(path: str | Path, options: Options = RULES_ONLY) -> Result:
     """Extract one file; an unreadable file gives a `failed` result naming the problem."""
-    return _guarded(str(path), lambda: extract_document(load(path)))
+    return _guarded(str(path), lambda: extract_document(load(path), options))
 
 
-def extract_bytes(name: str, data: bytes) -> Result:
-    return _guarded(name, lambda: extract_document(load_bytes(name, data)))
+def extract_bytes(name: str, data: bytes, options: Options = RULES_ONLY) -> Result:
+    return _guarded(name, lambda: extract_document(load_bytes(name, data), options))
 
 
 def _guarded(name: str, run) -> Result:
@@ -104,6 +149,13 @@ def assess(result: Result) -> Result:
     cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
     report = verify(cells, result.template, organ=result.organ)
     status, reasons = decide(result.tables, cells, result.provenance, report)
+    # What a strategy recorded stays: a fallback is history, and a disagreement holds until a
+    # person settles it (by correcting the cell and dropping its provenance `values`).
+    reasons += [r for r in result.reasons if r.code == "fallback"]
+    disagree = disagreement(result)
+    if disagree is not None:
+        reasons.append(disagree)
+        status = "needs_review" if status == "verified" else status
     return result.model_copy(
         update={
             "cells": cells,
