@@ -22,8 +22,9 @@ class Located:
     def zone_text(self, table: str) -> str | None:
         """The source text of one table's zone, as printed (for a model, or a reviewer).
 
-        One line per source row; a row of several cells is written `| a | b |  |`, so an
-        empty cell stays visible as an empty column.
+        One line per source row, the cells of a row separated by tabs (as `Document.text`
+        writes them), so an empty cell stays an empty column. Tabs rather than `| a | b |`:
+        the same structure for a fifth fewer tokens.
         """
         zone = self.zones.get(table)
         if zone is None:
@@ -45,7 +46,7 @@ class Located:
         cells = [" ".join(c.text.split()) for c in row.cells if not c.span_copy]
         whole = (start == 0 or stream.text[start - 1] == ROW) and (end >= len(stream.text) or stream.text[end] == ROW)
         if whole and len(cells) > 1:
-            return "| " + " | ".join(cells) + " |"
+            return "\t".join(cells)
         return stream.raw(start, end)
 
 
