@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -116,6 +117,8 @@ def extract(
     2 when some could not be read or held no table.
     """
     options = _options(strategy, model, base_url, mode, server, cache_dir, no_cache)
+    # instructor logs every failed attempt at ERROR; each failure is already on its result.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     results = [extract_file(p, options) for p in expand(paths)]
     _emit(results, as_json, output)
     _report_errors(results)

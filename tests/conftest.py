@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,22 @@ def pytest_recording_configure(config, vcr) -> None:
     vcr.register_matcher("question", same_question)
 
 
+_LOCAL_PATH = re.compile(r"(?<![\w.])/(?:tmp|root|home|Users|var|opt|srv)/[^\s\"'\\]*")
+
+
+def scrub_local_paths(response: dict) -> dict:
+    """A server's error may quote files of the machine it ran on: not for a recording."""
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = _LOCAL_PATH.sub("<local path>", body.decode("utf-8", "replace")).encode("utf-8")
+    elif isinstance(body, str):
+        response["body"]["string"] = _LOCAL_PATH.sub("<local path>", body)
+    return response
+
+
 # Keys never reach a recording: headers and query parameters that carry them are dropped.
 VCR_CONFIG = {
+    "before_record_response": scrub_local_paths,
     "match_on": ["method", "path", "question"],
     "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie"],
     "filter_query_parameters": ["api-key", "api_key", "key"],

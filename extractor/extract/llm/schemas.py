@@ -18,7 +18,7 @@ be coached into inventing numbers; the verifier judges the reading afterwards.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -61,10 +61,10 @@ _STRICT = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
 def _cell(key: str, label: str) -> tuple[Any, Any]:
     kind = value_type(key)
     if kind == "money":
-        return Optional[float], Field(..., ge=0, description=f"{label} (万元)")
+        return float | None, Field(..., ge=0, description=f"{label} (万元)")
     if kind == "signed":
-        return Optional[int], Field(..., description=f"{label} (may be negative)")
-    return Optional[int], Field(..., ge=0, description=label)
+        return int | None, Field(..., description=f"{label} (may be negative)")
+    return int | None, Field(..., ge=0, description=label)
 
 
 def _s2_rows(layout: str) -> dict[str, list[tuple[str, str, str]]]:
