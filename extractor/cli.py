@@ -68,10 +68,16 @@ def cli() -> None:
 
 def _options(
     strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
-    cache_dir: str | None, no_cache: bool,
+    cache_dir: str | None, no_cache: bool, timeout: float | None,
 ) -> Options:
-    settings = LlmSettings.from_env().with_overrides(
-        model=model, base_url=base_url, mode=mode, server=server, cache_dir=Path(cache_dir) if cache_dir else None
+    try:
+        settings = LlmSettings.from_env()
+    except ValueError as e:  # e.g. EXTRACTOR_TIMEOUT is not a number
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    settings = settings.with_overrides(
+        model=model, base_url=base_url, mode=mode, server=server, timeout=timeout,
+        cache_dir=Path(cache_dir) if cache_dir else None,
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
@@ -107,16 +113,18 @@ def _report_usage(results: list[Result]) -> None:
 @click.option("--server", type=click.Choice(list(FAMILIES), case_sensitive=False), help="Say which kind of server the endpoint is (else EXTRACTOR_SERVER, else told from the URL and model).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where answers are cached (else EXTRACTOR_CACHE_DIR, else the user cache folder).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache.")
+@click.option("--timeout", type=float, help="Seconds to wait for one model answer (else EXTRACTOR_TIMEOUT, else 120).")
 def extract(
     paths: tuple[str, ...], as_json: bool, output: str | None, strategy: str | None, model: str | None,
     base_url: str | None, mode: str | None, server: str | None, cache_dir: str | None, no_cache: bool,
+    timeout: float | None,
 ) -> None:
     """Extract the tables of each document in PATHS (files or folders).
 
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
-    options = _options(strategy, model, base_url, mode, server, cache_dir, no_cache)
+    options = _options(strategy, model, base_url, mode, server, cache_dir, no_cache, timeout)
     # instructor logs every failed attempt at ERROR; each failure is already on its result.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     results = [extract_file(p, options) for p in expand(paths)]

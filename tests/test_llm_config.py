@@ -77,6 +77,7 @@ def test_endpoint_defaults_to_cross_check_and_flags_override_the_environment(tmp
     assert s.cache_dir == tmp_path / "gov-report-extractor" / "llm"
     assert s.with_overrides(model="deepseek-chat").capability.family == "deepseek"
     assert LlmSettings.from_env({**env, "EXTRACTOR_CACHE_DIR": "off"}).cache_dir is None
+    assert s.timeout == 120 and LlmSettings.from_env({**env, "EXTRACTOR_TIMEOUT": "600"}).timeout == 600
     with pytest.raises(ConfigError):
         Options.from_settings(s, "sideways")
 

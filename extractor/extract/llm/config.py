@@ -60,6 +60,7 @@ class LlmSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> LlmSettings:
         env = os.environ if env is None else env
         cache = env.get("EXTRACTOR_CACHE_DIR")
+        timeout = env.get("EXTRACTOR_TIMEOUT")
         return cls(
             base_url=env.get("OPENAI_BASE_URL") or None,
             model=env.get("EXTRACTOR_MODEL") or None,
@@ -67,4 +68,6 @@ class LlmSettings:
             mode=env.get("EXTRACTOR_MODE") or None,
             server=env.get("EXTRACTOR_SERVER") or None,
             cache_dir=None if cache == "off" else Path(cache) if cache else default_cache_dir(env),
+            # A small model on a CPU can take minutes over table 三: the wait is configurable.
+            **({"timeout": float(timeout)} if timeout else {}),
         )
