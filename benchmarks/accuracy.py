@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.evaluate import DocumentScore, Golden, score, summarise  # noqa: E402
-from extractor.pipeline import DEFAULT_STRATEGY, extract_bytes, strategy_names  # noqa: E402
+from extractor.pipeline import available_strategies, extract_bytes, options_for  # noqa: E402
 from tests.synth.case import Case, problems  # noqa: E402
 from tests.synth.corpus import corpus  # noqa: E402
 
@@ -47,14 +47,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--strategy", choices=strategy_names(), default=DEFAULT_STRATEGY)
+    parser.add_argument("--strategy", choices=available_strategies(), default="rules")
     args = parser.parse_args()
+    options = options_for(args.strategy)
     printed: dict[str, list[DocumentScore]] = defaultdict(list)
     meant: list[DocumentScore] = []
     faults = []
     s2_misprints = s2_caught = s2_in_review_anyway = 0
     for case in corpus(args.generated, args.seed, damage=None):
-        result = extract_bytes(case.rendered.name, case.rendered.data, args.strategy)
+        result = extract_bytes(case.rendered.name, case.rendered.data, options=options)
         as_printed = score(result, golden(case, case.expected.cells))
         for group in ("all", f"format {case.renderer.name}", f"damage {case.damage.kind}"):
             printed[group].append(as_printed)

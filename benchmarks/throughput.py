@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the generator lives with the tests
 
-from extractor.pipeline import extract_file, strategy_names  # noqa: E402
+from extractor.pipeline import available_strategies, extract_file, options_for  # noqa: E402
 from tests.synth.corpus import corpus, write  # noqa: E402
 
 REAL = "real (golden/docs)"
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes per measurement; the best is kept")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    strategies = strategy_names()
+    strategies = available_strategies()
     with tempfile.TemporaryDirectory() as tmp:
         by_format = groups(Path(tmp), args.generated, args.seed)
         extract_file(by_format[REAL][0])  # imports and caches warm
@@ -85,7 +85,7 @@ def main() -> None:
             base = rate(bare, files, args.rounds)
             line = f"{name:<20}{len(files):>6}{base:>13.0f}{peak_mb(bare, files):>9.2f}"
             for s in strategies:
-                run = partial(extract_file, strategy=s)
+                run = partial(extract_file, options=options_for(s))
                 speed = rate(run, files, args.rounds)
                 line += f"{speed:>14.1f}{'1/' + format(base / speed, '.0f'):>10}{peak_mb(run, files):>9.2f}"
             print(line, flush=True)

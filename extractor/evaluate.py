@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .models import Number, Result, Status
-from .pipeline import DEFAULT_STRATEGY, extract_file
+from .pipeline import RULES_ONLY, Options, extract_file
 
 STATUSES: tuple[Status, ...] = ("verified", "needs_review", "failed")
 
@@ -166,13 +166,13 @@ def golden_layout(golden_dir: str | Path, docs_dir: str | Path | None = None) ->
     return goldens, docs
 
 
-Extract = Callable[[Path, str], Result]
+Extract = Callable[[Path, Options], Result]
 
 
 def evaluate(
     golden_dir: str | Path,
     docs_dir: str | Path | None = None,
-    strategy: str = DEFAULT_STRATEGY,
+    options: Options = RULES_ONLY,
     extract: Extract = extract_file,
 ) -> Evaluation:
     """Run the pipeline over every document that has a golden file, and score it."""
@@ -180,9 +180,9 @@ def evaluate(
     scores = []
     for path in sorted(goldens.glob("*.json")):
         golden = read_golden(path)
-        scores.append(score(extract(docs / golden.doc, strategy), golden))
+        scores.append(score(extract(docs / golden.doc, options), golden))
     return Evaluation(
-        strategy=strategy,
+        strategy=options.strategy,
         version=__version__,
         goldens=str(goldens),
         docs=str(docs),

@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 Status = Literal["verified", "needs_review", "failed"]
 Number = Union[int, float]
+
+
+class _OmitsUnused(BaseModel):
+    """Leaves out the fields of the LLM path while they are unset, so a rules-only result
+    serialises exactly as it did before that path existed."""
+
+    _omit_when_empty: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        for name in self._omit_when_empty:
+            if name in data and data[name] in (None, {}, []):
+                del data[name]
+        return data
 
 
 class Source(BaseModel):
@@ -22,8 +37,10 @@ class Source(BaseModel):
     pages: int | None = None
 
 
-class Provenance(BaseModel):
+class Provenance(_OmitsUnused):
     """Where one cell's value came from, and in what state the cell was printed."""
+
+    _omit_when_empty = ("values",)
 
     kind: Literal["number", "zero", "blank", "placeholder", "text", "missing"]
     raw: str = ""
@@ -31,6 +48,10 @@ class Provenance(BaseModel):
     method: str = "rules"
     note: str | None = None
     ambiguous: bool = False
+    # What each extraction path read for this cell, when more than one ran ({"rules": 3,
+    # "llm": 5}). Values that differ are a disagreement a person must settle: to settle it,
+    # correct the cell and drop this entry.
+    values: dict[str, Number | None] = Field(default_factory=dict)
 
 
 class Check(BaseModel):
@@ -58,7 +79,11 @@ class Culprit(BaseModel):
 
 
 class Reason(BaseModel):
-    """Why a document is not verified. `code` is stable; `cells` name what to look at."""
+    """Why a document is not verified. `code` is stable; `cells` name what to look at.
+
+    `fallback` is the one code that does not by itself hold a document back: it records that
+    the first extraction path failed and the document stands on the other path's reading.
+    """
 
     code: Literal[
         "unreadable",
@@ -82,7 +107,62 @@ class TableInfo(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class Result(BaseModel):
+class MethodRun(BaseModel):
+    """One extraction path's reading of a document, judged on its own by the verifier."""
+
+    method: str  # "rules" | "llm"
+    status: Status  # what this reading alone would be given
+    chosen: bool = False
+    complete: bool = False  # every table found, every cell read, the path ran
+    passed: list[str] = Field(default_factory=list)  # hard checks that hold
+    failed: list[str] = Field(default_factory=list)  # hard checks that fail
+    not_assessable: list[str] = Field(default_factory=list)
+    cells_read: int = 0
+    cells: int = 0
+    error: str | None = None  # the path could not run (e.g. the model endpoint failed)
+
+
+class TableCall(BaseModel):
+    """One table sent to the model (or answered from the cache)."""
+
+    table: str
+    prompt: str  # the prompt template's version, e.g. "s3.v1"
+    layout: str | None = None
+    cached: bool = False
+    calls: int = 0  # HTTP requests made, retries and re-asks included
+    reasks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    section_tokens_estimate: int = 0  # the section's text alone, estimated
+    sent_tokens_estimate: int = 0  # the whole request (instructions, schema, section), estimated
+    error: str | None = None
+
+
+class LlmUsage(BaseModel):
+    """What the model was asked about one document and what it cost.
+
+    `prompt_tokens`/`completion_tokens` are the server's own `usage` figures for the calls made
+    in this run (zero for answers taken from the cache); the `*_estimate` figures are labelled
+    estimates from character counts: the sections' text against the whole document's is what
+    locating the tables saves, the whole requests' is what is sent with instructions and schema.
+    """
+
+    model: str
+    mode: str
+    prompts: dict[str, str] = Field(default_factory=dict)  # table -> prompt version
+    tables: list[TableCall] = Field(default_factory=list)
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    section_tokens_estimate: int = 0
+    sent_tokens_estimate: int = 0
+    document_tokens_estimate: int = 0
+
+
+class Result(_OmitsUnused):
+    _omit_when_empty = ("strategy", "methods", "llm")
+
     source: Source
     organ: str | None = None
     year: int | None = None
@@ -96,9 +176,16 @@ class Result(BaseModel):
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     method: str = "rules"
-    # Model tokens spent reading this document; None when no model was called (the rules).
-    tokens: int | None = None
     error: str | None = None
+    # Set only when a strategy other than the plain rules ran (an LLM endpoint is configured).
+    strategy: str | None = None
+    methods: list[MethodRun] = Field(default_factory=list)
+    llm: LlmUsage | None = None
+
+    @property
+    def tokens(self) -> int | None:
+        """Model tokens spent on this document (the server's usage); None when no model ran."""
+        return None if self.llm is None else self.llm.prompt_tokens + self.llm.completion_tokens
 
     def summary(self) -> dict[str, int]:
         counts = {"pass": 0, "fail": 0, "not_assessable": 0, "warn": 0}

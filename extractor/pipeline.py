@@ -4,50 +4,90 @@
     >>> result = extract_file("golden/docs/004_f8b21749840a51ab.txt")
     >>> result.status, result.organ, result.year, result.template
     ('verified', '郟县龙山街道办事处', 2023, '2021')
+
+Without options (or with no LLM endpoint configured) only the rules run and nothing reaches
+the network. `Options.from_settings` adds the model path and a strategy (see
+`extractor.reconcile.strategy`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from verify import verify
 from verify.layout import combine_layouts, order_keys
 
 from .extract.candidate import Candidate
+from .extract.llm import LlmExtractor, LlmSettings, build_extractor
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
 from .load.archive import Input
 from .load.pdf import NO_TEXT_LAYER
 from .locate import Located, locate
 from .models import Check, Culprit, Provenance, Reason, Result, Source, TableInfo
-from .reconcile import decide
+from .reconcile import STRATEGIES, decide, disagreement, run_strategy
 
 logger = logging.getLogger(__name__)
 
-Strategy = Callable[[Located], Candidate]
-# The ways of reading the located tables, by name. The command line offers exactly these
-# (`--strategy`), so a new path is added here and nowhere else.
-STRATEGIES: dict[str, Strategy] = {"rules": extract_rules}
-DEFAULT_STRATEGY = "rules"
+
+class ConfigError(Exception):
+    """The options cannot work together (e.g. an LLM strategy without an endpoint)."""
 
 
-def strategy_names() -> list[str]:
-    return list(STRATEGIES)
+@dataclass(frozen=True)
+class Options:
+    strategy: str = "rules"
+    llm: LlmExtractor | None = None
+
+    @classmethod
+    def from_settings(cls, settings: LlmSettings, strategy: str | None = None) -> Options:
+        """`rules` without an endpoint, `cross-check` with one, unless a strategy is named."""
+        strategy = strategy or ("cross-check" if settings.configured else "rules")
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+        if strategy == "rules":
+            return cls("rules")
+        if not settings.configured:
+            raise ConfigError(
+                f"strategy {strategy} needs an LLM endpoint: set OPENAI_BASE_URL and EXTRACTOR_MODEL "
+                "(or --base-url and --model)"
+            )
+        try:
+            return cls(strategy, build_extractor(settings))
+        except ValueError as e:  # an unknown mode or server family
+            raise ConfigError(str(e)) from None
 
 
-def _strategy(name: str) -> Strategy:
-    try:
-        return STRATEGIES[name]
-    except KeyError:
-        raise ValueError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}") from None
+RULES_ONLY = Options()
 
 
-def extract_document(doc: Document, strategy: str = DEFAULT_STRATEGY) -> Result:
-    read = _strategy(strategy)
+def options_for(strategy: str) -> Options:
+    """Options for a named strategy, the endpoint taken from the environment."""
+    return Options.from_settings(LlmSettings.from_env(), strategy)
+
+
+def available_strategies() -> list[str]:
+    """The strategies that can run here: all of them with an endpoint, else the rules alone."""
+    return list(STRATEGIES) if LlmSettings.from_env().configured else ["rules"]
+
+
+def extract_document(doc: Document, options: Options = RULES_ONLY) -> Result:
     located = locate(doc)
-    return _unread_pages(doc, build_result(located, read(located)))
+    if options.strategy == "rules" or options.llm is None:
+        return _unread_pages(doc, build_result(located, extract_rules(located)))
+    llm = options.llm
+    return _unread_pages(
+        doc,
+        run_strategy(
+            options.strategy,
+            rules=lambda: (extract_rules(located), None),
+            llm=lambda: llm.extract(located),
+            build=lambda candidate: build_result(located, candidate),
+            assess=assess,
+        ),
+    )
 
 
 def _unread_pages(doc: Document, result: Result) -> Result:
@@ -67,22 +107,22 @@ def _unread_pages(doc: Document, result: Result) -> Result:
     )
 
 
-def extract_file(path: str | Path, strategy: str = DEFAULT_STRATEGY) -> Result:
+
+
+def extract_file(path: str | Path, options: Options = RULES_ONLY) -> Result:
     """Extract one file; an unreadable file gives a `failed` result naming the problem."""
-    _strategy(strategy)  # a wrong name is the caller's mistake, not the document's
-    return _guarded(str(path), lambda: extract_document(load(path), strategy))
+    return _guarded(str(path), lambda: extract_document(load(path), options))
 
 
-def extract_bytes(name: str, data: bytes, member: str | None = None, strategy: str = DEFAULT_STRATEGY) -> Result:
-    _strategy(strategy)
-    return _guarded(name, lambda: extract_document(load_bytes(name, data, member), strategy))
+def extract_bytes(name: str, data: bytes, member: str | None = None, options: Options = RULES_ONLY) -> Result:
+    return _guarded(name, lambda: extract_document(load_bytes(name, data, member), options))
 
 
-def extract_input(item: Input, strategy: str = DEFAULT_STRATEGY) -> Result:
+def extract_input(item: Input, options: Options = RULES_ONLY) -> Result:
     """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
     if item.error is not None or item.data is None:
         return unreadable(item.name, item.error or LoadError(item.name, "no data"))
-    return extract_bytes(item.name, item.data, item.member, strategy)
+    return extract_bytes(item.name, item.data, item.member, options)
 
 
 def _guarded(name: str, run) -> Result:
@@ -150,6 +190,13 @@ def assess(result: Result) -> Result:
     cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
     report = verify(cells, result.template, organ=result.organ)
     status, reasons = decide(result.tables, cells, result.provenance, report)
+    # What a strategy recorded stays: a fallback is history, and a disagreement holds until a
+    # person settles it (by correcting the cell and dropping its provenance `values`).
+    reasons += [r for r in result.reasons if r.code == "fallback"]
+    disagree = disagreement(result)
+    if disagree is not None:
+        reasons.append(disagree)
+        status = "needs_review" if status == "verified" else status
     return result.model_copy(
         update={
             "cells": cells,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,51 @@ def tmp_file(tmp_path):
         return p
 
     return make
+
+
+# --- The LLM path: recorded exchanges (tests/cassettes/llm) -----------------------------------
+
+CASSETTES = ROOT / "tests" / "cassettes" / "llm"
+
+
+def _question(body: bytes | str | None) -> object:
+    """What a chat request asks: the messages and the schema's name, not the wire format (which
+    changes with client versions)."""
+    if not body:
+        return None
+    data = json.loads(body)
+    messages = [(m.get("role"), m.get("content")) for m in data.get("messages", [])]
+    tools = [t["function"]["name"] for t in data.get("tools", [])]
+    fmt = (data.get("response_format") or {}).get("type")
+    return messages, tools, fmt
+
+
+def same_question(r1, r2) -> None:
+    assert _question(r1.body) == _question(r2.body), "a different question"
+
+
+def pytest_recording_configure(config, vcr) -> None:
+    vcr.register_matcher("question", same_question)
+
+
+_LOCAL_PATH = re.compile(r"(?<![\w.])/(?:tmp|root|home|Users|var|opt|srv)/[^\s\"'\\]*")
+
+
+def scrub_local_paths(response: dict) -> dict:
+    """A server's error may quote files of the machine it ran on: not for a recording."""
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = _LOCAL_PATH.sub("<local path>", body.decode("utf-8", "replace")).encode("utf-8")
+    elif isinstance(body, str):
+        response["body"]["string"] = _LOCAL_PATH.sub("<local path>", body)
+    return response
+
+
+# Keys never reach a recording: headers and query parameters that carry them are dropped.
+VCR_CONFIG = {
+    "before_record_response": scrub_local_paths,
+    "match_on": ["method", "path", "question"],
+    "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie"],
+    "filter_query_parameters": ["api-key", "api_key", "key"],
+    "decode_compressed_response": True,
+}

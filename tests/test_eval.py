@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from extractor.evaluate import Golden, GoldenError, evaluate, golden_layout, read_golden, score, summarise
-from extractor.models import Result, Source
+from extractor.models import LlmUsage, Result, Source
 
 from .conftest import DOCS, EXPECTED, GOLDEN
 from .test_cli import run
@@ -74,7 +74,10 @@ def test_totals_review_rate_and_tokens():
     assert t.status == {"verified": 2, "needs_review": 1, "failed": 1}
     assert t.review_rate == 0.5 and t.false_accepts == 0
     assert t.tokens_per_document is None, "the rules call no model: the field stays empty"
-    spent = [score(result("verified", {"s4.review.total": 1}, tokens=n), g) for n in (100, 300)]
+    spent = [
+        score(result("verified", {"s4.review.total": 1}, llm=LlmUsage(model="m", mode="TOOLS", prompt_tokens=n - 10, completion_tokens=10)), g)
+        for n in (100, 300)
+    ]
     assert summarise(spent + scores[:1]).tokens_per_document == 200
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..load.document import Document
-from ..stream import Stream, build
+from ..stream import ROW, Stream, build
 from .title import Title, read_title
 from .zones import Zone, find_zones
 
@@ -20,11 +20,34 @@ class Located:
     zones: dict[str, Zone | None]
 
     def zone_text(self, table: str) -> str | None:
-        """The source text of one table's zone, as printed (for a model, or a reviewer)."""
+        """The source text of one table's zone, as printed (for a model, or a reviewer).
+
+        One line per source row, the cells of a row separated by tabs (as `Document.text`
+        writes them), so an empty cell stays an empty column. Tabs rather than `| a | b |`:
+        the same structure for a fifth fewer tokens.
+        """
         zone = self.zones.get(table)
         if zone is None:
             return None
-        return self.stream.raw(zone.start, zone.end)
+        text, lines, pos = self.stream.text, [], zone.start
+        while pos < zone.end:
+            stop = text.find(ROW, pos, zone.end)
+            stop = zone.end if stop < 0 else stop
+            lines.append(self._row_text(pos, stop))
+            pos = stop + 1
+        return "\n".join(line for line in lines if line)
+
+    def _row_text(self, start: int, end: int) -> str:
+        stream = self.stream
+        cid = next((c for i in range(start, end) if (c := stream.cell_at(i)) is not None), None)
+        if cid is None:
+            return ""
+        row = self.doc.rows[stream.cell_row[cid]]
+        cells = [" ".join(c.text.split()) for c in row.cells if not c.span_copy]
+        whole = (start == 0 or stream.text[start - 1] == ROW) and (end >= len(stream.text) or stream.text[end] == ROW)
+        if whole and len(cells) > 1:
+            return "\t".join(cells)
+        return stream.raw(start, end)
 
 
 def locate(doc: Document) -> Located:
