@@ -9,7 +9,7 @@ import pytest
 from extractor import extract_file
 from extractor.load import LoadError, load
 
-from .conftest import DOCS
+from .conftest import DOCS, SEEDS
 
 SEED = (DOCS / "004_f8b21749840a51ab.txt").read_text(encoding="utf-8")
 
@@ -97,3 +97,21 @@ def test_a_file_no_encoding_reads_gets_a_clear_error(tmp_file):
 def test_big5_is_not_misread_as_gb18030(tmp_file):
     doc = load(tmp_file("r.txt", "臺北市政府資訊公開工作年度報告\n一、總體情況\n".encode("big5") * 10))
     assert doc.encoding == "big5" and doc.rows[0].cells[0].text == "臺北市政府資訊公開工作年度報告"
+
+
+@pytest.mark.parametrize("mark", ["- 4 -", "-4-", "—12—", "第 4 页", "第4页 共6页"])
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_a_page_number_inside_a_text_table_is_not_a_value(tmp_file, seed, mark):
+    """Spec V6: text converted from a PDF keeps the page number between two rows of table 三."""
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "没有现成信息" in line)
+    while at > 0 and lines[at - 1].strip():  # the start of that row
+        at -= 1
+    paged = tmp_file(seed.name, "\n".join([*lines[:at], mark, "", *lines[at:]]))
+    assert extract_file(paged).cells == extract_file(seed).cells
+
+
+@pytest.mark.parametrize("line", ["4", "-3", "+3", "12 -"])
+def test_a_lone_number_line_stays_text(tmp_file, line):
+    """A number that is not marked as a page's may be a cell (a one-cell-per-line dump)."""
+    assert line in load(tmp_file("r.txt", f"规章\n{line}\n")).text().splitlines()

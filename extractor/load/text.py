@@ -2,6 +2,8 @@
 
 A markdown pipe row is a grid row; a line with tabs is a row of tab-separated cells (a leading
 tab only marks the start of a cell, as in one-cell-per-line dumps); any other line is one cell.
+A line that is only a marked page number ("- 4 -", "第 4 页"), left by a conversion from PDF in
+the middle of a table (spec V6), is page furniture, not text: it reads as an empty line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 
 from .document import Cell, Location, Row
 from .errors import LoadError
+from .pagemarks import is_marked_page_number
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -141,6 +144,7 @@ def _pipe_row(line: str, line_no: int, table_index: int, row_index: int) -> Row:
 
 
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
+_PAGE_NUMBER_MAX = 24  # no page number is longer; a cheap test before the pattern
 # A wrapped header or a vertical label continues its cell on the next line without a tab:
 # "本年新 / 制作数量", "自 / 然 / 人", "（三） / 不予 / 公开". Headings and prose are longer.
 _CONTINUATION_MAX = 12
@@ -191,7 +195,7 @@ def text_rows(text: str) -> list[Row]:
     table_index = -1
     row_index = 0
     in_table = False
-    lines = text.splitlines()
+    lines = ["" if len(line) <= _PAGE_NUMBER_MAX and is_marked_page_number(line) else line for line in text.splitlines()]
     groups = _cell_per_line_groups(lines)
     skip_to = 0
     for line_no, line in enumerate(lines, start=1):
