@@ -115,3 +115,13 @@ def test_a_page_number_inside_a_text_table_is_not_a_value(tmp_file, seed, mark):
 def test_a_lone_number_line_stays_text(tmp_file, line):
     """A number that is not marked as a page's may be a cell (a one-cell-per-line dump)."""
     assert line in load(tmp_file("r.txt", f"规章\n{line}\n")).text().splitlines()
+
+
+def test_a_tab_row_starting_with_empty_fields_keeps_them():
+    """Spec V5: "\\t\\t178\\t37" is two empty cells (merged cells at the row's start), then values;
+    in "\\t0" (one cell per line, V1) the tab only marks where the cell starts."""
+    doc = load(DOCS / "004_f8b21749840a51ab.txt")
+    row = next(r for r in doc.rows if any("没有现成信息" in c.text for c in r.cells))
+    assert [c.text for c in row.cells[:3]] == ["", "", "2. 没有现成信息需要另行制作"]
+    assert [c.loc.column for c in row.cells[:3]] == [0, 1, 2]
+

@@ -104,10 +104,12 @@ def split_line(line: str, line_no: int, table_index: int | None, row_index: int 
         return Row([Cell(line, Location(line=line_no, span=(0, len(line))))])
     cells: list[Cell] = []
     start = 0
-    for i, part in enumerate(line.split("\t")):
+    parts = line.split("\t")
+    for i, part in enumerate(parts):
         end = start + len(part)
-        # A leading tab marks where a cell starts; it is not an empty cell before it.
-        if not (i == 0 and part == ""):
+        # In "\tvalue" (one cell per line) the leading tab marks where the cell starts; in a
+        # row of several fields it ends an empty first field (spec V5: merged cells at the start).
+        if not (i == 0 and part == "" and len(parts) == 2):
             cells.append(Cell(part, Location(line=line_no, span=(start, end), column=i)))
         start = end + 1
     return Row(cells, grid=len(cells) > 1)
