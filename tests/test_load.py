@@ -125,3 +125,12 @@ def test_a_tab_row_starting_with_empty_fields_keeps_them():
     assert [c.text for c in row.cells[:3]] == ["", "", "2. 没有现成信息需要另行制作"]
     assert [c.loc.column for c in row.cells[:3]] == [0, 1, 2]
 
+def test_a_row_of_table_four_starting_with_blanks_reads_them_in_place(tmp_file):
+    """Table 四's row with its first two cells empty, as tab rows print it."""
+    lines = (DOCS / "004_f8b21749840a51ab.txt").read_text(encoding="utf-8").splitlines()
+    at = max(i for i, line in enumerate(lines) if line.startswith("0\t0\t0"))
+    lines[at] = "\t\t" + "\t".join(["6", "0", "6"] + ["0"] * 10)
+    result = extract_file(tmp_file("r.txt", "\n".join(lines)))
+    row = [result.cells[f"s4.{g}.{c}"] for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert row == [None, None, 6, 0, 6] + [0] * 10
+    assert result.provenance["s4.review.upheld"].kind == "blank"

@@ -27,12 +27,13 @@ def _runs(tokens: list, limit: int) -> list[tuple[Run, str]]:
     out: list[tuple[Run, str]] = []
     i, count = 0, 0
     while i < len(tokens) and count < limit:
-        gap = []
+        gap_start, gap = i, []
         while i < len(tokens) and not tokens[i].is_value:
             if tokens[i].kind == "text":
                 gap.append(tokens[i].text)
             i += 1
-        run, i = first_run(tokens, i)
+        # From the gap's start: the empty cells just before the first value are the row's blanks.
+        run, i = first_run(tokens, gap_start)
         if run is None:
             break
         out.append((run, "".join(gap)))

@@ -1,0 +1,46 @@
+"""Cells printed with no value, empty or a placeholder mark (spec V8, 8.3): each reads as null
+with its kind, wherever it sits in its row and whatever the format, and never as 0 or as a
+neighbour's value. A row printed wholly blank is a row of blanks, not a row lost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from extractor import extract_bytes
+
+from . import fixtures as F
+from .synth.render import CellLines
+
+RENDERINGS = {
+    "tab_rows": lambda doc: ("r.txt", F.TabRows().render(doc, F.PLAIN).data),
+    "cell_lines": lambda doc: ("r.txt", CellLines().render(doc, F.PLAIN).data),
+    "markdown": lambda doc: ("r.md", F.Markdown().render(doc, F.PLAIN).data),
+    "html": lambda doc: ("r.html", F.write_html(doc).encode()),
+    "docx": lambda doc: ("r.docx", F.write_docx(doc)),
+    "pdf": lambda doc: ("r.pdf", F.write_pdf(doc)),
+}
+HUAIAN = "01_huaian_shi_2024"  # 2021, non-zero cells in every table
+XINGAN = "002_eb42678789e3d87b"  # 2019
+
+
+def blanked(keys: list[str], rendering: str, mark: str = "", stem: str = HUAIAN, wide_last: bool = True):
+    """The report with `keys` printed with no value (`mark`), read back."""
+    report = F.Report.golden(stem)
+    report = replace(report, cells={k: None if k in keys else v for k, v in report.cells.items()})
+    name, data = RENDERINGS[rendering](report.document(mark, wide_last))
+    return report, extract_bytes(name, data)
+
+
+def assert_read_as_printed(report, result, keys, kind="blank"):
+    assert result.cells == report.cells
+    assert {k: result.provenance[k].kind for k in keys} == dict.fromkeys(keys, kind)
+    assert result.status == "needs_review"
+
+
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+def test_blanks_at_the_start_of_the_table_four_row(rendering):
+    keys = ["s4.review.upheld", "s4.review.corrected"]
+    report, result = blanked(keys, rendering)
+    assert_read_as_printed(report, result, keys)
