@@ -44,3 +44,13 @@ def test_blanks_at_the_start_of_the_table_four_row(rendering):
     keys = ["s4.review.upheld", "s4.review.corrected"]
     report, result = blanked(keys, rendering)
     assert_read_as_printed(report, result, keys)
+
+
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+def test_a_blank_table_two_row_does_not_take_the_next_rows_value(rendering):
+    """行政处罚's only cell is empty: 行政强制's value below is not its."""
+    report, result = blanked(["s2.penalty.decisions"], rendering)
+    assert result.cells["s2.penalty.decisions"] is None
+    assert {k: v for k, v in result.cells.items() if k != "s2.penalty.decisions"} == {
+        k: v for k, v in report.cells.items() if k != "s2.penalty.decisions"
+    }

@@ -132,7 +132,8 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
         fields = [(col.field, col.template, col.unit_printed) for col in cols] or _default_fields(row, hint)
         if not cols:
             table.notes.append(f"table 二 row {row}: no header read, columns of the {hint} template assumed")
-        boundaries = [p for p in headers + captions + [h[0] for h in hits] if p > end] + [ce]
+        # An empty cell leaves nothing in the compact view: the next label may start right at `end`.
+        boundaries = [p for p in headers + captions + [h[0] for h in hits] if p >= end] + [ce]
         seg_end = stream.to_text(min(boundaries))
         _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end)
     keys = set(table.cells)
