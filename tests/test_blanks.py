@@ -50,7 +50,19 @@ def test_blanks_at_the_start_of_the_table_four_row(rendering):
 def test_a_blank_table_two_row_does_not_take_the_next_rows_value(rendering):
     """行政处罚's only cell is empty: 行政强制's value below is not its."""
     report, result = blanked(["s2.penalty.decisions"], rendering)
-    assert result.cells["s2.penalty.decisions"] is None
-    assert {k: v for k, v in result.cells.items() if k != "s2.penalty.decisions"} == {
-        k: v for k, v in report.cells.items() if k != "s2.penalty.decisions"
-    }
+    assert_read_as_printed(report, result, ["s2.penalty.decisions"])
+
+
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [f"s3.denied_state_secret.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")],
+        [f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")],
+        ["s2.fees.amount_wan"],
+    ],
+    ids=["s3-row", "s4-row", "s2-last-row"],
+)
+def test_a_row_printed_wholly_blank_is_a_row_of_blanks(rendering, keys):
+    report, result = blanked(keys, rendering)
+    assert_read_as_printed(report, result, keys)

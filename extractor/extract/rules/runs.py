@@ -80,6 +80,21 @@ def first_run(tokens: list[Token], start: int = 0) -> tuple[Run | None, int]:
     return Run(run, before, after), j
 
 
+def blank_cells(tokens: list[Token], n: int, row: int | None) -> Slots | None:
+    """A row printed with no value at all: its first n empty cells (in document row `row`, the
+    label's) are its blanks; None when it has fewer (a format that drops empty cells)."""
+    empties = [t for t in tokens if t.row == row and t.kind == "empty"]
+    if row is None or len(empties) < n or any(t.is_value for t in tokens if t.row == row):
+        return None
+    return [Piece("", t.start, t.end) for t in empties[:n]]
+
+
+def label_row(stream: Stream, label_end: int) -> int | None:
+    """The document row of the cell where a label ends (`label_end`: a text position after it)."""
+    cid = stream.cell_at(label_end - 1)
+    return stream.cell_row[cid] if cid is not None else None
+
+
 def piece(t: Token) -> Piece:
     return Piece(t.text, t.start, t.end)
 

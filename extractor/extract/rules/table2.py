@@ -18,7 +18,7 @@ from ...locate.zones import Zone
 from ...numbers import read_cell
 from ...stream import Stream
 from ..candidate import Reading, TableReading
-from .runs import Slots, first_run, readings, slots, split_pieces
+from .runs import Slots, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
 from .tokens import tokenize
 
@@ -157,6 +157,11 @@ def _read_row(
     tokens = tokenize(stream, a, b)
     run, _ = first_run(tokens)
     if run is None:
+        blanks = blank_cells(tokens, len(keys), label_row(stream, a))
+        if blanks is not None:
+            for k, r in readings(stream, keys, blanks).items():
+                table.cells.setdefault(k, r)
+            return
         for k in keys:
             table.cells.setdefault(k, Reading.missing("no value after the row label"))
         return

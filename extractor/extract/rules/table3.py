@@ -23,7 +23,7 @@ from ...normalize import compact
 from ...numbers import read_cell
 from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
-from .runs import Slots, first_run, piece, readings, slots, split_pieces
+from .runs import Slots, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
 from .tokens import Token, tokenize
 
@@ -74,10 +74,12 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
     return found
 
 
-def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = None) -> RowRead:
+def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = None, row: int | None = None) -> RowRead:
+    """`row`: the document row of the label, whose empty cells are the row's blanks when it has no value."""
     run, _ = first_run(tokens)
     if run is None:
-        return RowRead()
+        blanks = blank_cells(tokens, N, row)
+        return RowRead() if blanks is None else RowRead([blanks])
     placed = slots(run, N, first_column)
     if placed is not None:
         return RowRead([placed])
@@ -117,7 +119,10 @@ def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead
         seg_end = stream.to_text(found[order[i + 1]][0]) if i + 1 < len(order) else zone.end
         segments[row] = (_label_cell(stream, seg_start), tokenize(stream, seg_start, seg_end))
     starts = _value_columns(segments.values())
-    out = {row: _row_read(stream, tokens, starts.get(where)) for row, (where, tokens) in segments.items()}
+    out = {
+        row: _row_read(stream, tokens, starts.get(where), label_row(stream, stream.to_text_end(found[row][1])))
+        for row, (where, tokens) in segments.items()
+    }
     missing = [r for r in rows if r not in found]
     return out, missing
 

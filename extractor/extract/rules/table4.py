@@ -12,7 +12,7 @@ from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
 from ...locate.zones import Zone
 from ...stream import Stream
 from ..candidate import Reading, TableReading
-from .runs import Run, first_run, piece, readings, slots, split_pieces
+from .runs import Run, Slots, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
 from .tokens import tokenize
 
@@ -41,6 +41,20 @@ def _runs(tokens: list, limit: int) -> list[tuple[Run, str]]:
     return out
 
 
+def _blank_row(tokens: list) -> Slots | None:
+    """The data row printed with no value at all: the first row of the zone made only of empty
+    cells, at least 15 of them (the header rows hold text)."""
+    rows: dict[int, list] = {}
+    for t in tokens:
+        rows.setdefault(t.row, []).append(t)
+    for row, found in rows.items():
+        if all(t.kind == "empty" for t in found):
+            blanks = blank_cells(found, N, row)
+            if blanks is not None:
+                return blanks
+    return None
+
+
 def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
     if zone is None:
         return TableReading("s4", "any", False, notes=["table 四 not found"])
@@ -48,6 +62,10 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
     runs = _runs(tokens, N)
     table = TableReading("s4", "any", True)
     if not runs:
+        blanks = _blank_row(tokens)
+        if blanks is not None:
+            table.cells = readings(stream, KEYS, blanks)
+            return table
         table.cells = {k: Reading.missing("no values after the 四 heading") for k in KEYS}
         table.notes.append("table 四: heading found, no values")
         return table
