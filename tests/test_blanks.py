@@ -66,3 +66,11 @@ def test_a_blank_table_two_row_does_not_take_the_next_rows_value(rendering):
 def test_a_row_printed_wholly_blank_is_a_row_of_blanks(rendering, keys):
     report, result = blanked(keys, rendering)
     assert_read_as_printed(report, result, keys)
+
+
+def test_a_row_of_dash_placeholders_in_markdown_is_a_row_not_a_table_rule():
+    """"| -- | -- | … |" below the table's second line is a row of placeholder cells; the
+    delimiter of a pipe table is its second line (or a rule of three dashes or more)."""
+    keys = [f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")]
+    report, result = blanked(keys, "markdown", mark="--")
+    assert_read_as_printed(report, result, keys, kind="placeholder")

@@ -24,6 +24,9 @@ _BOMS = (
 )
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Converters also write rules between body rows; a rule of three dashes or more is one anywhere,
+# while "| -- | -- |" after the second line is a row of placeholder cells (spec 8.3).
+_LONG_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def decode(path: str, data: bytes) -> tuple[str, str]:
@@ -213,7 +216,7 @@ def text_rows(text: str) -> list[Row]:
                 table_index += 1
                 row_index = 0
                 in_table = True
-            if _PIPE_RULE.match(line):
+            if _PIPE_RULE.match(line) and (row_index == 1 or _LONG_RULE.match(line)):
                 continue
             rows.append(split_line(line, line_no, table_index, row_index))
             row_index += 1
