@@ -9,6 +9,8 @@ from dataclasses import replace
 import pytest
 
 from extractor import extract_bytes
+from extractor.extract.rules.runs import Run, slots
+from extractor.extract.rules.tokens import Token
 
 from . import fixtures as F
 from .synth.render import CellLines
@@ -74,3 +76,28 @@ def test_a_row_of_dash_placeholders_in_markdown_is_a_row_not_a_table_rule():
     keys = [f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")]
     report, result = blanked(keys, "markdown", mark="--")
     assert_read_as_printed(report, result, keys, kind="placeholder")
+
+
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+@pytest.mark.parametrize("key", ["s2.fees.prev_count", "s2.fees.change", "s2.procurement.projects"])
+def test_a_blank_in_a_narrow_table_two_block_sits_under_its_header(rendering, key):
+    """A block of two columns leaves its fourth cell empty: which of the empty cells is the
+    blank one, the header above tells."""
+    report, result = blanked([key], rendering, stem=XINGAN, wide_last=False)
+    assert_read_as_printed(report, result, [key])
+
+
+def _token(kind: str, column: int) -> Token:
+    return Token(kind, column, column + 1, "5" if kind == "value" else "", 0, True, column)
+
+
+def test_empty_cells_on_both_sides_of_the_values_are_not_placed_by_guess():
+    """Seven cells, five values: two of the three empty cells around them are blanks, one is
+    padding. Which, only the columns tell."""
+    values = [_token("value", c) for c in range(3, 8)]
+    run = Run(values, before=[_token("empty", 1), _token("empty", 2)], after=[_token("empty", 8)])
+    assert slots(run, 7) is None
+    placed = slots(run, 7, first_column=2)
+    assert placed is not None and [p.text for p in placed] == ["", "5", "5", "5", "5", "5", ""]
+    one_side = Run(values, before=[_token("empty", 1), _token("empty", 2)])
+    assert [p.text for p in slots(one_side, 7)] == ["", "", "5", "5", "5", "5", "5"]

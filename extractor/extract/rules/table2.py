@@ -135,7 +135,7 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
         # An empty cell leaves nothing in the compact view: the next label may start right at `end`.
         boundaries = [p for p in headers + captions + [h[0] for h in hits] if p >= end] + [ce]
         seg_end = stream.to_text(min(boundaries))
-        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end)
+        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end, _grid_columns(stream, cols))
     keys = set(table.cells)
     table.layout = s2_layout_of(keys) or hint
     if table.layout in ("2019", "2021"):
@@ -145,8 +145,27 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
     return table
 
 
+def _grid_columns(stream: Stream, cols: list[Column]) -> list[int] | None:
+    """The grid column of each header cell, where the format has a grid: a value sits under its
+    header, which tells a blank cell from the empty cell a narrow block leaves beside it."""
+    out = []
+    for col in cols:
+        cid = stream.cell_at(stream.to_text(col.start))
+        column = stream.cells[cid].loc.column if cid is not None else None
+        if column is None:
+            return None
+        out.append(column)
+    return out or None
+
+
 def _read_row(
-    stream: Stream, table: TableReading, row: str, fields: list[tuple[str, str, bool]], a: int, b: int
+    stream: Stream,
+    table: TableReading,
+    row: str,
+    fields: list[tuple[str, str, bool]],
+    a: int,
+    b: int,
+    columns: list[int] | None = None,
 ) -> None:
     keys = [s2_key(row, f) for f, _, _ in fields]
     unknown = [k for k in keys if k not in S2_ALL_KEYS]
@@ -165,7 +184,7 @@ def _read_row(
         for k in keys:
             table.cells.setdefault(k, Reading.missing("no value after the row label"))
         return
-    placed = slots(run, len(keys))
+    placed = slots(run, len(keys), columns=columns)
     ambiguous = False
     note = None
     if placed is None and len(run.values) < len(keys):
