@@ -13,7 +13,7 @@ from extractor.extract.rules.runs import Run, slots
 from extractor.extract.rules.tokens import Token
 
 from . import fixtures as F
-from .synth.render import CellLines
+from .synth.render import BlankSeparated, CellLines
 
 RENDERINGS = {
     "tab_rows": lambda doc: ("r.txt", F.TabRows().render(doc, F.PLAIN).data),
@@ -101,3 +101,16 @@ def test_empty_cells_on_both_sides_of_the_values_are_not_placed_by_guess():
     assert placed is not None and [p.text for p in placed] == ["", "5", "5", "5", "5", "5", ""]
     one_side = Run(values, before=[_token("empty", 1), _token("empty", 2)])
     assert [p.text for p in slots(one_side, 7)] == ["", "", "5", "5", "5", "5", "5"]
+
+
+@pytest.mark.parametrize("key", ["s3.denied_process_info.total", "s3.rejected_duplicate.total", "s3.carried_over.research"])
+def test_a_row_short_of_a_lost_blank_is_not_cut_into_more_numbers(key):
+    """One cell per line drops an empty cell without a trace: the numbers printed in cells of
+    their own stay whole ("12 0 0 0 0 0" is never cut into "1 2 0 0 0 0 0", the only cut into
+    seven); the row is not read."""
+    report = F.Report.golden(HUAIAN)
+    report = replace(report, cells={**report.cells, key: None})
+    result = extract_bytes("r.txt", BlankSeparated().render(report.document(), F.PLAIN).data)
+    row = [k for k in report.cells if k.startswith(key.rsplit(".", 1)[0] + ".")]
+    assert all(result.cells[k] is None for k in row)
+    assert {k for k, v in result.cells.items() if v != report.cells[k]} <= set(row)

@@ -20,7 +20,7 @@ from ...stream import Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
-from .tokens import tokenize
+from .tokens import tokenize, written_together
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
 _PROCUREMENT_PER_PROJECT_LOG10 = 5.5
@@ -187,7 +187,7 @@ def _read_row(
     placed = slots(run, len(keys), columns=columns)
     ambiguous = False
     note = None
-    if placed is None and len(run.values) < len(keys):
+    if placed is None and len(run.values) < len(keys) and written_together(run.values):
         options, raw = _split_row(run.values, [f for f, _, _ in fields])
         if len(options) == 1:
             placed = options[0]

@@ -25,7 +25,7 @@ from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import Token, tokenize
+from .tokens import Token, tokenize, written_together
 
 N = len(S3_COLUMNS)
 _MAX_COMBINATIONS = 20000
@@ -88,7 +88,7 @@ def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = No
         # spec V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
         kept = values[:6] + values[7:]
         return RowRead([[piece(t) for t in kept]], raw="小计 column skipped")
-    if len(values) < N and all(t.kind == "value" for t in values):
+    if len(values) < N and all(t.kind == "value" for t in values) and written_together(values):
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [N])
         if not spans:

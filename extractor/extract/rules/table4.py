@@ -14,7 +14,7 @@ from ...stream import Stream
 from ..candidate import Reading, TableReading
 from .runs import Run, Slots, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import tokenize
+from .tokens import tokenize, written_together
 
 KEYS = [s4_key(g, c) for g in S4_GROUPS for c in S4_COLUMNS]
 N = len(KEYS)
@@ -82,13 +82,13 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
             table.notes.append("table 四 printed as several labelled rows; joined in order")
             return table
         pieces = [t.text for t in values]
-        spans = split_sums(pieces, [5, 5, 5])
+        spans = split_sums(pieces, [5, 5, 5]) if written_together(values) else []
         if spans:
             ambiguous = len(spans) > 1
             note = "the only split whose groups add up" if not ambiguous else "several splits add up; one chosen"
             table.cells = readings(stream, KEYS, split_pieces(values, spans[0]), note=note, ambiguous=ambiguous)
             return table
-        forced = split_free(pieces, N, limit=2)
+        forced = split_free(pieces, N, limit=2) if written_together(values) else []
         if len(forced) == 1:  # as for a table-三 row: the digits state the numbers; H4 names the error
             note = "the only way to cut the digits into 15 numbers; the groups do not add up"
             table.cells = readings(stream, KEYS, split_pieces(values, forced[0]), note=note)

@@ -39,6 +39,12 @@ class Token:
         return self.kind == "value"
 
 
+def written_together(values: list[Token]) -> bool:
+    """Some of these numbers share a cell with other text: only then may digits have to be cut.
+    A number printed in a cell of its own is one number (a row short of a cell lost a blank)."""
+    return any(not t.whole_cell for t in values)
+
+
 def _cell_spans(stream: Stream, start: int, end: int) -> list[tuple[int, int]]:
     """Maximal stretches of text between separators, within [start, end)."""
     spans: list[tuple[int, int]] = []
