@@ -114,3 +114,4 @@ def test_a_row_short_of_a_lost_blank_is_not_cut_into_more_numbers(key):
     row = [k for k in report.cells if k.startswith(key.rsplit(".", 1)[0] + ".")]
     assert all(result.cells[k] is None for k in row)
     assert {k for k, v in result.cells.items() if v != report.cells[k]} <= set(row)
+

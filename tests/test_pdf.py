@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -15,6 +16,7 @@ from extractor.load.pdf_page import Page, Table
 
 from . import fixtures as F
 from .conftest import DOCS, EXPECTED
+from .synth.pdf_writer import PdfStyle
 
 HUAIAN = DOCS / "01_huaian_shi_2024.pdf"
 
@@ -163,3 +165,13 @@ def test_a_table_of_another_width_at_the_top_of_the_next_page_is_another_table()
     wide = _table([["行政复议", "", "", "", "", "行政诉讼"]], [33.0] * 6, 72)
     rows = _Stitcher().rows([Page(1, 842.0, blocks=[narrow]), Page(2, 842.0, blocks=[wide])])
     assert [r.cells[0].loc.table for r in rows] == [0, 1]
+
+def test_a_unit_printed_as_a_word_of_its_own_belongs_to_the_number():
+    """"20097080 元" in an unruled PDF is two words; the amount is in 元: 2009.708 万元."""
+    report = F.Report.golden("001_7591e452acab77e9")
+    doc = report.document()
+    doc.report.cells["s2.procurement.amount_wan"] = F.Printed("yuan", "20097080", unit=" 元")
+    blocks = [F.synth.table2(doc.report, False, wide_last=True) if getattr(b, "table", None) == "s2" else b for b in doc.blocks]
+    result = extract_bytes("r.pdf", F.write_pdf(replace(doc, blocks=blocks), PdfStyle(ruled=False)))
+    assert result.cells["s2.procurement.amount_wan"] == 2009.708
+    assert result.provenance["s2.procurement.amount_wan"].raw == "20097080 元"
