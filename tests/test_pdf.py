@@ -175,3 +175,19 @@ def test_a_unit_printed_as_a_word_of_its_own_belongs_to_the_number():
     result = extract_bytes("r.pdf", F.write_pdf(replace(doc, blocks=blocks), PdfStyle(ruled=False)))
     assert result.cells["s2.procurement.amount_wan"] == 2009.708
     assert result.provenance["s2.procurement.amount_wan"].raw == "20097080 元"
+
+
+@pytest.mark.parametrize("row", [25, 26], ids=["before-3.其他", "before-(七)总计"])
+def test_a_header_printed_again_after_a_page_break_does_not_anchor_a_row(row):
+    """Unruled: table 三's header, repeated at the top of the next page, is text whose
+    法人或其他组织 and 总计 are not the rows 3.其他 and （七）总计. (Row 一 has a blank cell an
+    unruled page shows only as a gap: it is not read, so the rows cannot simply be laid over
+    the template in order; each must be found by its label.)"""
+    report = F.Report.golden("01_huaian_shi_2024")
+    report = replace(report, cells={**report.cells, "s3.new_received.research": None})
+    data = F.write_pdf(report.document(), PdfStyle(ruled=False, break_at=row, repeat_header=True))
+    cells = extract_bytes("r.pdf", data).cells
+    assert {k: v for k, v in cells.items() if not k.startswith("s3.new_received.")} == {
+        k: v for k, v in report.cells.items() if not k.startswith("s3.new_received.")
+    }
+    assert all(cells[k] is None for k in cells if k.startswith("s3.new_received."))

@@ -59,7 +59,7 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
     found: dict[str, tuple[int, int]] = {}
     for row in rows:
         label = S3_LABEL[row]
-        m = label.pattern.search(c, pos, end)
+        m = (label.numbered and label.numbered.search(c, pos, end)) or label.pattern.search(c, pos, end)
         if not m:
             continue
         start = m.start()
