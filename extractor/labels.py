@@ -16,6 +16,10 @@ class RowLabel:
     row: str
     pattern: re.Pattern[str]
     leaf: int | None = None  # the printed leaf number ("1." … "8."), which may be glued to digits
+    # The label with its number ("3.其他", "(七)总计"): where printed, it is the row's label, and
+    # the bare words of `pattern` before it are the column header's ("法人或其他组织", "总计"),
+    # as when the header is printed again after a page break.
+    numbered: re.Pattern[str] | None = None
 
 
 def _p(s: str) -> re.Pattern[str]:
@@ -48,8 +52,8 @@ S3_LABELS: tuple[RowLabel, ...] = (
     RowLabel("other", _p(r"其他处理")),
     RowLabel("other_overdue_correction", _p(r"逾期不补|无正当理由逾期"), 1),
     RowLabel("other_overdue_fee", _p(r"收费通知|逾期未按|缴纳费用"), 2),
-    RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)")),
-    RowLabel("results_total", _p(r"\(七\)(?:总计|合计)|总计|合计")),
+    RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)"), numbered=_p(r"3[.、]其他")),
+    RowLabel("results_total", _p(r"\(七\)(?:总计|合计)|总计|合计"), numbered=_p(r"\(七\)(?:总计|合计)")),
     RowLabel("carried_forward", _p(r"结转下年度|结转下一年度|转下年度|转下一年度|结转至下年度")),
 )
 S3_LABEL = {lab.row: lab for lab in S3_LABELS}

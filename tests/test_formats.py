@@ -91,3 +91,35 @@ def test_html_colspan_value_is_read_once_and_located_at_its_first_column():
     _, result = extracted("01_huaian_shi_2024", "html")
     p = result.provenance["s2.licensing.decisions"]
     assert p.raw == "447228" and p.location["column"] == 1  # the cell spans columns 1-3
+
+
+def _with_subtotal_column(report: F.Report, misprint: str | None) -> F.synth.Document:
+    """The report with a 法人或其他组织 小计 column in table 三 (spec V13); `misprint`: a cell
+    printed one more than the organ meant, so its row no longer adds up."""
+    doc = report.document()
+    printing = doc.report
+    if misprint is not None:
+        printing.cells[misprint] = F.Printed("count", str(int(printing.cells[misprint].digits) + 1))
+    blocks = [F.synth.table3(printing, False, subtotal=True) if getattr(b, "table", None) == "s3" else b for b in doc.blocks]
+    return F.synth.Document(printing, doc.title, doc.meta, blocks)
+
+
+SUBTOTAL_RENDERINGS = {
+    "text": lambda doc: ("r.txt", F.TabRows().render(doc, F.PLAIN).data),
+    "html": lambda doc: ("r.html", F.write_html(doc).encode()),
+    "pdf": lambda doc: ("r.pdf", F.write_pdf(doc)),
+}
+
+
+@pytest.mark.parametrize("rendering", list(SUBTOTAL_RENDERINGS))
+@pytest.mark.parametrize("misprint", [None, "s3.granted.research"])
+def test_a_subtotal_column_is_known_by_its_header_not_by_its_sums(rendering, misprint):
+    """The 小计 column is left out of the template cells whether or not its row adds up."""
+    report = F.Report.golden("01_huaian_shi_2024")
+    name, data = SUBTOTAL_RENDERINGS[rendering](_with_subtotal_column(report, misprint))
+    result = extract_bytes(name, data)
+    printed = dict(report.cells)
+    if misprint is not None:
+        printed[misprint] += 1
+    assert result.cells == printed
+    assert result.status == ("verified" if misprint is None else "needs_review")

@@ -9,7 +9,7 @@ import pytest
 from extractor import extract_file
 from extractor.load import LoadError, load
 
-from .conftest import DOCS
+from .conftest import DOCS, SEEDS
 
 SEED = (DOCS / "004_f8b21749840a51ab.txt").read_text(encoding="utf-8")
 
@@ -97,3 +97,40 @@ def test_a_file_no_encoding_reads_gets_a_clear_error(tmp_file):
 def test_big5_is_not_misread_as_gb18030(tmp_file):
     doc = load(tmp_file("r.txt", "臺北市政府資訊公開工作年度報告\n一、總體情況\n".encode("big5") * 10))
     assert doc.encoding == "big5" and doc.rows[0].cells[0].text == "臺北市政府資訊公開工作年度報告"
+
+
+@pytest.mark.parametrize("mark", ["- 4 -", "-4-", "—12—", "第 4 页", "第4页 共6页"])
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_a_page_number_inside_a_text_table_is_not_a_value(tmp_file, seed, mark):
+    """Spec V6: text converted from a PDF keeps the page number between two rows of table 三."""
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "没有现成信息" in line)
+    while at > 0 and lines[at - 1].strip():  # the start of that row
+        at -= 1
+    paged = tmp_file(seed.name, "\n".join([*lines[:at], mark, "", *lines[at:]]))
+    assert extract_file(paged).cells == extract_file(seed).cells
+
+
+@pytest.mark.parametrize("line", ["4", "-3", "+3", "12 -"])
+def test_a_lone_number_line_stays_text(tmp_file, line):
+    """A number that is not marked as a page's may be a cell (a one-cell-per-line dump)."""
+    assert line in load(tmp_file("r.txt", f"规章\n{line}\n")).text().splitlines()
+
+
+def test_a_tab_row_starting_with_empty_fields_keeps_them():
+    """Spec V5: "\\t\\t178\\t37" is two empty cells (merged cells at the row's start), then values;
+    in "\\t0" (one cell per line, V1) the tab only marks where the cell starts."""
+    doc = load(DOCS / "004_f8b21749840a51ab.txt")
+    row = next(r for r in doc.rows if any("没有现成信息" in c.text for c in r.cells))
+    assert [c.text for c in row.cells[:3]] == ["", "", "2. 没有现成信息需要另行制作"]
+    assert [c.loc.column for c in row.cells[:3]] == [0, 1, 2]
+
+def test_a_row_of_table_four_starting_with_blanks_reads_them_in_place(tmp_file):
+    """Table 四's row with its first two cells empty, as tab rows print it."""
+    lines = (DOCS / "004_f8b21749840a51ab.txt").read_text(encoding="utf-8").splitlines()
+    at = max(i for i, line in enumerate(lines) if line.startswith("0\t0\t0"))
+    lines[at] = "\t\t" + "\t".join(["6", "0", "6"] + ["0"] * 10)
+    result = extract_file(tmp_file("r.txt", "\n".join(lines)))
+    row = [result.cells[f"s4.{g}.{c}"] for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert row == [None, None, 6, 0, 6] + [0] * 10
+    assert result.provenance["s4.review.upheld"].kind == "blank"

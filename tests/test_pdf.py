@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
 
 from extractor import extract_bytes, extract_document, extract_file
 from extractor.load import LoadError, load, load_bytes
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, read_pdf
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, _Stitcher, read_pdf
+from extractor.load.pdf_page import GridCell as PageCell
+from extractor.load.pdf_page import Page, Table
 
 from . import fixtures as F
 from .conftest import DOCS, EXPECTED
+from .synth.pdf_writer import PdfStyle
 
 HUAIAN = DOCS / "01_huaian_shi_2024.pdf"
 
@@ -123,3 +127,67 @@ def test_unreadable_pdfs_get_one_clear_line(tmp_file, make, problem):
     assert str(e.value).startswith(f"{path}: ") and "PDF" in str(e.value) and "\n" not in str(e.value)
     result = extract_file(path)
     assert result.status == "failed" and result.error == str(e.value)
+
+
+def _table(rows: list[list[str]], widths: list[float], top: float) -> Table:
+    """A ruled table: each row's cells over the given column widths ("" continues the cell on its left)."""
+    grid: list[list[PageCell | None]] = []
+    for r, texts in enumerate(rows):
+        row: list[PageCell | None] = []
+        x = 72.0
+        for c, (text, w) in enumerate(zip(texts, widths)):
+            box = (x, top + 12 * r, x + w, top + 12 * (r + 1))
+            copy = c > 0 and text == "" and row[-1] is not None
+            row.append(PageCell(row[-1].text if copy else text, box, copy=copy))
+            x += w
+        grid.append(row)
+    return Table(grid, (72.0, top, 72.0 + sum(widths), top + 12 * len(rows)))
+
+
+def test_a_table_goes_on_over_pages_whose_parts_divide_the_columns_differently():
+    """Word moved the rows under a tall merged label to the next page: the rows left behind merge
+    the three label columns (8 columns), the rows moved divide them (10); the third page repeats
+    the header, which is dropped, and every part keeps the table's number and row count."""
+    labels, values = [34.0, 56.0, 120.0], [37.0] * 7
+    head8 = [["勾稽", "申请人情况", "", "", "", "", "", ""], ["勾稽", "自然人", "法人", "", "", "", "", "总计"]]
+    first = _table([*head8, ["一、本年新收", "1", "0", "0", "0", "0", "0", "1"]], [sum(labels), *values], 100)
+    head10 = [["勾稽", "", "", "申请人情况", "", "", "", "", "", ""], ["勾稽", "", "", "自然人", "法人", "", "", "", "", "总计"]]
+    second = _table([["三、", "（一）予以公开", "", "1", "0", "0", "0", "0", "0", "1"]], [*labels, *values], 72)
+    third = _table([*head10, ["三、", "（七）总计", "", "1", "0", "0", "0", "0", "0", "1"]], [*labels, *values], 72)
+    pages = [Page(n, 842.0, blocks=[t]) for n, t in ((1, first), (2, second), (3, third))]
+    rows = _Stitcher().rows(pages)
+    assert [c.text for r in rows for c in r.cells if not c.span_copy].count("申请人情况") == 1
+    assert [(r.cells[0].loc.table, r.cells[0].loc.row) for r in rows] == [(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)]
+
+
+def test_a_table_of_another_width_at_the_top_of_the_next_page_is_another_table():
+    narrow = _table([["规章", "1", "0", "1"]], [130.0, 110.0, 110.0, 110.0], 100)
+    wide = _table([["行政复议", "", "", "", "", "行政诉讼"]], [33.0] * 6, 72)
+    rows = _Stitcher().rows([Page(1, 842.0, blocks=[narrow]), Page(2, 842.0, blocks=[wide])])
+    assert [r.cells[0].loc.table for r in rows] == [0, 1]
+
+def test_a_unit_printed_as_a_word_of_its_own_belongs_to_the_number():
+    """"20097080 元" in an unruled PDF is two words; the amount is in 元: 2009.708 万元."""
+    report = F.Report.golden("001_7591e452acab77e9")
+    doc = report.document()
+    doc.report.cells["s2.procurement.amount_wan"] = F.Printed("yuan", "20097080", unit=" 元")
+    blocks = [F.synth.table2(doc.report, False, wide_last=True) if getattr(b, "table", None) == "s2" else b for b in doc.blocks]
+    result = extract_bytes("r.pdf", F.write_pdf(replace(doc, blocks=blocks), PdfStyle(ruled=False)))
+    assert result.cells["s2.procurement.amount_wan"] == 2009.708
+    assert result.provenance["s2.procurement.amount_wan"].raw == "20097080 元"
+
+
+@pytest.mark.parametrize("row", [25, 26], ids=["before-3.其他", "before-(七)总计"])
+def test_a_header_printed_again_after_a_page_break_does_not_anchor_a_row(row):
+    """Unruled: table 三's header, repeated at the top of the next page, is text whose
+    法人或其他组织 and 总计 are not the rows 3.其他 and （七）总计. (Row 一 has a blank cell an
+    unruled page shows only as a gap: it is not read, so the rows cannot simply be laid over
+    the template in order; each must be found by its label.)"""
+    report = F.Report.golden("01_huaian_shi_2024")
+    report = replace(report, cells={**report.cells, "s3.new_received.research": None})
+    data = F.write_pdf(report.document(), PdfStyle(ruled=False, break_at=row, repeat_header=True))
+    cells = extract_bytes("r.pdf", data).cells
+    assert {k: v for k, v in cells.items() if not k.startswith("s3.new_received.")} == {
+        k: v for k, v in report.cells.items() if not k.startswith("s3.new_received.")
+    }
+    assert all(cells[k] is None for k in cells if k.startswith("s3.new_received."))

@@ -9,6 +9,15 @@ number or repeats on most pages.
     [True, True, True, True, True, True]
     >>> [is_page_number(s) for s in ("3119", "2024 年", "一、总体情况", "1 0 11")]
     [False, False, False, False]
+
+Text converted from a PDF keeps the page numbers as lines of their own, in the middle of a
+table (spec V6). There a lone number may be a cell of the table ("12", "-3" for 本年增/减), so
+only a number marked as a page's is one:
+
+    >>> [is_marked_page_number(s) for s in ("- 4 -", "—12—", "第 4 页", "第4页 共6页", "Page 2 of 9")]
+    [True, True, True, True, True]
+    >>> [is_marked_page_number(s) for s in ("4", "-3", "+3", "4/6", "12 -")]
+    [False, False, False, False, False]
 """
 
 from __future__ import annotations
@@ -34,6 +43,21 @@ _PAGE_NUMBER = re.compile(
 
 def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+_MARK = r"[-—–―_~·•]"
+_MARKED_PAGE_NUMBER = re.compile(
+    rf"^{_MARK}+\s*\d{{1,4}}\s*{_MARK}+$"  # "- 4 -", "—12—": marked on both sides
+    r"|^第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"
+    r"|^共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页$"
+    r"|^page\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+
+
+def is_marked_page_number(text: str) -> bool:
+    """A page number that cannot be a table's cell: marked with dashes on both sides, or 第…页."""
+    return bool(_MARKED_PAGE_NUMBER.match(unicodedata.normalize("NFKC", text).strip()))
 
 
 _WORDS = re.compile(r"[^\W\d_]{2}")

@@ -4,7 +4,9 @@ Each page gives text lines (one cell per word, so every printed number has its o
 ruled tables (one cell per grid position, merged cells expanded, copies marked). Page numbers
 and running headers are dropped, and a table that goes on at the top of the next page keeps
 its table number and row count, its repeated header rows dropped, so a row group broken by the
-page ("（四）无" / "法提供") reads as if the page were not there.
+page ("（四）无" / "法提供") reads as if the page were not there. A part may have fewer columns
+than the next (its rows merge the label columns the next page's rows divide), so a table goes
+on when it has the same columns or spans the same width of the page.
 
 A PDF whose pages are images has no text to read: it fails with "no text layer: OCR needed"
 rather than giving numbers from an empty page.
@@ -98,6 +100,16 @@ class _Open:
     width: int
     header: list[tuple[str, ...]]
     next_row: int
+    left: float
+    right: float
+
+    def continued_by(self, table: Table) -> bool:
+        same_extent = abs(table.bbox[0] - self.left) <= _SAME_EDGE and abs(table.bbox[2] - self.right) <= _SAME_EDGE
+        return table.width == self.width or same_extent
+
+
+# Points within which two tables on consecutive pages share their left and right edges.
+_SAME_EDGE = 2.0
 
 
 @dataclass
@@ -120,10 +132,11 @@ class _Stitcher:
         rows = table.rows
         texts = [_row_text(r) for r in rows]
         current = self.open
-        if current is not None and first_on_page and table.width == current.width:
+        if current is not None and first_on_page and current.continued_by(table):
             skip = _repeated_header(texts, current.header)
+            current.width, current.left, current.right = table.width, table.bbox[0], table.bbox[2]
         else:
-            current = _Open(self.tables, table.width, texts[:_HEADER_ROWS], 0)
+            current = _Open(self.tables, table.width, texts[:_HEADER_ROWS], 0, table.bbox[0], table.bbox[2])
             self.tables += 1
             skip = 0
         for r in rows[skip:]:
@@ -137,7 +150,14 @@ _HEADER_ROWS = 4
 
 
 def _row_text(row: list[GridCell | None]) -> tuple[str, ...]:
-    return tuple("".join(c.text.split()) if c is not None else "" for c in row)
+    """The row's texts, one per merged cell: a cell spread over three columns on one page and
+    over one on the next is the same printed row."""
+    out: list[str] = []
+    for cell in row:
+        text = "".join(cell.text.split()) if cell is not None else ""
+        if not out or text != out[-1] or not text:
+            out.append(text)
+    return tuple(out)
 
 
 def _repeated_header(texts: list[tuple[str, ...]], header: list[tuple[str, ...]]) -> int:

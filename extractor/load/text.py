@@ -2,6 +2,8 @@
 
 A markdown pipe row is a grid row; a line with tabs is a row of tab-separated cells (a leading
 tab only marks the start of a cell, as in one-cell-per-line dumps); any other line is one cell.
+A line that is only a marked page number ("- 4 -", "第 4 页"), left by a conversion from PDF in
+the middle of a table (spec V6), is page furniture, not text: it reads as an empty line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 
 from .document import Cell, Location, Row
 from .errors import LoadError
+from .pagemarks import is_marked_page_number
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -21,6 +24,9 @@ _BOMS = (
 )
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Converters also write rules between body rows; a rule of three dashes or more is one anywhere,
+# while "| -- | -- |" after the second line is a row of placeholder cells (spec 8.3).
+_LONG_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def decode(path: str, data: bytes) -> tuple[str, str]:
@@ -101,10 +107,12 @@ def split_line(line: str, line_no: int, table_index: int | None, row_index: int 
         return Row([Cell(line, Location(line=line_no, span=(0, len(line))))])
     cells: list[Cell] = []
     start = 0
-    for i, part in enumerate(line.split("\t")):
+    parts = line.split("\t")
+    for i, part in enumerate(parts):
         end = start + len(part)
-        # A leading tab marks where a cell starts; it is not an empty cell before it.
-        if not (i == 0 and part == ""):
+        # In "\tvalue" (one cell per line) the leading tab marks where the cell starts; in a
+        # row of several fields it ends an empty first field (spec V5: merged cells at the start).
+        if not (i == 0 and part == "" and len(parts) == 2):
             cells.append(Cell(part, Location(line=line_no, span=(start, end), column=i)))
         start = end + 1
     return Row(cells, grid=len(cells) > 1)
@@ -141,6 +149,7 @@ def _pipe_row(line: str, line_no: int, table_index: int, row_index: int) -> Row:
 
 
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
+_PAGE_NUMBER_MAX = 24  # no page number is longer; a cheap test before the pattern
 # A wrapped header or a vertical label continues its cell on the next line without a tab:
 # "本年新 / 制作数量", "自 / 然 / 人", "（三） / 不予 / 公开". Headings and prose are longer.
 _CONTINUATION_MAX = 12
@@ -191,7 +200,7 @@ def text_rows(text: str) -> list[Row]:
     table_index = -1
     row_index = 0
     in_table = False
-    lines = text.splitlines()
+    lines = ["" if len(line) <= _PAGE_NUMBER_MAX and is_marked_page_number(line) else line for line in text.splitlines()]
     groups = _cell_per_line_groups(lines)
     skip_to = 0
     for line_no, line in enumerate(lines, start=1):
@@ -207,7 +216,7 @@ def text_rows(text: str) -> list[Row]:
                 table_index += 1
                 row_index = 0
                 in_table = True
-            if _PIPE_RULE.match(line):
+            if _PIPE_RULE.match(line) and (row_index == 1 or _LONG_RULE.match(line)):
                 continue
             rows.append(split_line(line, line_no, table_index, row_index))
             row_index += 1

@@ -13,7 +13,8 @@ Tests draw with hypothesis (`strategies.py`); benchmarks build a seeded corpus (
 
 from .document import Document, Grid, GridCell, build
 from .draw import Draw, HypothesisDraw, RandomDraw
-from .render import RENDERERS, Rendered, Renderer
+from .render import Rendered, Renderer
+from .renderers import RENDERERS
 from .report import Printed, Report, random_report
 
 __all__ = [

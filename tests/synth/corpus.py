@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .case import Case, make_case
 from .draw import RandomDraw
-from .render import RENDERERS
+from .renderers import RENDERERS
 
 
 def corpus(n: int, seed: int = 0, damage: str | None = "none", renderers: list[str] | None = None) -> Iterator[Case]:

@@ -3,12 +3,16 @@
 * `ocr`: one digit read as another of 0/6/8 (never creating a leading zero);
 * `arithmetic`: one number printed off by a little, as when the organ mistyped it;
 * `split`: one number printed across two cells, "10" as "1" | "0" (spec V19);
-* `drop_row`: one data row lost entirely, label and values.
+* `drop_row`: one data row lost entirely, label and values;
+* `blank`: cells printed with no value, empty or with a placeholder mark ("/", "—", "无" …,
+  spec V8): every zero of one table (as one real report leaves its zeros blank), the 总计
+  column of the result rows (as the same report does), or a single cell.
 
 `ocr` and `arithmetic` change the printed value: the document then states the damaged value,
 and that is what a faithful extraction gives. In table 三 or 四 every cell sits in an
 identity, so the change breaks one; in table 二 nothing can notice it (the known blind spot).
-`split` and `drop_row` break the shape of the table.
+`split` and `drop_row` break the shape of the table. A `blank` cell is `null`, never a guessed
+0: the document cannot be verified with it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from .draw import Draw
 from .report import Printed, Report
 
 KINDS = ("ocr", "arithmetic", "split", "drop_row")
+# The marks printed in a cell with no value: nothing, or a placeholder (spec 8.3).
+BLANK_MARKS = ("", "/", "／", "—", "无", "-", "--")
 _OCR = {"0": "68", "6": "08", "8": "06"}
 
 
@@ -36,6 +42,11 @@ class Damage:
         if self.kind in ("split", "drop_row"):
             return True
         return self.kind in ("ocr", "arithmetic") and self.table in ("s3", "s4")
+
+    @property
+    def never_verified(self) -> bool:
+        """The document can never be verified: an identity breaks, or a cell has no value."""
+        return self.breaks_identity or self.kind == "blank"
 
     @property
     def changes_value(self) -> bool:
@@ -111,12 +122,40 @@ def drop_row(doc: Document, d: Draw) -> tuple[Document, Damage]:
     return doc.replace_grid(grid.without_row(row)), Damage("drop_row", table, keys, detail)
 
 
+def _result_rows_total(key: str) -> bool:
+    parts = key.split(".")
+    return parts[0] == "s3" and parts[2] == "total" and parts[1] not in ("new_received", "carried_over", "results_total", "carried_forward")
+
+
+def blank(report: Report, d: Draw) -> tuple[Report, Damage]:
+    mark = d.choice(BLANK_MARKS)
+    pattern = d.choice(("zeros", "one", "totals"))
+    if pattern == "zeros":
+        table = d.choice(("s3", "s4", "s2"))
+        keys = [k for k, p in report.cells.items() if _table(k) == table and p.value == 0]
+        detail = f"every zero of table {table} printed as {mark!r}"
+    elif pattern == "totals":
+        table = "s3"
+        keys = [k for k in report.cells if _result_rows_total(k)]
+        detail = f"总计 of the result rows printed as {mark!r}"
+    else:
+        key = d.choice(list(report.cells))
+        table, keys = _table(key), [key]
+        detail = f"{key} ({report.cells[key].text}) printed as {mark!r}"
+    if not keys:
+        return report, NONE
+    cells = {**report.cells, **{k: Printed.blank(mark) for k in keys}}
+    return replace(report, cells=cells), Damage("blank", table, tuple(keys), detail)
+
+
 def damage_report(kind: str, report: Report, d: Draw) -> tuple[Report, Damage]:
     """Damage to the printed values, applied before the document is laid out."""
     if kind == "ocr":
         return ocr(report, d)
     if kind == "arithmetic":
         return arithmetic(report, d)
+    if kind == "blank":
+        return blank(report, d)
     return report, NONE
 
 

@@ -2,9 +2,13 @@
 grids with merged cells (rowspan/colspan), the way the official templates print them.
 
 Every renderer starts from this one model. The text flattenings walk the grid the way real
-converters did; an HTML renderer would write the spans as attributes, a DOCX one as merged
-cells, a PDF one as drawn boxes. A grid holds only its origin cells, keyed by (row, column):
-positions under a span are covered, positions with no cell at all are absent.
+converters did; the HTML writer puts the spans in attributes, the DOCX one in merged cells, the
+PDF one in drawn boxes. A grid holds only its origin cells, keyed by (row, column): positions
+under a span are covered, positions with no cell at all are absent.
+
+Variants a layout may take: a narrow table-二 block either leaves its fourth cell empty or lets
+its last value span it (spec V16); table 三 may carry a 法人或其他组织 小计 column (spec V13);
+a mixed-template report prints each table in its own layout (spec 4.3).
 """
 
 from __future__ import annotations
@@ -86,6 +90,19 @@ class Grid:
             col = c0 + cell.colspan
         return out
 
+    def widened(self) -> Grid:
+        """Every row as wide as the widest: the last cell reaching into a short row spans the
+        rest, as a word processor or converter closes a row (box formats cannot leave rows short).
+        """
+        width = self.width()
+        cells = dict(self.cells)
+        for row in range(self.height):
+            reach = [(c0 + cell.colspan, (r0, c0)) for (r0, c0), cell in cells.items() if r0 <= row < r0 + cell.rowspan]
+            end, last = max(reach)
+            if end < width:
+                cells[last] = replace(cells[last], colspan=cells[last].colspan + width - end)
+        return Grid(self.table, cells, dict(self.data_rows))
+
     def value_keys(self, row: int) -> list[str]:
         return [cell.key for _, cell in self.origins(row) if cell.key]
 
@@ -137,6 +154,14 @@ class Document:
     meta: list[str]  # lines above the title in web dumps (发布时间, 来源 …)
     blocks: list[Block]
     ascii_punctuation: bool = False  # "(一)" and "第二十条第(一)项" instead of full-width (spec V10)
+    # The source was a paged document: a text flattening carries its page numbers into the
+    # middle of table 三 ("- 4 -", spec V6).
+    paged: bool = False
+
+    @property
+    def subtotal(self) -> bool:
+        """Table 三 carries a 小计 column (spec V13)."""
+        return any(c.text == "小计" for c in self.grid("s3").cells.values())
 
     def grid(self, table: str) -> Grid:
         return next(b for b in self.blocks if isinstance(b, Grid) and b.table == table)
@@ -178,29 +203,37 @@ def _paren(text: str, ascii_: bool) -> str:
     return text.replace("（", "(").replace("）", ")").replace("：", ":").replace("，", ",") if ascii_ else text
 
 
-def table2(report: Report, ascii_: bool) -> Grid:
-    spec = S2_2019 if report.template == "2019" else S2_2021
-    blocks = _S2_BLOCKS_2019 if report.template == "2019" else _S2_BLOCKS_2021
+def _s2_blocks(layout: str) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, str, str], ...]], ...]:
+    """(item number, rows, the template's cells) per block of a table-二 layout."""
+    if layout == "2019":
+        return tuple((n, rows, S2_2019) for n, rows in _S2_BLOCKS_2019)
+    out = tuple((n, rows, S2_2021) for n, rows in _S2_BLOCKS_2021)
+    return out + ((("九", ("procurement",), S2_2019),) if layout == "hybrid" else ())
+
+
+def table2(report: Report, ascii_: bool, wide_last: bool = False) -> Grid:
+    """`wide_last`: in a block of two columns the last value spans the empty fourth cell."""
     g = Grid("s2")
     r = 0
-    for number, rows in blocks:
+    for number, rows, spec in _s2_blocks(report.s2_layout):
         g.cells[(r, 0)] = GridCell(_paren(f"第二十条第（{number}）项", ascii_), colspan=4, role="caption")
         r += 1
         columns = [(f, col) for row, f, _, col in spec if row == rows[0]]
         g.cells[(r, 0)] = GridCell("信息内容", role="header")
-        wide = 3 if len(columns) == 1 else 1  # a single column spans the block (spec V16)
+        # A single column spans the block (spec V16); of two, the last may span the rest.
+        spans = [3] if len(columns) == 1 else [1, 2] if len(columns) == 2 and wide_last else [1] * len(columns)
         for i, (_, col) in enumerate(columns):
-            g.cells[(r, 1 + i)] = GridCell(_paren(col, ascii_), colspan=wide, role="header", wrapped=_WRAPPED.get(col))
+            g.cells[(r, 1 + i)] = GridCell(_paren(col, ascii_), colspan=spans[i], role="header", wrapped=_WRAPPED.get(col))
         r += 1
         for row in rows:
             label = _S2_ROW_LABELS[row]
-            if row == "normative_docs" and report.template == "2021":
+            if row == "normative_docs" and spec is S2_2021:
                 label = "行政规范性文件"
             g.cells[(r, 0)] = GridCell(label)
             for i, (f, _) in enumerate(columns):
                 key = f"s2.{row}.{f}"
-                g.cells[(r, 1 + i)] = GridCell(report.cells[key].text, colspan=wide, role="value", key=key)
-            if len(columns) == 2:
+                g.cells[(r, 1 + i)] = GridCell(report.cells[key].text, colspan=spans[i], role="value", key=key)
+            if sum(spans) == 2:
                 g.cells[(r, 3)] = GridCell("", role="value")  # the empty fourth cell of a narrow block
             g.data_rows[r] = f"s2.{row}"
             r += 1
@@ -222,18 +255,23 @@ def _s3_group(row: str) -> str | None:
     return "other" if row.startswith("other_") else None
 
 
-def table3(report: Report, ascii_: bool) -> Grid:
-    rows = s3_rows(report.template)
+def table3(report: Report, ascii_: bool, subtotal: bool = False) -> Grid:
+    """`subtotal`: a 法人或其他组织 小计 column between 其他 and 总计 (spec V13), printing the sum of
+    the five columns as the organ meant them (a misprint in one of them leaves it as it was)."""
+    rows = s3_rows(report.s3_layout)
     g = Grid("s3")
+    extra = int(subtotal)
     note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     g.cells[(0, 0)] = GridCell(_paren(note, ascii_), rowspan=3, colspan=3, role="header")
-    g.cells[(0, 3)] = GridCell("申请人情况", colspan=7, role="header")
+    g.cells[(0, 3)] = GridCell("申请人情况", colspan=7 + extra, role="header")
     g.cells[(1, 3)] = GridCell("自然人", rowspan=2, role="header", wrapped="自\n然\n人")
-    g.cells[(1, 4)] = GridCell("法人或其他组织", colspan=5, role="header")
-    g.cells[(1, 9)] = GridCell("总计", rowspan=2, role="header", wrapped="总\n计")
+    g.cells[(1, 4)] = GridCell("法人或其他组织", colspan=5 + extra, role="header")
+    g.cells[(1, 9 + extra)] = GridCell("总计", rowspan=2, role="header", wrapped="总\n计")
     for i, c in enumerate(S3_APPLICANT_COLUMNS[1:]):
         text = S3_COLUMN_LABELS[c]
         g.cells[(2, 4 + i)] = GridCell(text, role="header", wrapped="其\n他" if text == "其他" else None)
+    if subtotal:
+        g.cells[(2, 9)] = GridCell("小计", role="header", wrapped="小\n计")
     first = 3
     results = len(rows) - 3  # rows under 三、本年度办理结果: every result row and （七）
     seen_groups: set[str] = set()
@@ -246,7 +284,7 @@ def table3(report: Report, ascii_: bool) -> Grid:
             if row == "granted":
                 g.cells[(r, 0)] = GridCell("三、本年度办理结果", rowspan=results, wrapped="三\n、\n本\n年\n度\n办\n理\n结\n果")
             group = _s3_group(row)
-            if group is None or (group == "other" and report.template == "2019"):
+            if group is None or (group == "other" and report.s3_layout == "2019"):
                 g.cells[(r, 1)] = GridCell(label, colspan=2)
             else:
                 if group not in seen_groups:
@@ -255,9 +293,13 @@ def table3(report: Report, ascii_: bool) -> Grid:
                     text, wrapped = _S3_GROUPS[group]
                     g.cells[(r, 1)] = GridCell(_paren(text, ascii_), rowspan=size, wrapped=_paren(wrapped, ascii_))
                 g.cells[(r, 2)] = GridCell(label)
-        for j, c in enumerate((*S3_APPLICANT_COLUMNS, "total")):
+        columns = [*S3_APPLICANT_COLUMNS, "total"]
+        for j, c in enumerate(columns):
             key = s3_key(row, c)
-            g.cells[(r, 3 + j)] = GridCell(report.cells[key].text, role="value", key=key)
+            g.cells[(r, 3 + j + (extra if c == "total" else 0))] = GridCell(report.cells[key].text, role="value", key=key)
+        if subtotal:
+            meant = sum(report.truth.get(s3_key(row, c)) or 0 for c in S3_APPLICANT_COLUMNS[1:])
+            g.cells[(r, 9)] = GridCell(str(meant), role="value")
         g.data_rows[r] = f"s3.{row}"
     return g
 
@@ -301,7 +343,9 @@ def _prose(d: Draw, year: int) -> str:
     return "".join(d.choice(_FILLER).format(n=d.integer(10, 2000), k=d.integer(1, 12)) for _ in range(d.integer(1, 3)))
 
 
-def build(report: Report, d: Draw) -> Document:
+def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | None = None) -> Document:
+    """`subtotal`, `paged`: force a 小计 column in table 三, or page numbers in a text
+    flattening (True), forbid them (False), or leave them to chance (None)."""
     ascii_ = d.chance(0.3)
     if d.chance(0.5):
         title = f"{report.organ}{report.year}年{d.choice(('', '度'))}政府信息公开工作年度报告"
@@ -317,9 +361,9 @@ def build(report: Report, d: Draw) -> Document:
         Heading("一、总体情况"),
         Paragraph(_prose(d, report.year)),
         Heading("二、主动公开政府信息情况"),
-        table2(report, ascii_),
+        table2(report, ascii_, wide_last=d.chance(0.3)),
         Heading("三、收到和处理政府信息公开申请情况"),
-        table3(report, ascii_),
+        table3(report, ascii_, subtotal=bool(subtotal)),
         Heading("四、政府信息公开行政复议、行政诉讼情况"),
         table4(report),
         Heading(after_heading),
@@ -327,4 +371,5 @@ def build(report: Report, d: Draw) -> Document:
         Heading("六、其他需要报告的事项"),
         Paragraph("无。"),
     ]
-    return Document(report, title, meta, blocks, ascii_)
+    paged = d.chance(0.2) if paged is None else paged
+    return Document(report, title, meta, blocks, ascii_, paged)

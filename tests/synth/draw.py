@@ -52,3 +52,20 @@ class HypothesisDraw:
 
     def chance(self, p: float) -> bool:
         return self.draw(st.integers(0, 999)) >= 1000 - round(p * 1000)
+
+
+class PlainDraw:
+    """Always the plainest choice: no chance taken, the first option, the lowest number. The
+    fixtures render golden reports this way, as the simplest source of each format."""
+
+    def integer(self, lo: int, hi: int) -> int:
+        return lo
+
+    def choice(self, options: Sequence[T]) -> T:
+        return options[0]
+
+    def chance(self, p: float) -> bool:
+        return False
+
+
+PLAIN = PlainDraw()

@@ -16,6 +16,18 @@ up. In a damaged table the identities no longer tell the truth: the damaged row 
 only by such a single cut, the others only by their own row identity. An undetermined
 ("open") cell must never pass as read: it comes out as printed, or marked ambiguous, or
 unread, and the document needs review.
+
+A cell printed with no value (empty, or a placeholder mark) is `null`, its provenance kind
+`blank` or `placeholder`, and the document is never verified. A placeholder is always seen; an
+empty cell is seen only where the rendering shows empty cells (`Renderer.shows_empty_cells`):
+where it leaves no trace, the values of its row cannot be placed and the whole row is open.
+Where merged cells leave padding fields in a row (markdown, tab rows), a table-三 row with
+empty fields both before and after its values, more than it has blank cells, is open too
+(`Rendered.unsettled`): a blank first cell and a blank last one print alike. Table 二 is
+settled by its header, whose columns the values sit under.
+A 小计 column, page numbers inside a table and a mixed template change nothing of the above:
+the template keys are read as printed (the mixed document's are those of the layouts it
+prints, and its template is "mixed").
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from verify.identities import evaluate, identities
 from verify.layout import S3_COLUMNS, s3_key, s3_rows, value_type
 
 from .damage import Damage
-from .render import Rendered
+from .render import Rendered, Renderer
 from .report import Number, Report
 
 _PART = {
@@ -48,6 +60,7 @@ class Expected:
     exact: set[str]  # keys the document determines: the extraction must give cells[k]
     open: set[str] = field(default_factory=set)  # keys the format leaves undetermined
     broken: set[str] = field(default_factory=set)  # keys of a row whose shape the damage broke
+    kinds: dict[str, str] = field(default_factory=dict)  # provenance kind of a cell printed with no value
     must_verify: bool = False
     must_not_verify: bool = False
 
@@ -55,6 +68,11 @@ class Expected:
 def row_keys(report: Report, row: str) -> list[str]:
     prefix = row + "." if row != "s4" else "s4."
     return [k for k in report.cells if k.startswith(prefix)]
+
+
+def row_of(key: str) -> str:
+    """The data row a key sits in: "s3.granted", "s2.fees", or "s4" (one row of 15)."""
+    return "s4" if key.startswith("s4.") else key.rsplit(".", 1)[0]
 
 
 def _fits(kind: str, text: str) -> bool:
@@ -149,8 +167,9 @@ def sum_cuts(pieces: list[str], size: int, groups: int, limit: int = 5000) -> li
     return list(itertools.islice(walk(0, 0), limit))
 
 
-def expect(report: Report, rendered: Rendered, damage: Damage, keeps_boundaries: bool) -> Expected:
+def expect(report: Report, rendered: Rendered, damage: Damage, renderer: Renderer) -> Expected:
     cells: dict[str, Number | None] = report.printed_values()
+    kinds = {k: "placeholder" if p.unit else "blank" for k, p in report.cells.items() if p.form == "blank"}
     lost = set(damage.keys) if damage.kind == "drop_row" else set()
     for k in lost:
         cells[k] = None
@@ -160,16 +179,22 @@ def expect(report: Report, rendered: Rendered, damage: Damage, keeps_boundaries:
         broken = set(row_keys(report, row))
     exact = set(cells) - broken
     open_: set[str] = set()
-    if not keeps_boundaries:
+    if not renderer.keeps_cell_boundaries:
         open_ = _open_keys(report, rendered, damage)
-        exact -= open_
+    if not renderer.shows_empty_cells:
+        unseen = {row_of(k) for k, kind in kinds.items() if kind == "blank"}
+        open_ |= {k for row in unseen for k in row_keys(report, row)}
+    open_ |= {k for row in rendered.unsettled for k in row_keys(report, row)}
+    exact -= open_
+    never = damage.never_verified or any(v is None for v in cells.values())
     return Expected(
         cells=cells,
         exact=exact,
         open=open_,
         broken=broken,
-        must_verify=not damage.breaks_identity and not open_,
-        must_not_verify=damage.breaks_identity,
+        kinds={k: v for k, v in kinds.items() if k in exact},
+        must_verify=not never and not open_,
+        must_not_verify=never,
     )
 
 

@@ -21,9 +21,11 @@ The text flattenings here are those seen in real reports (see golden/README.md):
   a space surviving here and there.
 
 All but `concatenated` sometimes write large counts with thousands separators ("447,228").
+When the source was paged (`Document.paged`), the flattenings of a PDF carry a page number
+into the middle of table 三 ("- 4 -", "第 4 页": spec V6).
 
-A renderer for HTML (rowspan/colspan), DOCX (merged cells) or PDF (drawn table across pages)
-implements the same protocol: `render(doc, draw) -> Rendered`.
+The file formats (HTML, DOCX, PDF) are in `files.py`, behind the same protocol:
+`render(doc, draw) -> Rendered`; `renderers.py` lists them all.
 """
 
 from __future__ import annotations
@@ -42,16 +44,24 @@ class Rendered:
     name: str  # a file name whose suffix tells the loader the format
     data: bytes
     runs: dict[str, list[str]] = field(default_factory=dict)  # data row → value text between boundaries
+    encoding: str | None = "utf-8"  # of a text format; None for a binary one (DOCX, PDF)
+    # Data rows whose values the fields do not place: empty fields on both sides of them, more
+    # than the row's blank cells, so a blank first cell and a blank last one read the same.
+    unsettled: set[str] = field(default_factory=set)
 
     @property
     def text(self) -> str:
-        return self.data.decode("utf-8")
+        if self.encoding is None:
+            raise ValueError(f"{self.name} is a binary file: load it to see its text")
+        return self.data.decode(self.encoding)
 
 
 class Renderer(Protocol):
     name: str
     suffix: str
     keeps_cell_boundaries: bool  # False: values written together, digits may have to be split
+    # False: an empty cell leaves no trace (no line, field or box), so a row with one is short
+    shows_empty_cells: bool
 
     def render(self, doc: Document, d: Draw) -> Rendered: ...
 
@@ -72,8 +82,27 @@ def _all_runs(doc: Document, runs_of: Callable[[Grid], dict[str, list[str]]]) ->
     return out
 
 
+def all_cell_runs(doc: Document) -> dict[str, list[str]]:
+    return _all_runs(doc, cell_runs)
+
+
 def _head(doc: Document) -> list[str]:
     return [doc.title, *doc.meta]
+
+
+_PAGE_NUMBERS = ("- {n} -", "— {n} —", "-{n}-", "第 {n} 页", "第{n}页 共{m}页")
+
+
+def page_number(d: Draw) -> str:
+    n = d.integer(2, 9)
+    return d.choice(_PAGE_NUMBERS).format(n=n, m=n + d.integer(1, 4))
+
+
+def page_break_row(grid: Grid, d: Draw) -> int | None:
+    """The row of table 三 a page break puts at the top of the next page (None: no break)."""
+    if grid.table != "s3":
+        return None
+    return d.choice(sorted(r for r in grid.data_rows if r > min(grid.data_rows)))
 
 
 def _grouped(text: str) -> str:
@@ -91,6 +120,7 @@ class CellLines:
     vertical: bool = False
     suffix: str = ".txt"
     keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = True
 
     @property
     def name(self) -> str:
@@ -110,7 +140,10 @@ class CellLines:
             if isinstance(b, (Heading, Paragraph)):
                 lines.append(b.text)
                 continue
+            cut = page_break_row(b, d) if doc.paged else None
             for row in range(b.height):
+                if row == cut:
+                    lines += [page_number(d), ""]
                 first_value = True
                 for kind, cell in b.slots(row):
                     if kind == "origin" and cell is not None:
@@ -133,6 +166,7 @@ class BlankSeparated:
     name: str = "blank_separated"
     suffix: str = ".txt"
     keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = False
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         grouped = d.chance(0.2)
@@ -143,7 +177,10 @@ class BlankSeparated:
             if isinstance(b, (Heading, Paragraph)):
                 lines += [b.text, ""]
                 continue
+            cut = page_break_row(b, d) if doc.paged else None
             for row in range(b.height):
+                if row == cut:
+                    lines += [page_number(d), ""]
                 for _, cell in b.origins(row):
                     if cell.text:
                         text = _grouped(cell.text) if grouped and cell.role == "value" else cell.text
@@ -172,6 +209,28 @@ def row_fields(grid: Grid, row: int, *, collapse: bool, slide: bool, text: Calla
     return out
 
 
+def unsettled_rows(grid: Grid, rows: list[list[str]], text: Callable[[GridCell], str]) -> set[str]:
+    """Table-三 rows whose printed fields leave their values more than one place: after the
+    label come the row's cells, padding of merged cells possibly before and after them."""
+    out: set[str] = set()
+    if grid.table != "s3":
+        return out
+    for r, name in grid.data_rows.items():
+        origins = [c for _, c in grid.origins(r)]
+        label = [c for c in origins if c.role == "label"][-1]
+        n = sum(1 for c in origins if c.role == "value")
+        fields = rows[r]
+        after = fields[max(i for i, f in enumerate(fields) if f == text(label)) + 1 :]
+        printed = [i for i, f in enumerate(after) if f]
+        if not printed:
+            continue  # every cell blank: the row's blanks, whichever empty fields they are
+        first, last = printed[0], printed[-1]
+        places = [s for s in range(len(after) - n + 1) if s <= first and last < s + n]
+        if len(places) > 1:
+            out.add(name)
+    return out
+
+
 def _grid_rows(grid: Grid, d: Draw, text: Callable[[GridCell], str]) -> list[list[str]]:
     collapse = d.chance(0.5)
     rows = [row_fields(grid, r, collapse=collapse, slide=d.chance(0.2), text=text) for r in range(grid.height)]
@@ -194,6 +253,7 @@ class Markdown:
     name: str = "markdown"
     suffix: str = ".md"
     keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = True
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         br = d.chance(0.5)
@@ -205,6 +265,7 @@ class Markdown:
             return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
 
         lines = ["# " + doc.title, *doc.meta, ""]
+        unsettled: set[str] = set()
         for b in doc.blocks:
             if isinstance(b, Heading):
                 lines += [d.choice(("## ", "### ", "#### ", "")) + b.text, ""]
@@ -212,15 +273,16 @@ class Markdown:
                 lines += [b.text, ""]
             else:
                 rows = _grid_rows(b, d, text)
-                breaks = sorted(r for r in b.data_rows if r > min(b.data_rows))
-                cut = d.choice(breaks) if b.table == "s3" and d.chance(0.6) else None
+                unsettled |= unsettled_rows(b, rows, text)
+                cut = page_break_row(b, d) if doc.paged or d.chance(0.6) else None
                 lines += [_pipe(rows[0]), _rule(len(rows[0]))]
                 for r, fields in enumerate(rows[1:], start=1):
                     if r == cut:
-                        lines += ["", "", "", _pipe([""] * len(fields)), _rule(len(fields))]
+                        lines += ["", page_number(d) if doc.paged else "", "", _pipe([""] * len(fields)), _rule(len(fields))]
                     lines.append(_pipe(fields))
                 lines.append("")
-        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+        data = "\n".join(lines).encode()
+        return Rendered(self.name, f"doc{self.suffix}", data, _all_runs(doc, cell_runs), unsettled=unsettled)
 
 
 @dataclass
@@ -230,6 +292,7 @@ class TabRows:
     name: str = "tab_rows"
     suffix: str = ".txt"
     keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = True
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         spaced = d.chance(0.5)
@@ -241,12 +304,20 @@ class TabRows:
             return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
 
         lines = [*_head(doc), ""]
+        unsettled: set[str] = set()
         for b in doc.blocks:
             if isinstance(b, (Heading, Paragraph)):
                 lines += [b.text, ""]
             else:
-                lines += ["\t".join(fields) for fields in _grid_rows(b, d, text)] + [""]
-        return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), _all_runs(doc, cell_runs))
+                fields = _grid_rows(b, d, text)
+                unsettled |= unsettled_rows(b, fields, text)
+                rows = ["\t".join(f) for f in fields]
+                cut = page_break_row(b, d) if doc.paged else None
+                if cut is not None:
+                    rows[cut:cut] = ["", page_number(d), ""]
+                lines += rows + [""]
+        data = "\n".join(lines).encode()
+        return Rendered(self.name, f"doc{self.suffix}", data, _all_runs(doc, cell_runs), unsettled=unsettled)
 
 
 # --- cells written together ------------------------------------------------------------------------
@@ -263,6 +334,7 @@ class Concatenated:
     name: str = "concatenated"
     suffix: str = ".txt"
     keeps_cell_boundaries: bool = False
+    shows_empty_cells: bool = False
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         p_space = d.choice((0.0, 0.0, 0.3))
@@ -295,7 +367,7 @@ class Concatenated:
         return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), runs)
 
 
-RENDERERS: dict[str, Renderer] = {
+TEXT_RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (CellLines(), CellLines(vertical=True), BlankSeparated(), Markdown(), TabRows(), Concatenated())
 }

@@ -3,7 +3,9 @@
 `random_report` draws the tables of either template so that every hard identity holds (H1–H4
 by construction, H5 by type), with magnitudes of the organ's level: mostly zeros for a
 township, tens for a county, hundreds to thousands for a city, the occasional signed
-本年增/减 and amounts written in 万, 元 or bare.
+本年增/减 and amounts written in 万, 元 or bare. Now and then the document is of mixed template
+(spec 4.3): a table 二 of one template beside a table 三 of the other, or a 2021 table 二 that
+still prints the 2019 政府集中采购 block; its keys are those of the layouts printed.
 
 Each cell keeps its printed form (`Printed`), so damage can change the text the way a
 scanner or a typist would, and the value the document then shows follows from the text.
@@ -31,7 +33,8 @@ MINUS_SIGNS = ("-", "\u2212", "\uff0d")
 class Printed:
     """The text of one numeric cell, and the value that text states.
 
-    `form`: count | signed | bare (万元 by convention or header) | wan (万 written) | yuan (元 written).
+    `form`: count | signed | bare (万元 by convention or header) | wan (万 written) | yuan (元 written)
+    | blank (no value: `unit` holds the mark printed instead, "" or a placeholder such as "/").
     `digits` is the number as written without sign or unit ("1039.5771", "20097080").
     """
 
@@ -40,12 +43,18 @@ class Printed:
     sign: str = ""
     unit: str = ""
 
+    @classmethod
+    def blank(cls, mark: str = "") -> Printed:
+        return cls("blank", "", unit=mark)
+
     @property
     def text(self) -> str:
         return f"{self.sign}{self.digits}{self.unit}"
 
     @property
-    def value(self) -> Number:
+    def value(self) -> Number | None:
+        if self.form == "blank":
+            return None
         d = Decimal(self.digits)
         if self.sign and self.sign != "+":
             d = -d
@@ -61,14 +70,22 @@ class Printed:
 
 @dataclass
 class Report:
-    template: str  # "2019" | "2021"
+    template: str  # "2019" | "2021" | "mixed"
     level: str
     organ: str
     year: int
     cells: dict[str, Printed]  # as printed (after any damage), in the dictionary's order
-    truth: dict[str, Number] = field(default_factory=dict)  # what the organ meant
+    truth: dict[str, Number | None] = field(default_factory=dict)  # what the organ meant
+    # The layout each table prints: "2019" | "2021", and for table 二 also "hybrid" (2021
+    # blocks plus the 2019 政府集中采购 block). Unset: the template's.
+    s2_layout: str = ""
+    s3_layout: str = ""
 
-    def printed_values(self) -> dict[str, Number]:
+    def __post_init__(self) -> None:
+        self.s2_layout = self.s2_layout or self.template
+        self.s3_layout = self.s3_layout or self.template
+
+    def printed_values(self) -> dict[str, Number | None]:
         return {k: p.value for k, p in self.cells.items()}
 
 
@@ -203,13 +220,41 @@ def _s4(d: Draw, level: str) -> dict[str, int]:
     return cells
 
 
-def random_report(d: Draw) -> Report:
-    template = d.choice(("2021", "2019"))
+# The mixed layouts (spec 4.3), as (table 二, table 三): a 2021 report whose table 二 was copied
+# from a 2019 one, a 2019 table 二 beside a 2021 table 三, and a 2021 table 二 that kept 采购.
+MIXED = (("2019", "2021"), ("2021", "2019"), ("hybrid", "2021"))
+
+
+def s2_layout_keys(layout: str) -> tuple[str, ...]:
+    if layout == "hybrid":
+        procurement = tuple(k for k in s2_keys("2019") if k.startswith("s2.procurement."))
+        return (*s2_keys("2021"), *procurement)
+    return s2_keys(layout)
+
+
+def _s2(d: Draw, layout: str, level: str) -> dict[str, Printed]:
+    if layout == "hybrid":
+        procurement = {k: v for k, v in _s2_2019(d, level).items() if k.startswith("s2.procurement.")}
+        return _s2_2021(d, level) | procurement
+    return _s2_2019(d, level) if layout == "2019" else _s2_2021(d, level)
+
+
+def random_report(d: Draw, mixed: bool | None = None) -> Report:
+    """`mixed`: True for a mixed-template document, False for none, None for now and then."""
+    if mixed is None:
+        mixed = d.chance(0.08)
+    if mixed:
+        s2_layout, s3_layout = d.choice(MIXED)
+        template = "mixed"
+    else:
+        template = d.choice(("2021", "2019"))
+        s2_layout = s3_layout = template
     level = d.choice(LEVELS)
-    year = d.choice((2019, 2020)) if template == "2019" else d.integer(2021, 2024)
-    s2 = _s2_2019(d, level) if template == "2019" else _s2_2021(d, level)
-    s2 = {k: s2[k] for k in s2_keys(template)}
-    cells = s2 | {k: count(v) for k, v in _s3(d, template, level).items()} | {k: count(v) for k, v in _s4(d, level).items()}
-    report = Report(template, level, _organ(d, level), year, cells)
+    year = d.choice((2019, 2020)) if s3_layout == "2019" else d.integer(2021, 2024)
+    s2 = _s2(d, s2_layout, level)
+    s2 = {k: s2[k] for k in s2_layout_keys(s2_layout)}
+    s3 = {k: count(v) for k, v in _s3(d, s3_layout, level).items()}
+    cells = s2 | s3 | {k: count(v) for k, v in _s4(d, level).items()}
+    report = Report(template, level, _organ(d, level), year, cells, s2_layout=s2_layout, s3_layout=s3_layout)
     report.truth = report.printed_values()
     return report

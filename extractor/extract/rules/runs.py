@@ -80,45 +80,72 @@ def first_run(tokens: list[Token], start: int = 0) -> tuple[Run | None, int]:
     return Run(run, before, after), j
 
 
+def blank_cells(tokens: list[Token], n: int, row: int | None) -> Slots | None:
+    """A row printed with no value at all: its first n empty cells (in document row `row`, the
+    label's) are its blanks; None when it has fewer (a format that drops empty cells)."""
+    empties = [t for t in tokens if t.row == row and t.kind == "empty"]
+    if row is None or len(empties) < n or any(t.is_value for t in tokens if t.row == row):
+        return None
+    return [Piece("", t.start, t.end) for t in empties[:n]]
+
+
+def label_row(stream: Stream, label_end: int) -> int | None:
+    """The document row of the cell where a label ends (`label_end`: a text position after it)."""
+    cid = stream.cell_at(label_end - 1)
+    return stream.cell_row[cid] if cid is not None else None
+
+
 def piece(t: Token) -> Piece:
     return Piece(t.text, t.start, t.end)
 
 
-def slots(run: Run, n: int, first_column: int | None = None) -> Slots | None:
+def slots(run: Run, n: int, first_column: int | None = None, columns: list[int] | None = None) -> Slots | None:
     """The run as exactly n cells, or None if its values cannot be placed without guessing.
 
     `first_column`: in a grid, the column where this row's values start (learnt from the
-    table's complete rows); it tells a blank cell from merged-cell padding beside it.
+    table's complete rows); `columns`: the grid column of each of the n cells (from the
+    header above). Either tells a blank cell from merged-cell padding beside it.
+
+    Without them, the empty cells on both sides of the values fill the row only when they
+    leave one way to do it: empty cells before the values and after them, more than the row
+    lacks, are blanks and padding in an order nothing tells (a blank first cell, or a blank
+    last one?), and the row is not placed.
     """
     values = run.values
     if len(values) == n:
         return [piece(t) for t in values]
     if len(values) > n:
         return None
+    if columns is not None:
+        placed = _at_columns(run, columns)
+        if placed is not None:
+            return placed
     if first_column is not None:
-        by_column = _by_column(run, n, first_column)
-        if by_column is not None:
-            return by_column
-    cells: list[Token] = list(run.tokens)
-    after, before = list(run.after), list(run.before)
-    while len(cells) < n and after:
-        cells.append(after.pop(0))
-    while len(cells) < n and before:
-        cells.insert(0, before.pop())
-    if len(cells) != n:
+        placed = _at_columns(run, list(range(first_column, first_column + n)))
+        if placed is not None:
+            return placed
+    need = n - len(run.tokens)
+    if need < 0 or len(run.before) + len(run.after) < need:
         return None
+    if need and run.before and run.after and len(run.before) + len(run.after) > need:
+        return None
+    from_after = min(need, len(run.after))
+    cells = run.before[len(run.before) - (need - from_after) :] if need > from_after else []
+    cells = [*cells, *run.tokens, *run.after[:from_after]]
     # An empty cell that fills a slot is a printed blank: keep where it is, read it as blank.
     return [piece(t) if t.is_value else Piece("", t.start, t.end) for t in cells]
 
 
-def _by_column(run: Run, n: int, first: int) -> Slots | None:
+def _at_columns(run: Run, columns: list[int]) -> Slots | None:
+    """The cells of the run's row at the given grid columns, or None unless every value of the
+    run is among them and each column holds one cell."""
     around = run.before + run.tokens + run.after
     if any(t.column is None for t in around):
         return None
-    chosen = [t for t in around if first <= t.column < first + n]
-    if len(chosen) != n or any(t.is_value and t not in chosen for t in run.tokens):
+    chosen = [next((t for t in around if t.column == c), None) for c in columns]
+    if any(t is None for t in chosen) or any(t.is_value and t not in chosen for t in run.tokens):
         return None
-    return [piece(t) if t.is_value else Piece("", t.start, t.end) for t in chosen]
+    return [piece(t) if t.is_value else Piece("", t.start, t.end) for t in chosen if t is not None]
 
 
 def split_pieces(tokens: list[Token], spans: list[Span]) -> Slots:

@@ -18,9 +18,9 @@ from ...locate.zones import Zone
 from ...numbers import read_cell
 from ...stream import Stream
 from ..candidate import Reading, TableReading
-from .runs import Slots, first_run, readings, slots, split_pieces
+from .runs import Slots, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
-from .tokens import tokenize
+from .tokens import tokenize, written_together
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
 _PROCUREMENT_PER_PROJECT_LOG10 = 5.5
@@ -132,9 +132,10 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
         fields = [(col.field, col.template, col.unit_printed) for col in cols] or _default_fields(row, hint)
         if not cols:
             table.notes.append(f"table 二 row {row}: no header read, columns of the {hint} template assumed")
-        boundaries = [p for p in headers + captions + [h[0] for h in hits] if p > end] + [ce]
+        # An empty cell leaves nothing in the compact view: the next label may start right at `end`.
+        boundaries = [p for p in headers + captions + [h[0] for h in hits] if p >= end] + [ce]
         seg_end = stream.to_text(min(boundaries))
-        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end)
+        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end, _grid_columns(stream, cols))
     keys = set(table.cells)
     table.layout = s2_layout_of(keys) or hint
     if table.layout in ("2019", "2021"):
@@ -144,8 +145,27 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
     return table
 
 
+def _grid_columns(stream: Stream, cols: list[Column]) -> list[int] | None:
+    """The grid column of each header cell, where the format has a grid: a value sits under its
+    header, which tells a blank cell from the empty cell a narrow block leaves beside it."""
+    out = []
+    for col in cols:
+        cid = stream.cell_at(stream.to_text(col.start))
+        column = stream.cells[cid].loc.column if cid is not None else None
+        if column is None:
+            return None
+        out.append(column)
+    return out or None
+
+
 def _read_row(
-    stream: Stream, table: TableReading, row: str, fields: list[tuple[str, str, bool]], a: int, b: int
+    stream: Stream,
+    table: TableReading,
+    row: str,
+    fields: list[tuple[str, str, bool]],
+    a: int,
+    b: int,
+    columns: list[int] | None = None,
 ) -> None:
     keys = [s2_key(row, f) for f, _, _ in fields]
     unknown = [k for k in keys if k not in S2_ALL_KEYS]
@@ -156,13 +176,18 @@ def _read_row(
     tokens = tokenize(stream, a, b)
     run, _ = first_run(tokens)
     if run is None:
+        blanks = blank_cells(tokens, len(keys), label_row(stream, a))
+        if blanks is not None:
+            for k, r in readings(stream, keys, blanks).items():
+                table.cells.setdefault(k, r)
+            return
         for k in keys:
             table.cells.setdefault(k, Reading.missing("no value after the row label"))
         return
-    placed = slots(run, len(keys))
+    placed = slots(run, len(keys), columns=columns)
     ambiguous = False
     note = None
-    if placed is None and len(run.values) < len(keys):
+    if placed is None and len(run.values) < len(keys) and written_together(run.values):
         options, raw = _split_row(run.values, [f for f, _, _ in fields])
         if len(options) == 1:
             placed = options[0]

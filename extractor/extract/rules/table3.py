@@ -23,9 +23,9 @@ from ...normalize import compact
 from ...numbers import read_cell
 from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
-from .runs import Slots, first_run, piece, readings, slots, split_pieces
+from .runs import Slots, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import Token, tokenize
+from .tokens import Token, tokenize, written_together
 
 N = len(S3_COLUMNS)
 _MAX_COMBINATIONS = 20000
@@ -59,7 +59,7 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
     found: dict[str, tuple[int, int]] = {}
     for row in rows:
         label = S3_LABEL[row]
-        m = label.pattern.search(c, pos, end)
+        m = (label.numbered and label.numbered.search(c, pos, end)) or label.pattern.search(c, pos, end)
         if not m:
             continue
         start = m.start()
@@ -74,10 +74,23 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
     return found
 
 
-def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = None) -> RowRead:
+def _row_read(
+    stream: Stream, tokens: list[Token], first_column: int | None = None, subtotal: bool = False, row: int | None = None
+) -> RowRead:
+    """`subtotal`: the header prints a 小计 column (spec V13) between 其他 and 总计; `row`: the
+    document row of the label, whose empty cells are the row's blanks when it has no value."""
     run, _ = first_run(tokens)
     if run is None:
-        return RowRead()
+        blanks = blank_cells(tokens, N + subtotal, row)
+        if blanks is None:
+            return RowRead()
+        return RowRead([blanks[:6] + blanks[7:] if subtotal else blanks])
+    if subtotal:
+        placed = slots(run, N + 1, first_column)
+        if placed is not None:
+            return RowRead([placed[:6] + placed[7:]], raw="小计 column skipped")
+        if len(run.values) < N + 1:
+            return RowRead(raw=" ".join(t.text for t in run.values))  # which cell is missing, the 小计 or another?
     placed = slots(run, N, first_column)
     if placed is not None:
         return RowRead([placed])
@@ -86,7 +99,7 @@ def _row_read(stream: Stream, tokens: list[Token], first_column: int | None = No
         # spec V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
         kept = values[:6] + values[7:]
         return RowRead([[piece(t) for t in kept]], raw="小计 column skipped")
-    if len(values) < N and all(t.kind == "value" for t in values):
+    if len(values) < N and all(t.kind == "value" for t in values) and written_together(values):
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [N])
         if not spans:
@@ -107,6 +120,13 @@ def _drop_subtotal(values: list[Token]) -> bool:
     return sum(nums[1:6]) == nums[6] and nums[0] + nums[6] == nums[7]
 
 
+def _has_subtotal_column(stream: Stream, zone: Zone, found: dict[str, tuple[int, int]]) -> bool:
+    """The header, above the first row label, names a 小计 column (spec V13)."""
+    start = stream.to_compact(zone.start)
+    end = min((a for a, _ in found.values()), default=stream.to_compact(zone.end))
+    return "小计" in stream.compact[start:end]
+
+
 def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead], list[str]]:
     rows = s3_rows(layout)
     found = _anchors(stream, zone, rows)
@@ -116,8 +136,12 @@ def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead
         seg_start = stream.to_text_end(found[row][1])
         seg_end = stream.to_text(found[order[i + 1]][0]) if i + 1 < len(order) else zone.end
         segments[row] = (_label_cell(stream, seg_start), tokenize(stream, seg_start, seg_end))
-    starts = _value_columns(segments.values())
-    out = {row: _row_read(stream, tokens, starts.get(where)) for row, (where, tokens) in segments.items()}
+    subtotal = _has_subtotal_column(stream, zone, found)
+    starts = _value_columns(segments.values(), N + subtotal)
+    out = {
+        row: _row_read(stream, tokens, starts.get(where), subtotal, label_row(stream, stream.to_text_end(found[row][1])))
+        for row, (where, tokens) in segments.items()
+    }
     missing = [r for r in rows if r not in found]
     return out, missing
 
@@ -131,7 +155,7 @@ def _label_cell(stream: Stream, label_end: int) -> tuple[int | None, int | None]
     return (loc.table, loc.column)
 
 
-def _value_columns(segments) -> dict[tuple[int | None, int | None], int]:
+def _value_columns(segments, width: int = N) -> dict[tuple[int | None, int | None], int]:
     """Where the values start, per (table, label column), learnt from the complete rows.
 
     Markdown conversions shift rows sideways with merged cells; rows whose label sits in the
@@ -142,7 +166,7 @@ def _value_columns(segments) -> dict[tuple[int | None, int | None], int]:
         if where[1] is None:
             continue
         run, _ = first_run(tokens)
-        if run is None or len(run.values) != N or run.values[0].column is None:
+        if run is None or len(run.values) != width or run.values[0].column is None:
             continue
         seen.setdefault(where, set()).add(run.values[0].column)
     return {where: cols.pop() for where, cols in seen.items() if len(cols) == 1}

@@ -12,9 +12,9 @@ from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
 from ...locate.zones import Zone
 from ...stream import Stream
 from ..candidate import Reading, TableReading
-from .runs import Run, first_run, piece, readings, slots, split_pieces
+from .runs import Run, Slots, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import tokenize
+from .tokens import tokenize, written_together
 
 KEYS = [s4_key(g, c) for g in S4_GROUPS for c in S4_COLUMNS]
 N = len(KEYS)
@@ -27,17 +27,32 @@ def _runs(tokens: list, limit: int) -> list[tuple[Run, str]]:
     out: list[tuple[Run, str]] = []
     i, count = 0, 0
     while i < len(tokens) and count < limit:
-        gap = []
+        gap_start, gap = i, []
         while i < len(tokens) and not tokens[i].is_value:
             if tokens[i].kind == "text":
                 gap.append(tokens[i].text)
             i += 1
-        run, i = first_run(tokens, i)
+        # From the gap's start: the empty cells just before the first value are the row's blanks.
+        run, i = first_run(tokens, gap_start)
         if run is None:
             break
         out.append((run, "".join(gap)))
         count += len(run.values)
     return out
+
+
+def _blank_row(tokens: list) -> Slots | None:
+    """The data row printed with no value at all: the first row of the zone made only of empty
+    cells, at least 15 of them (the header rows hold text)."""
+    rows: dict[int, list] = {}
+    for t in tokens:
+        rows.setdefault(t.row, []).append(t)
+    for row, found in rows.items():
+        if all(t.kind == "empty" for t in found):
+            blanks = blank_cells(found, N, row)
+            if blanks is not None:
+                return blanks
+    return None
 
 
 def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
@@ -47,6 +62,10 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
     runs = _runs(tokens, N)
     table = TableReading("s4", "any", True)
     if not runs:
+        blanks = _blank_row(tokens)
+        if blanks is not None:
+            table.cells = readings(stream, KEYS, blanks)
+            return table
         table.cells = {k: Reading.missing("no values after the 四 heading") for k in KEYS}
         table.notes.append("table 四: heading found, no values")
         return table
@@ -63,13 +82,13 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
             table.notes.append("table 四 printed as several labelled rows; joined in order")
             return table
         pieces = [t.text for t in values]
-        spans = split_sums(pieces, [5, 5, 5])
+        spans = split_sums(pieces, [5, 5, 5]) if written_together(values) else []
         if spans:
             ambiguous = len(spans) > 1
             note = "the only split whose groups add up" if not ambiguous else "several splits add up; one chosen"
             table.cells = readings(stream, KEYS, split_pieces(values, spans[0]), note=note, ambiguous=ambiguous)
             return table
-        forced = split_free(pieces, N, limit=2)
+        forced = split_free(pieces, N, limit=2) if written_together(values) else []
         if len(forced) == 1:  # as for a table-三 row: the digits state the numbers; H4 names the error
             note = "the only way to cut the digits into 15 numbers; the groups do not add up"
             table.cells = readings(stream, KEYS, split_pieces(values, forced[0]), note=note)

@@ -39,6 +39,12 @@ class Token:
         return self.kind == "value"
 
 
+def written_together(values: list[Token]) -> bool:
+    """Some of these numbers share a cell with other text: only then may digits have to be cut.
+    A number printed in a cell of its own is one number (a row short of a cell lost a blank)."""
+    return any(not t.whole_cell for t in values)
+
+
 def _cell_spans(stream: Stream, start: int, end: int) -> list[tuple[int, int]]:
     """Maximal stretches of text between separators, within [start, end)."""
     spans: list[tuple[int, int]] = []
@@ -62,7 +68,36 @@ def _is_whole_cell(stream: Stream, a: int, b: int) -> bool:
     return before and after
 
 
+_UNITS = frozenset({"元", "万元", "万", "亿元"})
+
+
 def tokenize(stream: Stream, start: int, end: int) -> list[Token]:
+    return _join_units(_tokens(stream, start, end))
+
+
+def _join_units(tokens: list[Token]) -> list[Token]:
+    """A unit printed as a cell of its own right after a number ("2971940.69" "元": the words of
+    a PDF line) belongs to the number."""
+    out: list[Token] = []
+    for t in tokens:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and t.kind == "text"
+            and t.whole_cell
+            and t.text in _UNITS
+            and prev.is_value
+            and prev.whole_cell
+            and prev.row == t.row
+            and prev.text[-1:].isdigit()
+        ):
+            out[-1] = Token("value", prev.start, t.end, prev.text + t.text, prev.row, True, prev.column)
+            continue
+        out.append(t)
+    return out
+
+
+def _tokens(stream: Stream, start: int, end: int) -> list[Token]:
     out: list[Token] = []
     for a, b in _cell_spans(stream, start, end):
         cid = stream.cell_at(a)
@@ -75,6 +110,9 @@ def tokenize(stream: Stream, start: int, end: int) -> list[Token]:
             continue
         if whole and _reads_as_one_value(chunk):
             out.append(Token("value", a, b, chunk, row, whole_cell=True, column=column))
+            continue
+        if whole and chunk in _UNITS:
+            out.append(Token("text", a, b, chunk, row, whole_cell=True, column=column))
             continue
         out.extend(_inline_tokens(chunk, a, row))
     return out
