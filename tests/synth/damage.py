@@ -23,7 +23,7 @@ from .document import Document
 from .draw import Draw
 from .report import Printed, Report
 
-KINDS = ("ocr", "arithmetic", "split", "drop_row")
+KINDS = ("ocr", "arithmetic", "split", "drop_row", "blank")
 # The marks printed in a cell with no value: nothing, or a placeholder (spec 8.3).
 BLANK_MARKS = ("", "/", "／", "—", "无", "-", "--")
 _OCR = {"0": "68", "6": "08", "8": "06"}

@@ -363,7 +363,7 @@ def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | N
         Heading("二、主动公开政府信息情况"),
         table2(report, ascii_, wide_last=d.chance(0.3)),
         Heading("三、收到和处理政府信息公开申请情况"),
-        table3(report, ascii_, subtotal=bool(subtotal)),
+        table3(report, ascii_, subtotal=d.chance(0.15) if subtotal is None else subtotal),
         Heading("四、政府信息公开行政复议、行政诉讼情况"),
         table4(report),
         Heading(after_heading),

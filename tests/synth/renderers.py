@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .files import FILE_RENDERERS
 from .render import TEXT_RENDERERS, Renderer
 
-RENDERERS: dict[str, Renderer] = dict(TEXT_RENDERERS)
+RENDERERS: dict[str, Renderer] = {**TEXT_RENDERERS, **FILE_RENDERERS}
