@@ -2,13 +2,15 @@
 
     python benchmarks/throughput.py [--generated 1000] [--rounds 3] [--seed 0]
 
-The corpus is `--generated` synthetic reports (tests/synth, the text flattenings taken in
-turn) written to files, plus the real text reports of golden/docs. For each format the
-same files are first only read and decoded (the bare baseline: what any tool must do), then
-extracted with each strategy. Figures are printed as documents per second and as the ratio
-to the baseline, which holds on a noisy machine where absolute speeds do not. Peak memory is
-the largest traced allocation while handling one document. It prints figures; it asserts
-nothing. docs/BENCHMARKS.md records the latest run.
+The corpus is `--generated` synthetic reports (tests/synth, every flattening taken in turn:
+six text ones, HTML, DOCX, PDF ruled and unruled) written to files, plus the real reports of
+golden/docs. For each format the same files are first only read to text (the bare baseline,
+what any tool must do: decode a text file, parse an HTML page with lxml, open a DOCX with
+python-docx, extract a PDF's text with pdfplumber), then extracted with each strategy.
+Figures are printed as documents per second and as the ratio of times to the baseline (the
+extractor's time per document ÷ the baseline's), which holds on a noisy machine where
+absolute speeds do not. Peak memory is the largest traced allocation while handling one
+document. It prints figures; it asserts nothing. docs/BENCHMARKS.md records the latest run.
 """
 
 from __future__ import annotations
@@ -28,11 +30,48 @@ sys.path.insert(0, str(ROOT))  # the generator lives with the tests
 from extractor.pipeline import available_strategies, extract_file, options_for  # noqa: E402
 from tests.synth.corpus import corpus, write  # noqa: E402
 
-REAL = "real (golden/docs)"
+REAL = "real text (golden/docs)"
+REAL_PDF = "real PDF (golden/docs)"
+
+
+def _bare_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _bare_html(path: Path) -> str:
+    import lxml.html
+
+    return lxml.html.fromstring(path.read_bytes()).text_content()
+
+
+def _bare_docx(path: Path) -> str:
+    import docx
+
+    return "".join(docx.Document(str(path)).element.body.itertext())
+
+
+def _bare_pdf(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "".join(page.extract_text() or "" for page in pdf.pages)
+
+
+# The bare baseline per format: what any tool must do to see the text at all.
+_BARE = {".html": _bare_html, ".htm": _bare_html, ".docx": _bare_docx, ".pdf": _bare_pdf}
 
 
 def bare(path: Path) -> str:
-    return path.read_bytes().decode("utf-8")
+    return _BARE.get(path.suffix.lower(), _bare_text)(path)
+
+
+def ratio(slower: float) -> str:
+    """The extractor's time as a multiple of the baseline's: "680×", "1.33×" (below 1: faster)."""
+    return f"{slower:.0f}×" if slower >= 10 else f"{slower:.2f}×"
 
 
 def rate(fn: Callable[[Path], object], files: list[Path], rounds: int) -> float:
@@ -62,6 +101,7 @@ def groups(folder: Path, generated: int, seed: int) -> dict[str, list[Path]]:
     for case, path in write(list(corpus(generated, seed)), folder):
         out.setdefault(case.renderer.name, []).append(path)
     out[REAL] = sorted(p for p in (ROOT / "golden" / "docs").iterdir() if p.suffix in (".txt", ".md"))
+    out[REAL_PDF] = sorted((ROOT / "golden" / "docs").glob("*.pdf"))
     return out
 
 
@@ -76,18 +116,19 @@ def main() -> None:
         by_format = groups(Path(tmp), args.generated, args.seed)
         extract_file(by_format[REAL][0])  # imports and caches warm
         total = sum(len(v) for v in by_format.values())
-        print(f"{total} documents: {args.generated} generated (seed {args.seed}) + {len(by_format[REAL])} real; best of {args.rounds} passes")
-        head = f"{'format':<20}{'docs':>6}{'bare docs/s':>13}{'peak MB':>9}"
+        real = len(by_format[REAL]) + len(by_format[REAL_PDF])
+        print(f"{total} documents: {args.generated} generated (seed {args.seed}) + {real} real; best of {args.rounds} passes")
+        head = f"{'format':<24}{'docs':>6}{'bare docs/s':>13}{'peak MB':>9}"
         for s in strategies:
-            head += f"{s + ' docs/s':>14}{'÷ bare':>10}{'peak MB':>9}"
+            head += f"{s + ' docs/s':>14}{'× bare':>10}{'peak MB':>9}"
         print(head)
         for name, files in by_format.items():
             base = rate(bare, files, args.rounds)
-            line = f"{name:<20}{len(files):>6}{base:>13.0f}{peak_mb(bare, files):>9.2f}"
+            line = f"{name:<24}{len(files):>6}{base:>13.0f}{peak_mb(bare, files):>9.2f}"
             for s in strategies:
                 run = partial(extract_file, options=options_for(s))
                 speed = rate(run, files, args.rounds)
-                line += f"{speed:>14.1f}{'1/' + format(base / speed, '.0f'):>10}{peak_mb(run, files):>9.2f}"
+                line += f"{speed:>14.1f}{ratio(base / speed):>10}{peak_mb(run, files):>9.2f}"
             print(line, flush=True)
 
 
