@@ -138,11 +138,27 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
         _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end, _grid_columns(stream, cols))
     keys = set(table.cells)
     table.layout = s2_layout_of(keys) or hint
-    if table.layout in ("2019", "2021"):
-        for key in s2_keys(table.layout):
-            if key not in table.cells:
-                table.cells[key] = Reading.missing("row not found in table 二")
+    for key in _required_keys(table.layout, keys, hint):
+        if key not in table.cells:
+            table.cells[key] = Reading.missing("row not found in table 二")
     return table
+
+
+# Rows both templates print: a table 二 of either layout, or a mix of the two, has each of them.
+_COMMON_ROWS = {row for row, *_ in S2_2019} & {row for row, *_ in S2_2021}
+
+
+def _required_keys(layout: str | None, found: set[str], hint: str | None) -> list[str]:
+    """The keys a table 二 of this layout must print. A mixed one (spec 4.3) prints each row of
+    either template's columns, so a row it lacks altogether is a row both templates have, given
+    the columns its year or headers suggest."""
+    if layout in ("2019", "2021"):
+        return list(s2_keys(layout))
+    if layout != "mixed":
+        return []
+    rows_found = {k.split(".")[1] for k in found}
+    fields = S2_2019 if hint == "2019" else S2_2021
+    return [s2_key(row, f) for row, f, *_ in fields if row in _COMMON_ROWS and row not in rows_found]
 
 
 def _grid_columns(stream: Stream, cols: list[Column]) -> list[int] | None:
