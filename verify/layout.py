@@ -257,9 +257,8 @@ _S2_ONLY_2019 = frozenset(s2_keys("2019")) - frozenset(s2_keys("2021"))
 _S2_ONLY_2021 = frozenset(s2_keys("2021")) - frozenset(s2_keys("2019"))
 
 
-def s2_layout_of(keys: set[str] | frozenset[str]) -> str | None:
-    has19 = bool(keys & _S2_ONLY_2019)
-    has21 = bool(keys & _S2_ONLY_2021)
+def _layout_from(has19: bool, has21: bool) -> str | None:
+    """The layout that keys unique to 2019 and/or 2021 show: both make it mixed."""
     if has19 and has21:
         return "mixed"
     if has19:
@@ -267,19 +266,15 @@ def s2_layout_of(keys: set[str] | frozenset[str]) -> str | None:
     if has21:
         return "2021"
     return None
+
+
+def s2_layout_of(keys: set[str] | frozenset[str]) -> str | None:
+    return _layout_from(bool(keys & _S2_ONLY_2019), bool(keys & _S2_ONLY_2021))
 
 
 def s3_layout_of(keys: set[str] | frozenset[str]) -> str | None:
     rows = {k.split(".")[1] for k in keys if k.startswith("s3.")}
-    has19 = bool(rows & set(S3_OTHER_ROWS_2019))
-    has21 = bool(rows & set(S3_OTHER_ROWS_2021))
-    if has19 and has21:
-        return "mixed"
-    if has19:
-        return "2019"
-    if has21:
-        return "2021"
-    return None
+    return _layout_from(bool(rows & set(S3_OTHER_ROWS_2019)), bool(rows & set(S3_OTHER_ROWS_2021)))
 
 
 def combine_layouts(s2: str | None, s3: str | None, year: int | None = None) -> str | None:
