@@ -135,7 +135,7 @@ def main() -> None:
         pdf_rates = {}
         for name, files in by_format.items():
             base = rate(bare, files, args.rounds)
-            line = f"{name:<24}{len(files):>6}{base:>13.0f}{peak_mb(bare, files):>9.2f}"
+            line = f"{name:<24}{len(files):>6}{base:>13.{0 if base >= 100 else 1}f}{peak_mb(bare, files):>9.2f}"
             for s in strategies:
                 run = partial(extract_file, options=options_for(s))
                 speed = rate(run, files, args.rounds)
