@@ -9,8 +9,9 @@ such a misprint is read twice, by the rules alone and by `--strategy`, and so is
 (the same report without the misprint), because a strategy that sends every document to review
 "catches" every misprint too: the figure that matters is catches beside false alarms.
 
-A misprint is caught when the document is not verified; it is named when a reason names the
-misprinted cell. The LLM's answers are cached (EXTRACTOR_CACHE_DIR), so a twin's tables 三 and 四,
+A misprint is caught when the document is not verified; it is named when a reason that holds
+the document back names the misprinted cell (a `fallback` lists every cell where a set-aside
+reading differed, and holds nothing back). The LLM's answers are cached (EXTRACTOR_CACHE_DIR), so a twin's tables 三 and 四,
 which are the same text, are asked once. Prints figures; asserts nothing.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,12 +54,22 @@ class Tally:
     not_verified: int = 0
     named: int = 0
     tokens: int = 0
+    model_read: dict[str, int] = field(default_factory=dict)  # the misprinted cell, as the model read it
 
-    def add(self, result: Result, key: str | None) -> None:
+    def add(self, result: Result, case: Case | None) -> None:
         self.documents += 1
         self.not_verified += result.status != "verified"
-        self.named += key is not None and any(key in r.cells for r in result.reasons)
         self.tokens += result.tokens or 0
+        if case is None:
+            return
+        (key,) = case.damage.keys
+        # A `fallback` names every cell where the set-aside reading differed; it holds nothing back.
+        self.named += any(key in r.cells for r in result.reasons if r.code != "fallback")
+        values = result.provenance[key].values if key in result.provenance else {}
+        if "llm" in values:
+            read = values["llm"]
+            how = "as printed" if read == case.report.cells[key].value else "as meant" if read == case.report.truth[key] else "otherwise"
+            self.model_read[how] = self.model_read.get(how, 0) + 1
 
 
 def run(case: Case, options: Options) -> Result:
@@ -76,10 +87,9 @@ def main() -> None:
     methods = {"rules": RULES_ONLY, args.strategy: options}  # one entry when the strategy is the rules
     tallies = {(m, w): Tally() for m in methods for w in ("misprint", "clean")}
     for case, twin in misprinted(args.documents, args.renderer, args.seed):
-        (key,) = case.damage.keys
         for method, opts in methods.items():
             damaged, clean = run(case, opts), run(twin, opts)
-            tallies[(method, "misprint")].add(damaged, key)
+            tallies[(method, "misprint")].add(damaged, case)
             tallies[(method, "clean")].add(clean, None)
             print(f"{method:<12} {case.damage.detail:<60} misprint: {damaged.status:<13} clean twin: {clean.status}", flush=True)
     print()
@@ -88,7 +98,11 @@ def main() -> None:
     for method in methods:
         m, c = tallies[(method, "misprint")], tallies[(method, "clean")]
         tokens = (m.tokens + c.tokens) / (m.documents + c.documents)
-        print(f"{method:<14}{m.not_verified:>5}/{m.documents:<2}{m.named:>5}/{m.documents:<2}{c.not_verified:>14}/{c.documents:<2}{tokens:>12.0f}")
+        read = ", ".join(f"{how} {n}" for how, n in sorted(m.model_read.items()))
+        print(f"{method:<14}{m.not_verified:>5}/{m.documents:<2}{m.named:>5}/{m.documents:<2}{c.not_verified:>14}/{c.documents:<2}{tokens:>12.0f}  {read}")
+    print("caught: not verified; named: a reason that holds the document back names the misprinted cell;")
+    print("after the columns, how the model read the misprinted cell (as printed, as the organ meant, otherwise).")
+    print("tokens/doc counts the model's usage; answers taken from the cache count none.")
 
 
 if __name__ == "__main__":
