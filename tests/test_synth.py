@@ -28,7 +28,7 @@ from verify.layout import s3_keys, s4_keys
 
 from .synth import RENDERERS, RandomDraw
 from .synth.case import make_case, problems
-from .synth.expect import count_cuts, sum_cuts
+from .synth.expect import _open_s3, count_cuts, sum_cuts
 from .synth.report import s2_layout_keys
 from .synth.strategies import cases, reports
 
@@ -189,3 +189,17 @@ def test_a_wrong_number_in_table_2_is_read_as_printed_and_nothing_catches_it():
         total += 1
         caught += result.status != "verified"
     assert total > 40 and caught == 0
+
+
+
+def test_a_mixed_report_is_expected_by_the_layout_its_table_three_prints():
+    """The expectation works table 三 out with the rows and identities of the layout printed,
+    whether the document is "mixed" or not."""
+    ambiguous_rows = 0
+    for seed in range(25):
+        c = make_case(RandomDraw(seed), "concatenated", "none", mixed=True)
+        plain = replace(c.report, template=c.report.s3_layout)
+        assert _open_s3(c.report, c.rendered, c.damage) == _open_s3(plain, c.rendered, c.damage), str(c)
+        runs = [v for k, v in c.rendered.runs.items() if k.startswith("s3.")]
+        ambiguous_rows += sum(len(sum_cuts(pieces, 7, 1)) > 1 for pieces in runs)
+    assert ambiguous_rows > 0  # rows only the column identities settle were among them

@@ -217,7 +217,7 @@ def _open_s3(report: Report, rendered: Rendered, damage: Damage) -> set[str]:
     """Rows of table 三 the printed characters do not settle (see the module's rules)."""
     touched = damage.table == "s3" and (damage.changes_value or damage.kind == "drop_row")
     damaged_rows = {k.split(".")[1] for k in damage.keys} if touched and damage.changes_value else set()
-    rows = [r for r in s3_rows(report.template) if f"s3.{r}" in rendered.runs]
+    rows = [r for r in s3_rows(report.s3_layout) if f"s3.{r}" in rendered.runs]
     known: dict[str, list[int]] = {}
     options: dict[str, list[list[int]]] = {}
     for r in rows:
@@ -241,7 +241,7 @@ def _open_s3(report: Report, rendered: Rendered, damage: Damage) -> set[str]:
 
 
 def _unique_combination(report: Report, known: dict[str, list[int]], options: dict[str, list[list[int]]]) -> bool:
-    checks = [i for i in identities(report.template, False) if i.rule in ("H1", "H2")]
+    checks = [i for i in identities(report.s3_layout, False) if i.rule in ("H1", "H2")]
     base = {s3_key(r, c): v for r, vals in known.items() for c, v in zip(S3_COLUMNS, vals)}
     fitting = 0
     names = list(options)
