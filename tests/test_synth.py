@@ -102,6 +102,12 @@ def _docx_xml(data: bytes) -> str:
         return z.read("word/document.xml").decode("utf-8")
 
 
+def _docx_merges(data: bytes) -> bool:
+    """Merged cells written as Word writes them: a vertical merge and a column span."""
+    xml = _docx_xml(data)
+    return 'w:vMerge w:val="restart"' in xml and "w:gridSpan" in xml
+
+
 def _s3_over_two_pages(data: bytes) -> bool:
     """Table 三's first result row and its last row are on different pages."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -115,7 +121,7 @@ def _s3_over_two_pages(data: bytes) -> bool:
 # broken across pages.
 _FILE_FEATURES = {
     "html": lambda data, c: re.search(r"rowspan=.?\d", c.rendered.text) and re.search(r"colspan=.?\d", c.rendered.text),
-    "docx": lambda data, c: 'w:vMerge w:val="restart"' in _docx_xml(data) and "w:gridSpan" in _docx_xml(data),
+    "docx": lambda data, c: _docx_merges(data),
     "pdf": lambda data, c: _s3_over_two_pages(data),
     "pdf_unruled": lambda data, c: _s3_over_two_pages(data),
 }

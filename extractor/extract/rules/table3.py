@@ -84,11 +84,11 @@ def _row_read(
         blanks = blank_cells(tokens, N + subtotal, row)
         if blanks is None:
             return RowRead()
-        return RowRead([blanks[:6] + blanks[7:] if subtotal else blanks])
+        return RowRead([_without_subtotal(blanks) if subtotal else blanks])
     if subtotal:
         placed = slots(run, N + 1, first_column)
         if placed is not None:
-            return RowRead([placed[:6] + placed[7:]], raw="小计 column skipped")
+            return RowRead([_without_subtotal(placed)], raw="小计 column skipped")
         if len(run.values) < N + 1:
             return RowRead(raw=" ".join(t.text for t in run.values))  # which cell is missing, the 小计 or another?
     placed = slots(run, N, first_column)
@@ -97,8 +97,7 @@ def _row_read(
     values = run.values
     if len(values) == N + 1 and _drop_subtotal(values):
         # spec V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
-        kept = values[:6] + values[7:]
-        return RowRead([[piece(t) for t in kept]], raw="小计 column skipped")
+        return RowRead([[piece(t) for t in _without_subtotal(values)]], raw="小计 column skipped")
     if len(values) < N and all(t.kind == "value" for t in values) and written_together(values):
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [N])
@@ -110,6 +109,13 @@ def _row_read(
                 return RowRead([split_pieces(values, forced[0])], split=True, raw=" ".join(pieces), forced=True)
         return RowRead([split_pieces(values, s) for s in spans], split=True, raw=" ".join(pieces))
     return RowRead(raw=" ".join(t.text for t in values))
+
+
+_SUBTOTAL = 6  # the 小计 column's place in a row that prints one: after 其他, before 总计
+
+
+def _without_subtotal(cells: list) -> list:
+    return cells[:_SUBTOTAL] + cells[_SUBTOTAL + 1 :]
 
 
 def _drop_subtotal(values: list[Token]) -> bool:
