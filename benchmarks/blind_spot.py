@@ -3,7 +3,7 @@
     OPENAI_BASE_URL=... EXTRACTOR_MODEL=... python benchmarks/blind_spot.py [--documents 10]
         [--strategy cross-check] [--renderer tab_rows] [--seed 0]
 
-No identity covers table 二 (spec 5.1), so a misprint there (an OCR digit confusion or a wrong
+No identity covers table 二 (SPEC §5.1), so a misprint there (an OCR digit confusion or a wrong
 count, tests/synth/damage.py) passes every check of the rules. Each generated document with
 such a misprint is read twice, by the rules alone and by `--strategy`, and so is its clean twin
 (the same report without the misprint), because a strategy that sends every document to review

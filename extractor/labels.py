@@ -1,7 +1,7 @@
 """Label patterns: how each row, column and section of the templates is recognised in text.
 
 Patterns run on the compact view (NFKC, no whitespace, no quotes, see `normalize.compact`),
-and use distinctive substrings (spec 8.5) rather than whole labels, because real labels are
+and use distinctive substrings (SPEC §8.5) rather than whole labels, because real labels are
 abbreviated, wrapped over lines, or interrupted by the numbers of a PDF line.
 """
 

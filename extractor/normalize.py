@@ -1,4 +1,4 @@
-"""Text normalisation before matching labels or reading numbers (spec 7.0)."""
+"""Text normalisation before matching labels or reading numbers (SPEC §7.0)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# NFKC leaves these dashes alone; a minus sign written with them is still a minus (spec 8.3).
+# NFKC leaves these dashes alone; a minus sign written with them is still a minus (SPEC §8.3).
 _DASHES = {"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"}
 _QUOTES = set("“”\"'‘’「」『』")
 _MARKUP = re.compile(r"<br\s*/?>|\[bookmark:[^\]]*\]|\*\*|__", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Reading one printed cell into a value (spec 8.3), keeping the five states of a cell apart.
+"""Reading one printed cell into a value (SPEC §8.3), keeping the five states of a cell apart.
 
 A cell is a number, a zero, a blank, a placeholder ("/", "—", "无" …) or text. Only the first
 two carry a value; the others read as None and say why, so a blank is never silently 0.
@@ -37,7 +37,7 @@ class Value:
 
 
 def money_to_wan(number: Decimal, unit: str | None) -> tuple[float, str | None]:
-    """Convert an amount to 万元; the note says what was done (spec 8.3)."""
+    """Convert an amount to 万元; the note says what was done (SPEC §8.3)."""
     if unit == "元":
         return _as_float(number / 10000), "元 → 万元 (÷10000)"
     if unit == "亿元":

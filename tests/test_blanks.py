@@ -1,4 +1,4 @@
-"""Cells printed with no value, empty or a placeholder mark (spec V8, 8.3): each reads as null
+"""Cells printed with no value, empty or a placeholder mark (SPEC V8, 8.3): each reads as null
 with its kind, wherever it sits in its row and whatever the format, and never as 0 or as a
 neighbour's value. A row printed wholly blank is a row of blanks, not a row lost."""
 

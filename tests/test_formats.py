@@ -94,7 +94,7 @@ def test_html_colspan_value_is_read_once_and_located_at_its_first_column():
 
 
 def _with_subtotal_column(report: F.Report, misprint: str | None) -> F.synth.Document:
-    """The report with a 法人或其他组织 小计 column in table 三 (spec V13); `misprint`: a cell
+    """The report with a 法人或其他组织 小计 column in table 三 (SPEC V13); `misprint`: a cell
     printed one more than the organ meant, so its row no longer adds up."""
     doc = report.document()
     printing = doc.report

@@ -1,4 +1,4 @@
-"""Mixed-template documents (spec 4.3): each table is read with the keys of the layout it
+"""Mixed-template documents (SPEC §4.3): each table is read with the keys of the layout it
 prints, and a row that both templates print is still required when the table mixes them."""
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def test_changing_any_s3_or_s4_number_names_that_cell(seed):
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
 def test_changing_any_s2_number_is_read_as_printed(seed):
-    """Table 二 has no identity (spec 5.1): a wrong number there can only be read faithfully."""
+    """Table 二 has no identity (SPEC §5.1): a wrong number there can only be read faithfully."""
     problems = []
     for base, source, key, _ in seed_cells(seed, ("s2.",)):
         new = 7 if value_type(key) != "money" else 12.5

@@ -1,4 +1,4 @@
-"""Reading one printed cell (spec 8.3): the five states, units, signs, widths."""
+"""Reading one printed cell (SPEC §8.3): the five states, units, signs, widths."""
 
 from __future__ import annotations
 

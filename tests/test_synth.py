@@ -183,7 +183,7 @@ def test_cells_written_together_are_determined_only_by_a_single_reading():
 
 
 def test_a_wrong_number_in_table_2_is_read_as_printed_and_nothing_catches_it():
-    """No identity covers table 二 (spec 5.1): a misprint there is read faithfully, and the rules
+    """No identity covers table 二 (SPEC §5.1): a misprint there is read faithfully, and the rules
     verify the document. The benchmarks measure this rate; an LLM cross-check may lower it."""
     caught = total = 0
     for seed in range(240):

@@ -1,4 +1,4 @@
-"""Organ and year from the title (spec V12)."""
+"""Organ and year from the title (SPEC V12)."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def test_blank_as_zero_is_an_inference_for_applicant_columns_only():
     cells = consistent_2021()
     cells["s3.granted.research"] = None  # really 0: the hypothesis holds
     cells["s3.partial.natural"] = None  # really 1: the hypothesis fails
-    cells["s3.unable_not_held.total"] = None  # a 总计 blank: no hypothesis (spec 5.1)
+    cells["s3.unable_not_held.total"] = None  # a 总计 blank: no hypothesis (SPEC §5.1)
     report = verify(cells)
     by_check = {f.check: f for f in report.not_assessable}
     assert by_check["H3.granted"].holds_if_blank_zero is True

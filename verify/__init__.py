@@ -68,6 +68,6 @@ def verify(
 
 
 def template_of(cells: Mapping[str, object], year: int | None = None) -> str | None:
-    """The template a set of cells was printed in (spec 4.2 step 4)."""
+    """The template a set of cells was printed in (SPEC §4.2 step 4)."""
     keys = set(cells)
     return combine_layouts(s2_layout_of(keys), s3_layout_of(keys), year)

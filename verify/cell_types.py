@@ -1,4 +1,4 @@
-"""H5 (spec 5.1): every cell has the type its column means: counts, signed changes, money."""
+"""H5 (SPEC §5.1): every cell has the type its column means: counts, signed changes, money."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class Finding:
     left: Number | None = None
     right: Number | None = None
     diff: Number | None = None
-    # Only for not_assessable identities whose blanks are applicant columns (spec 5.1):
+    # Only for not_assessable identities whose blanks are applicant columns (SPEC §5.1):
     # would the identity hold if those blanks were zeros? An inference, never written back.
     holds_if_blank_zero: bool | None = None
     blank_cells: tuple[str, ...] = ()

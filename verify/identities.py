@@ -1,4 +1,4 @@
-"""The hard identities H1–H4 (spec 5.1) as linear equations over cell keys, and their evaluation."""
+"""The hard identities H1–H4 (SPEC §5.1) as linear equations over cell keys, and their evaluation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plausibility heuristics P1–P7 (spec 5.3). They usually hold; a failure is a warning, never an error."""
+"""Plausibility heuristics P1–P7 (SPEC §5.3). They usually hold; a failure is a warning, never an error."""
 
 from __future__ import annotations
 

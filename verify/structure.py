@@ -1,4 +1,4 @@
-"""Structural checks S1–S3 (spec 5.2): is the extraction complete and in the right shape?
+"""Structural checks S1–S3 (SPEC §5.2): is the extraction complete and in the right shape?
 
 S1 compares each table's keys with its printed layout, S2 checks each data row is whole, and
 S3 looks for two table-三 rows that were read into each other's places.
@@ -41,7 +41,7 @@ def expected_keys(table: str, layout: str | None, present: set[str]) -> set[str]
 
 
 def _mixed_s2_expected(present: set[str]) -> set[str]:
-    """A hybrid table 二 prints the union of its blocks (spec 4.3): each printed row is judged
+    """A hybrid table 二 prints the union of its blocks (SPEC §4.3): each printed row is judged
     against the template whose version of that row it matches, so the row is whole or not."""
     out: set[str] = set()
     for row in {k.split(".")[1] for k in present}:

@@ -11,7 +11,7 @@ number or repeats on most pages.
     [False, False, False, False]
 
 Text converted from a PDF keeps the page numbers as lines of their own, in the middle of a
-table (spec V6). There a lone number may be a cell of the table ("12", "-3" for 本年增/减), so
+table (SPEC V6). There a lone number may be a cell of the table ("12", "-3" for 本年增/减), so
 only a number marked as a page's is one:
 
     >>> [is_marked_page_number(s) for s in ("- 4 -", "—12—", "第 4 页", "第4页 共6页", "Page 2 of 9")]

@@ -3,7 +3,7 @@
 A markdown pipe row is a grid row; a line with tabs is a row of tab-separated cells (a leading
 tab only marks the start of a cell, as in one-cell-per-line dumps); any other line is one cell.
 A line that is only a marked page number ("- 4 -", "第 4 页"), left by a conversion from PDF in
-the middle of a table (spec V6), is page furniture, not text: it reads as an empty line.
+the middle of a table (SPEC V6), is page furniture, not text: it reads as an empty line.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _BOMS = (
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Converters also write rules between body rows; a rule of three dashes or more is one anywhere,
-# while "| -- | -- |" after the second line is a row of placeholder cells (spec 8.3).
+# while "| -- | -- |" after the second line is a row of placeholder cells (SPEC §8.3).
 _LONG_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -111,7 +111,7 @@ def split_line(line: str, line_no: int, table_index: int | None, row_index: int 
     for i, part in enumerate(parts):
         end = start + len(part)
         # In "\tvalue" (one cell per line) the leading tab marks where the cell starts; in a
-        # row of several fields it ends an empty first field (spec V5: merged cells at the start).
+        # row of several fields it ends an empty first field (SPEC V5: merged cells at the start).
         if not (i == 0 and part == "" and len(parts) == 2):
             cells.append(Cell(part, Location(line=line_no, span=(start, end), column=i)))
         start = end + 1
@@ -159,7 +159,7 @@ def _cell_per_line_groups(lines: list[str]) -> dict[int, int]:
     """Map the first line of each cell-per-line row group to the index after its last line.
 
     In these dumps every cell is a tab-prefixed line and a row is the group of consecutive
-    such lines (spec V1); a blank line ends the row.
+    such lines (SPEC V1); a blank line ends the row.
     """
     groups: dict[int, int] = {}
     i = 0

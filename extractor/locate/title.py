@@ -1,4 +1,4 @@
-"""Organ and statistical year, read from the report's title (spec V12)."""
+"""Organ and statistical year, read from the report's title (SPEC V12)."""
 
 from __future__ import annotations
 

@@ -2,10 +2,10 @@
 
 * `ocr`: one digit read as another of 0/6/8 (never creating a leading zero);
 * `arithmetic`: one number printed off by a little, as when the organ mistyped it;
-* `split`: one number printed across two cells, "10" as "1" | "0" (spec V19);
+* `split`: one number printed across two cells, "10" as "1" | "0" (SPEC V19);
 * `drop_row`: one data row lost entirely, label and values;
 * `blank`: cells printed with no value, empty or with a placeholder mark ("/", "—", "无" …,
-  spec V8): every zero of one table (as one real report leaves its zeros blank), the 总计
+  SPEC V8): every zero of one table (as one real report leaves its zeros blank), the 总计
   column of the result rows (as the same report does), or a single cell.
 
 `ocr` and `arithmetic` change the printed value: the document then states the damaged value,
@@ -24,7 +24,7 @@ from .draw import Draw
 from .report import Printed, Report
 
 KINDS = ("ocr", "arithmetic", "split", "drop_row", "blank")
-# The marks printed in a cell with no value: nothing, or a placeholder (spec 8.3).
+# The marks printed in a cell with no value: nothing, or a placeholder (SPEC §8.3).
 BLANK_MARKS = ("", "/", "／", "—", "无", "-", "--")
 _OCR = {"0": "68", "6": "08", "8": "06"}
 

@@ -7,8 +7,8 @@ PDF one in drawn boxes. A grid holds only its origin cells, keyed by (row, colum
 under a span are covered, positions with no cell at all are absent.
 
 Variants a layout may take: a narrow table-二 block either leaves its fourth cell empty or lets
-its last value span it (spec V16); table 三 may carry a 法人或其他组织 小计 column (spec V13);
-a mixed-template report prints each table in its own layout (spec 4.3).
+its last value span it (SPEC V16); table 三 may carry a 法人或其他组织 小计 column (SPEC V13);
+a mixed-template report prints each table in its own layout (SPEC §4.3).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class Grid:
         return Grid(self.table, cells, data_rows)
 
     def with_cell_split(self, row: int, col: int, left: str, right: str) -> Grid:
-        """One value printed across two cells (spec V19): the rest of the row moves right."""
+        """One value printed across two cells (SPEC V19): the rest of the row moves right."""
         cells: dict[Position, GridCell] = {}
         for (r0, c0), cell in self.cells.items():
             if r0 == row and c0 > col:
@@ -153,14 +153,14 @@ class Document:
     title: str
     meta: list[str]  # lines above the title in web dumps (发布时间, 来源 …)
     blocks: list[Block]
-    ascii_punctuation: bool = False  # "(一)" and "第二十条第(一)项" instead of full-width (spec V10)
+    ascii_punctuation: bool = False  # "(一)" and "第二十条第(一)项" instead of full-width (SPEC V10)
     # The source was a paged document: a text flattening carries its page numbers into the
-    # middle of table 三 ("- 4 -", spec V6).
+    # middle of table 三 ("- 4 -", SPEC V6).
     paged: bool = False
 
     @property
     def subtotal(self) -> bool:
-        """Table 三 carries a 小计 column (spec V13)."""
+        """Table 三 carries a 小计 column (SPEC V13)."""
         return any(c.text == "小计" for c in self.grid("s3").cells.values())
 
     def grid(self, table: str) -> Grid:
@@ -220,7 +220,7 @@ def table2(report: Report, ascii_: bool, wide_last: bool = False) -> Grid:
         r += 1
         columns = [(f, col) for row, f, _, col in spec if row == rows[0]]
         g.cells[(r, 0)] = GridCell("信息内容", role="header")
-        # A single column spans the block (spec V16); of two, the last may span the rest.
+        # A single column spans the block (SPEC V16); of two, the last may span the rest.
         spans = [3] if len(columns) == 1 else [1, 2] if len(columns) == 2 and wide_last else [1] * len(columns)
         for i, (_, col) in enumerate(columns):
             g.cells[(r, 1 + i)] = GridCell(_paren(col, ascii_), colspan=spans[i], role="header", wrapped=_WRAPPED.get(col))
@@ -256,7 +256,7 @@ def _s3_group(row: str) -> str | None:
 
 
 def table3(report: Report, ascii_: bool, subtotal: bool = False) -> Grid:
-    """`subtotal`: a 法人或其他组织 小计 column between 其他 and 总计 (spec V13), printing the sum of
+    """`subtotal`: a 法人或其他组织 小计 column between 其他 and 总计 (SPEC V13), printing the sum of
     the five columns as the organ meant them (a misprint in one of them leaves it as it was)."""
     rows = s3_rows(report.s3_layout)
     g = Grid("s3")

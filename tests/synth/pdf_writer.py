@@ -15,7 +15,7 @@ from io import BytesIO
 from .document import Document, Grid, Heading, Paragraph
 
 FONT = "STSong-Light"
-# The built-in CJK font has no glyph for U+2212 (a minus sign, spec V9) and would drop it
+# The built-in CJK font has no glyph for U+2212 (a minus sign, SPEC V9) and would drop it
 # silently; a word processor falls back to another font, and so does this writer (Vera ships
 # with reportlab), so the text layer holds the sign as printed.
 FALLBACK = "Vera"

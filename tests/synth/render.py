@@ -9,7 +9,7 @@ the reader can go by, so the expectations (`expect.py`) are computed from it.
 The text flattenings here are those seen in real reports (see golden/README.md):
 
 * `cell_lines`: one cell per tab-prefixed line, a blank line after each row, an empty tab
-  line where a rowspan covers the row (spec V1);
+  line where a rowspan covers the row (SPEC V1);
 * `vertical`: the same, with narrow headers and group labels broken one character or word
   per line (V3);
 * `blank_separated`: one cell per line and a blank line after every cell, empty and covered
@@ -22,7 +22,7 @@ The text flattenings here are those seen in real reports (see golden/README.md):
 
 All but `concatenated` sometimes write large counts with thousands separators ("447,228").
 When the source was paged (`Document.paged`), the flattenings of a PDF carry a page number
-into the middle of table 三 ("- 4 -", "第 4 页": spec V6).
+into the middle of table 三 ("- 4 -", "第 4 页": SPEC V6).
 
 The file formats (HTML, DOCX, PDF) are in `files.py`, behind the same protocol:
 `render(doc, draw) -> Rendered`; `renderers.py` lists them all.
@@ -106,7 +106,7 @@ def page_break_row(grid: Grid, d: Draw) -> int | None:
 
 
 def _grouped(text: str) -> str:
-    """A count of four digits or more with thousands separators ("447,228", spec 8.3)."""
+    """A count of four digits or more with thousands separators ("447,228", SPEC §8.3)."""
     return f"{int(text):,}" if text.isdigit() and len(text) >= 4 else text
 
 

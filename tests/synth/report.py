@@ -4,7 +4,7 @@
 by construction, H5 by type), with magnitudes of the organ's level: mostly zeros for a
 township, tens for a county, hundreds to thousands for a city, the occasional signed
 本年增/减 and amounts written in 万, 元 or bare. Now and then the document is of mixed template
-(spec 4.3): a table 二 of one template beside a table 三 of the other, or a 2021 table 二 that
+(SPEC §4.3): a table 二 of one template beside a table 三 of the other, or a 2021 table 二 that
 still prints the 2019 政府集中采购 block; its keys are those of the layouts printed.
 
 Each cell keeps its printed form (`Printed`), so damage can change the text the way a
@@ -25,7 +25,7 @@ LEVELS = ("township", "county", "city")
 # Chance that a table-三 result cell is non-zero, and the most digits it has, per level.
 _S3_NONZERO = {"township": 0.06, "county": 0.2, "city": 0.45}
 _S3_DIGITS = {"township": 1, "county": 2, "city": 3}
-# Minus signs as printed: ASCII, U+2212, full-width (spec V9).
+# Minus signs as printed: ASCII, U+2212, full-width (SPEC V9).
 MINUS_SIGNS = ("-", "\u2212", "\uff0d")
 
 
@@ -136,7 +136,7 @@ def _decimal(d: Draw, whole_digits: int, max_places: int) -> str:
 
 
 def _procurement_amount(d: Draw, projects: int, level: str) -> Printed:
-    """采购总金额 has no printed unit (spec 2.1): bare (万元 by convention), 万, or 元."""
+    """采购总金额 has no printed unit (SPEC §2.1): bare (万元 by convention), 万, or 元."""
     if projects == 0:
         return Printed("bare", "0")
     form = d.choice(("bare", "wan", "yuan"))
@@ -220,7 +220,7 @@ def _s4(d: Draw, level: str) -> dict[str, int]:
     return cells
 
 
-# The mixed layouts (spec 4.3), as (table 二, table 三): a 2021 report whose table 二 was copied
+# The mixed layouts (SPEC §4.3), as (table 二, table 三): a 2021 report whose table 二 was copied
 # from a 2019 one, a 2019 table 二 beside a 2021 table 三, and a 2021 table 二 that kept 采购.
 MIXED = (("2019", "2021"), ("2021", "2019"), ("hybrid", "2021"))
 

@@ -2,7 +2,7 @@
 
 The model fills a schema with a fixed set of keys, so the layout must be known before it is
 asked. The printed labels decide (2019 and 2021 column headers of table 二, the （六） rows of
-table 三); the year is only a prior when the labels say nothing (spec 4.2).
+table 三); the year is only a prior when the labels say nothing (SPEC §4.2).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 After a row label, text may continue (a wrapped label), then the row's values come, then text
 again (the next label). The run is that stretch of values and empty cells. Empty cells inside
 or right beside it are blanks only when the row needs them to reach its width; otherwise they
-are merged-cell padding (spec V1, V4).
+are merged-cell padding (SPEC V1, V4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Splitting numbers written together with no separator ("801000081" → 80|1|0|0|0|0|81).
 
 Text dumps of web tables often lose cell boundaries. Where the table has row totals, only
-the splits whose parts add up are kept (spec 7.2 step 5): a row of table 三 is 6 counts and
+the splits whose parts add up are kept (SPEC §7.2 step 5): a row of table 三 is 6 counts and
 their total, a group of table 四 is 4 counts and theirs. Elsewhere every syntactically valid
 split is returned and the caller weighs them.
 

@@ -65,7 +65,7 @@ def _header_for(row_start: int, prev_row: int, headers: list[int], columns: list
 
 
 def _cost(fields: list[str], values: list[float | int | None]) -> float:
-    """How implausible a split of a row is (lower is better); spec 5.3 as a prior."""
+    """How implausible a split of a row is (lower is better); SPEC §5.3 as a prior."""
     v = dict(zip(fields, values))
     if any(x is None for x in values):
         return math.inf
@@ -149,7 +149,7 @@ _COMMON_ROWS = {row for row, *_ in S2_2019} & {row for row, *_ in S2_2021}
 
 
 def _required_keys(layout: str | None, found: set[str], hint: str | None) -> list[str]:
-    """The keys a table 二 of this layout must print. A mixed one (spec 4.3) prints each row of
+    """The keys a table 二 of this layout must print. A mixed one (SPEC §4.3) prints each row of
     either template's columns, so a row it lacks altogether is a row both templates have, given
     the columns its year or headers suggest."""
     if layout in ("2019", "2021"):

@@ -77,7 +77,7 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
 def _row_read(
     stream: Stream, tokens: list[Token], first_column: int | None = None, subtotal: bool = False, row: int | None = None
 ) -> RowRead:
-    """`subtotal`: the header prints a 小计 column (spec V13) between 其他 and 总计; `row`: the
+    """`subtotal`: the header prints a 小计 column (SPEC V13) between 其他 and 总计; `row`: the
     document row of the label, whose empty cells are the row's blanks when it has no value."""
     run, _ = first_run(tokens)
     if run is None:
@@ -96,7 +96,7 @@ def _row_read(
         return RowRead([placed])
     values = run.values
     if len(values) == N + 1 and _drop_subtotal(values):
-        # spec V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
+        # SPEC V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
         return RowRead([[piece(t) for t in _without_subtotal(values)]], raw="小计 column skipped")
     if len(values) < N and all(t.kind == "value" for t in values) and written_together(values):
         pieces = [t.text for t in values]
@@ -127,7 +127,7 @@ def _drop_subtotal(values: list[Token]) -> bool:
 
 
 def _has_subtotal_column(stream: Stream, zone: Zone, found: dict[str, tuple[int, int]]) -> bool:
-    """The header, above the first row label, names a 小计 column (spec V13)."""
+    """The header, above the first row label, names a 小计 column (SPEC V13)."""
     start = stream.to_compact(zone.start)
     end = min((a for a, _ in found.values()), default=stream.to_compact(zone.end))
     return "小计" in stream.compact[start:end]

@@ -1,4 +1,4 @@
-"""Table 四: one data row of 15 counts, in a fixed order (spec 2.3, V14).
+"""Table 四: one data row of 15 counts, in a fixed order (SPEC §2.3, V14).
 
 The header geometry is ignored: the first run of values after the heading is the row. When
 the row is printed as three labelled rows of five, the runs are joined. Digits written
