@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.evaluate import DocumentScore, Golden, score, summarise  # noqa: E402
-from extractor.pipeline import available_strategies, extract_bytes, options_for  # noqa: E402
+from extractor.options import available_strategies, options_for  # noqa: E402
+from extractor.pipeline import extract_bytes  # noqa: E402
 from tests.synth.case import Case, problems  # noqa: E402
 from tests.synth.corpus import corpus  # noqa: E402
 

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the generator lives with the tests
 
 from extractor.models import Result  # noqa: E402
-from extractor.pipeline import RULES_ONLY, Options, available_strategies, extract_bytes, options_for  # noqa: E402
+from extractor.options import RULES_ONLY, Options, available_strategies, options_for  # noqa: E402
+from extractor.pipeline import extract_bytes  # noqa: E402
 from tests.synth import RENDERERS, RandomDraw  # noqa: E402
 from tests.synth.case import Case, make_case  # noqa: E402
 

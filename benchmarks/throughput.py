@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the generator lives with the tests
 
-from extractor.pipeline import available_strategies, extract_file, options_for  # noqa: E402
+from extractor.options import available_strategies, options_for  # noqa: E402
+from extractor.pipeline import extract_file  # noqa: E402
 from tests.synth.corpus import corpus, write  # noqa: E402
 
 REAL = "real text (golden/docs)"

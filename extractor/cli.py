@@ -16,14 +16,16 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .errors import ConfigError
 from .export import read_results, render_summary, result_line
 from .export.cost import run_totals, usage_line
 from .extract.llm import LlmSettings
 from .extract.llm.capabilities import FAMILIES, MODES
 from .load.archive import inputs
 from .models import Result
-from .pipeline import ConfigError, Options, assess, extract_input
-from .reconcile import STRATEGIES
+from .options import Options
+from .pipeline import extract_input
+from .reconcile import STRATEGIES, assess
 from .store import Store
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
@@ -129,7 +131,7 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
     store = Store(db) if db else None
     results = []
     for item in inputs(paths):
-        result = extract_input(item, options)
+        result = extract_input(item, options=options)
         if store is not None:
             store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
         results.append(result)

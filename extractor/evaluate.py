@@ -25,13 +25,15 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
+from .errors import BadInput
 from .models import Number, Result, Status
-from .pipeline import RULES_ONLY, Options, extract_file
+from .options import RULES_ONLY, Options
+from .pipeline import extract_file
 
 STATUSES: tuple[Status, ...] = ("verified", "needs_review", "failed")
 
 
-class GoldenError(Exception):
+class GoldenError(BadInput):
     """A golden file that cannot be used; the message names the file, in one line."""
 
     def __init__(self, path: str, problem: str):

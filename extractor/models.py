@@ -29,12 +29,16 @@ class _OmitsUnused(BaseModel):
         return data
 
 
-class Source(BaseModel):
+class Source(_OmitsUnused):
+    _omit_when_empty = ("pages_without_text",)
+
     path: str
     sha256: str | None = None
     format: str | None = None
     encoding: str | None = None
     pages: int | None = None
+    # Pages where something is printed but no text could be read: a table not found may be there.
+    pages_without_text: list[int] = Field(default_factory=list)
 
 
 class Provenance(_OmitsUnused):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from extractor.extract.llm import Asker, LlmExtractor, LlmSettings, ResponseCache, make_client
-from extractor.pipeline import Options
+from extractor.options import Options
 
 from .conftest import CASSETTES
 from .doubles.fake_server import FakeServer
@@ -26,7 +26,7 @@ def double_options(
     s = s.with_overrides(**settings)
     sleeps = Sleeps()
     asker = Asker(s, client=make_client(s, server.client()), sleep=sleeps)
-    return Options(strategy, LlmExtractor(asker, ResponseCache(cache_dir) if cache_dir else None)), sleeps
+    return Options(strategy=strategy, llm=LlmExtractor(asker, ResponseCache(cache_dir) if cache_dir else None)), sleeps
 
 
 def endpoint() -> dict:
@@ -41,7 +41,7 @@ def recorded_options(strategy: str, cache_dir: Path, **settings: object) -> Opti
         timeout=float(e.get("timeout", 900)), max_attempts=1,
     ).with_overrides(**settings)
     asker = Asker(s, sleep=lambda _: None)
-    return Options(strategy, LlmExtractor(asker, ResponseCache(cache_dir)))
+    return Options(strategy=strategy, llm=LlmExtractor(asker, ResponseCache(cache_dir)))
 
 
 def cassette(case: str) -> str:

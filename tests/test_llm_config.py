@@ -10,12 +10,14 @@ import sys
 
 import pytest
 
+from extractor.errors import ConfigError
 from extractor.extract.llm import LlmSettings
 from extractor.extract.llm.capabilities import FAMILIES, capability_for, choose_mode
 from extractor.extract.llm.convert import reading_of
 from extractor.extract.llm.prompts import load_prompt
 from extractor.extract.llm.schemas import flatten, response_model
-from extractor.pipeline import ConfigError, Options, extract_file
+from extractor.options import Options
+from extractor.pipeline import extract_file
 from verify.layout import table_keys
 
 from .conftest import DOCS, ROOT, golden_pairs
@@ -44,7 +46,7 @@ def test_no_endpoint_means_rules_only_identical_results_and_no_network(monkeypat
     assert options.strategy == "rules" and options.llm is None
     for doc, _ in golden_pairs():
         plain = extract_file(doc)
-        configured = extract_file(doc, options)
+        configured = extract_file(doc, options=options)
         assert configured.model_dump_json() == plain.model_dump_json()
         assert "strategy" not in plain.model_dump() and "values" not in next(iter(plain.provenance.values())).model_dump()
     assert no_network == []

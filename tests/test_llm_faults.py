@@ -23,7 +23,7 @@ def _table_calls(result) -> dict[str, tuple[int, int, str | None]]:
 def test_timeout_is_retried_with_backoff_then_the_answer_is_used():
     server = FakeServer(Timeout(), ToolCall(ANSWER))
     options, sleeps = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.status == "verified" and result.method == "llm"
     assert _table_calls(result)["s2"] == (2, 0, None)  # the first table met the timeout
     assert len(sleeps) == 1 and 0 < sleeps[0] <= options.llm.settings.max_wait
@@ -32,7 +32,7 @@ def test_timeout_is_retried_with_backoff_then_the_answer_is_used():
 def test_429_honours_retry_after_then_succeeds():
     server = FakeServer(Status(429, {"retry-after": "7"}), ToolCall(ANSWER))
     options, sleeps = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.method == "llm" and result.status == "verified"
     assert sleeps == [7.0]
     assert result.llm.calls == 4  # three tables, one of them asked twice
@@ -41,21 +41,21 @@ def test_429_honours_retry_after_then_succeeds():
 def test_retry_after_is_capped():
     server = FakeServer(Status(429, {"retry-after": "3600"}), ToolCall(ANSWER))
     options, sleeps = double_options(server, "llm-first", max_wait=5.0)
-    extract_file(DOC, options)
+    extract_file(DOC, options=options)
     assert sleeps == [5.0]
 
 
 def test_5xx_is_retried():
     server = FakeServer(Status(503), Status(500), ToolCall(ANSWER))
     options, sleeps = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.method == "llm" and len(sleeps) == 2
 
 
 def test_persistent_429_gives_up_after_max_attempts_and_the_rules_stand():
     server = FakeServer(Status(429, {"retry-after": "1"}))
     options, sleeps = double_options(server, "cross-check", max_attempts=3)
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.status == "verified" and result.method == "rules"  # handled: the rules stand
     assert len(server.requests) == 9 and sleeps == [1.0] * 6  # three tables, three tries each
     calls, _, error = _table_calls(result)["s3"]
@@ -66,7 +66,7 @@ def test_persistent_429_gives_up_after_max_attempts_and_the_rules_stand():
 def test_persistent_timeout_is_handled_like_any_failed_path():
     server = FakeServer(Timeout())
     options, _ = double_options(server, "llm-first", max_attempts=2)
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.method == "rules" and result.status == "verified"
     assert all("APITimeoutError" in c.error for c in result.llm.tables)
 
@@ -74,7 +74,7 @@ def test_persistent_timeout_is_handled_like_any_failed_path():
 def test_a_client_error_is_not_retried():
     server = FakeServer(Status(400, body={"error": {"message": "bad request"}}))
     options, sleeps = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert sleeps == [] and len(server.requests) == 3
     assert "gave no valid answer" in result.llm.tables[0].error
 
@@ -83,7 +83,7 @@ def test_invalid_json_is_re_asked_with_the_error_shown_to_the_model():
     truncated = json.dumps(ANSWER("Table2_2021"), ensure_ascii=False)[:40]
     server = FakeServer(ToolCall(truncated), ToolCall(ANSWER))
     options, sleeps = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert result.method == "llm" and result.status == "verified"
     assert _table_calls(result)["s2"] == (2, 1, None)
     assert sleeps == []  # a re-ask is not a transient retry
@@ -97,7 +97,7 @@ def test_an_answer_that_breaks_the_schema_is_re_asked():
     bad["review"]["upheld"] = -1  # a count cannot be negative
     server = FakeServer(ToolCall(golden_answer(DOC.stem)), ToolCall(golden_answer(DOC.stem)), ToolCall(bad), ToolCall(ANSWER))
     options, _ = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert _table_calls(result)["s4"] == (2, 1, None)
     assert result.method == "llm"
 
@@ -105,7 +105,7 @@ def test_an_answer_that_breaks_the_schema_is_re_asked():
 def test_re_asks_are_bounded_and_a_hopeless_answer_becomes_a_recorded_failure():
     server = FakeServer(ToolCall("{not json"))
     options, _ = double_options(server, "llm-first", max_reasks=2)
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     calls, reasks, error = _table_calls(result)["s3"]
     assert calls == 3 and reasks == 3 and "gave no valid answer" in error
     assert result.method == "rules" and result.reasons[0].code == "fallback"
@@ -115,12 +115,12 @@ def test_second_run_makes_zero_model_calls(tmp_path):
     cache = tmp_path / "cache"
     first_server = FakeServer(ToolCall(ANSWER))
     first, _ = double_options(first_server, "cross-check", cache_dir=cache)
-    r1 = extract_file(DOC, first)
+    r1 = extract_file(DOC, options=first)
     assert len(first_server.requests) == 3 and r1.llm.cache_hits == 0
 
     second_server = FakeServer(ToolCall(ANSWER))
     second, _ = double_options(second_server, "cross-check", cache_dir=cache)
-    r2 = extract_file(DOC, second)
+    r2 = extract_file(DOC, options=second)
     assert second_server.requests == []
     assert r2.llm.calls == 0 and r2.llm.cache_hits == 3 and r2.llm.prompt_tokens == 0
     assert r2.cells == r1.cells and r2.status == r1.status
@@ -129,19 +129,19 @@ def test_second_run_makes_zero_model_calls(tmp_path):
 def test_the_cache_key_holds_the_model_and_the_section(tmp_path):
     cache = tmp_path / "cache"
     server = FakeServer(ToolCall(ANSWER))
-    extract_file(DOC, double_options(server, "llm-first", cache_dir=cache)[0])
+    extract_file(DOC, options=double_options(server, "llm-first", cache_dir=cache)[0])
     other_model = FakeServer(ToolCall(ANSWER))
-    extract_file(DOC, double_options(other_model, "llm-first", cache_dir=cache, model="another-model")[0])
+    extract_file(DOC, options=double_options(other_model, "llm-first", cache_dir=cache, model="another-model")[0])
     assert len(other_model.requests) == 3  # a different model is asked again
     other_doc = FakeServer(ToolCall(golden_answer("002_eb42678789e3d87b")))
-    extract_file(DOCS / "002_eb42678789e3d87b.txt", double_options(other_doc, "llm-first", cache_dir=cache)[0])
+    extract_file(DOCS / "002_eb42678789e3d87b.txt", options=double_options(other_doc, "llm-first", cache_dir=cache)[0])
     assert len(other_doc.requests) == 3  # different sections are asked again
 
 
 def test_usage_is_the_servers_own_figures():
     server = FakeServer(ToolCall(ANSWER, prompt_tokens=321, completion_tokens=45))
     options, _ = double_options(server, "llm-first")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert (result.llm.prompt_tokens, result.llm.completion_tokens) == (3 * 321, 3 * 45)
     assert 0 < result.llm.section_tokens_estimate < result.llm.document_tokens_estimate
 
@@ -149,6 +149,6 @@ def test_usage_is_the_servers_own_figures():
 def test_the_key_is_sent_but_never_recorded_on_the_result():
     server = FakeServer(ToolCall(ANSWER))
     options, _ = double_options(server, "llm-first", api_key="sk-secret-test-key")
-    result = extract_file(DOC, options)
+    result = extract_file(DOC, options=options)
     assert server.headers[0]["authorization"] == "Bearer sk-secret-test-key"
     assert "sk-secret" not in result.model_dump_json() and "sk-secret" not in repr(options.llm.settings)

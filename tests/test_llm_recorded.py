@@ -45,7 +45,7 @@ def _run(result, method):
 @pytest.mark.vcr
 @pytest.mark.default_cassette(cassette("cross_check_004"))
 def test_cross_check_model_wrong_rules_win_and_the_fallback_is_recorded(tmp_path, vcr):
-    result = extract_file(SEED, recorded_options("cross-check", tmp_path))
+    result = extract_file(SEED, options=recorded_options("cross-check", tmp_path))
     rules, llm = _run(result, "rules"), _run(result, "llm")
     assert rules.status == "verified" and llm.status != "verified"
     assert result.status == "verified" and result.method == "rules"
@@ -61,8 +61,8 @@ def test_cross_check_model_wrong_rules_win_and_the_fallback_is_recorded(tmp_path
 @pytest.mark.vcr
 @pytest.mark.default_cassette(cassette("cross_check_004"))
 def test_second_run_over_the_same_document_makes_zero_model_calls(tmp_path, vcr):
-    first = extract_file(SEED, recorded_options("cross-check", tmp_path))
-    second = extract_file(SEED, recorded_options("cross-check", tmp_path))
+    first = extract_file(SEED, options=recorded_options("cross-check", tmp_path))
+    second = extract_file(SEED, options=recorded_options("cross-check", tmp_path))
     assert first.llm.calls == 3 and exchanges(vcr) == 3  # the second run sent nothing
     assert second.llm.calls == 0 and second.llm.cache_hits == 3 and second.llm.prompt_tokens == 0
     assert second.cells == first.cells and second.status == first.status
@@ -73,7 +73,7 @@ def test_second_run_over_the_same_document_makes_zero_model_calls(tmp_path, vcr)
 @pytest.mark.default_cassette(cassette("llm_first_002"))
 def test_llm_first_model_fails_a_check_and_the_rules_take_over(tmp_path, vcr):
     doc = DOCS / "002_eb42678789e3d87b.txt"
-    result = extract_file(doc, recorded_options("llm-first", tmp_path))
+    result = extract_file(doc, options=recorded_options("llm-first", tmp_path))
     assert [m.method for m in result.methods] == ["llm", "rules"]
     assert _run(result, "llm").status != "verified"
     assert result.method == "rules" and result.status == _run(result, "rules").status
@@ -85,7 +85,7 @@ def test_llm_first_model_fails_a_check_and_the_rules_take_over(tmp_path, vcr):
 @pytest.mark.default_cassette(cassette("rules_first_10_shanghai"))
 def test_rules_first_asks_the_model_only_when_the_rules_fail(tmp_path, vcr):
     doc = DOCS / "10_shanghai_kewei_2024.md"
-    result = extract_file(doc, recorded_options("rules-first", tmp_path))
+    result = extract_file(doc, options=recorded_options("rules-first", tmp_path))
     assert [m.method for m in result.methods] == ["rules", "llm"]
     assert _run(result, "rules").status == "needs_review"  # the source leaves a total blank
     assert result.llm.calls == exchanges(vcr) == 3

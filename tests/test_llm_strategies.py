@@ -24,7 +24,7 @@ def _codes(result) -> list[str]:
 def test_cross_check_agreeing_readings_verify_and_both_are_recorded():
     server = FakeServer(ToolCall(golden_answer(STEM)))
     options, _ = double_options(server, "cross-check")
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.status == "verified" and result.reasons == []
     assert result.strategy == "cross-check" and result.method == "rules"
     assert [(m.method, m.status, m.chosen) for m in result.methods] == [
@@ -43,7 +43,7 @@ def test_disagreement_between_two_passing_readings_goes_to_review_with_both_valu
     other = cells[key] + 7
     server = FakeServer(ToolCall(golden_answer(STEM, {key: other})))
     options, _ = double_options(server, "cross-check")
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.status == "needs_review"
     assert _codes(result) == ["methods_disagree"]
     reason = result.reasons[0]
@@ -60,7 +60,7 @@ def test_model_reading_that_breaks_an_identity_falls_back_to_the_rules():
     key = "s3.granted.natural"
     server = FakeServer(ToolCall(golden_answer(STEM, {key: cells[key] + 1})))
     options, _ = double_options(server, "llm-first")
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.status == "verified" and result.method == "rules"
     assert _codes(result) == ["fallback"]
     assert result.reasons[0].message.startswith("the llm reading was not used: its reading fails H")
@@ -73,7 +73,7 @@ def test_model_reading_that_breaks_an_identity_falls_back_to_the_rules():
 def test_llm_first_with_a_passing_reading_never_runs_the_rules():
     server = FakeServer(ToolCall(golden_answer(STEM)))
     options, _ = double_options(server, "llm-first")
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.status == "verified" and result.method == "llm"
     assert [m.method for m in result.methods] == ["llm"]
     assert {p.method for p in result.provenance.values()} == {"llm"}
@@ -84,7 +84,7 @@ def test_llm_first_with_a_passing_reading_never_runs_the_rules():
 def test_rules_first_does_not_ask_the_model_when_the_rules_pass():
     server = FakeServer(ToolCall(golden_answer(STEM)))
     options, _ = double_options(server, "rules-first")
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.status == "verified" and result.method == "rules"
     assert server.requests == []
     assert result.llm is None and [m.method for m in result.methods] == ["rules"]
@@ -97,7 +97,7 @@ def test_rules_first_asks_the_model_when_the_rules_fail_and_takes_a_passing_read
     fixed = {"s3.carried_forward.total": 1}
     server = FakeServer(ToolCall(golden_answer(stem, fixed)))
     options, _ = double_options(server, "rules-first")
-    result = extract_file(doc, options)
+    result = extract_file(doc, options=options)
     assert len(server.requests) == 3
     assert result.method == "llm" and result.status == "verified"
     assert _codes(result) == ["fallback"]
@@ -108,7 +108,7 @@ def test_blank_from_the_model_stays_blank_never_zero():
     doc = DOCS / "10_shanghai_kewei_2024.md"
     server = FakeServer(ToolCall(golden_answer(doc.stem)))  # the golden keeps the printed blank
     options, _ = double_options(server, "llm-first")
-    result = extract_file(doc, options)
+    result = extract_file(doc, options=options)
     llm_run = next(m for m in result.methods if m.method == "llm")
     assert not llm_run.complete and llm_run.status == "needs_review"
     prov = result.provenance["s3.carried_forward.total"]
@@ -120,7 +120,7 @@ def test_blank_from_the_model_stays_blank_never_zero():
 def test_a_result_states_which_method_produced_each_cell(strategy):
     server = FakeServer(ToolCall(golden_answer(STEM)))
     options, _ = double_options(server, strategy)
-    result = extract_file(VERIFIED_DOC, options)
+    result = extract_file(VERIFIED_DOC, options=options)
     assert result.strategy == strategy
     assert {p.method for p in result.provenance.values()} == {result.method}
     assert sum(m.chosen for m in result.methods) == 1

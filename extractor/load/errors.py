@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import BadInput
 
-class LoadError(Exception):
+
+class LoadError(BadInput):
+    code = "unreadable"
+
     def __init__(self, path: str, problem: str):
         super().__init__(f"{path}: {problem}")
         self.path = path

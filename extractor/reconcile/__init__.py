@@ -1,6 +1,27 @@
-"""Step 5, reconcile: decide what is accepted and what goes to a human."""
+"""Step 5, reconcile: the one place that decides what is accepted and what goes to a human.
 
-from .decide import decide
-from .strategy import STRATEGIES, disagreement, run_strategy
+    judge      one path's reading, verified on its own
+    plan       which paths a strategy runs, in order; `settled`: when to stop
+    combine    the readings → the document's result
+    assess     verify a result and decide its status and reasons (again, after a correction)
+"""
 
-__all__ = ["decide", "run_strategy", "disagreement", "STRATEGIES"]
+from .assess import assess
+from .build import build_result
+from .decide import Decision, decide, disagreement
+from .strategy import STRATEGIES, Judged, Strategy, combine, judge, plan, settled
+
+__all__ = [
+    "assess",
+    "build_result",
+    "combine",
+    "decide",
+    "Decision",
+    "disagreement",
+    "judge",
+    "Judged",
+    "plan",
+    "settled",
+    "STRATEGIES",
+    "Strategy",
+]

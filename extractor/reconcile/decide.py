@@ -1,22 +1,36 @@
-"""Step 5, reconcile: turn the verifier's findings into a status and the reasons for it.
+"""Step 5, reconcile: turn a result's facts and the verifier's findings into a status and reasons.
 
 A document is verified only when every table was found, every cell was read as a number,
 no reading was a guess, and every hard identity holds. Anything else goes to a human with
 the reasons; a source that does not add up is reported as such, its numbers kept as printed.
+
+Everything decided here is decided from what the `Result` itself records (its tables, cells,
+provenance, the pages its source could not read, each extraction path's verdict), so deciding
+again after a correction gives every reason that still applies, and only those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from verify import Report
 from verify.layout import label
 
-from ..models import Provenance, Reason, Status, TableInfo
+from ..load.pdf import NO_TEXT_LAYER
+from ..models import MethodRun, Provenance, Reason, Result, Status, TableInfo
 
 TABLE_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
 _LIST_AT_MOST = 8
 _EACH_AT_MOST = 4
+_SHOW = 6
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Status
+    reasons: list[Reason]
+    error: str | None = None  # set when the document counts as unreadable
 
 
 def _short(keys: list[str]) -> str:
@@ -24,7 +38,28 @@ def _short(keys: list[str]) -> str:
     return shown + (f" and {len(keys) - _LIST_AT_MOST} more" if len(keys) > _LIST_AT_MOST else "")
 
 
-def decide(
+def decide(result: Result, report: Report) -> Decision:
+    """The status of a result and every reason for it."""
+    status, reasons = decide_cells(result.tables, result.cells, result.provenance, report)
+    reasons += fallbacks(result)
+    disagree = disagreement(result)
+    if disagree is not None:
+        reasons.append(disagree)
+        status = "needs_review" if status == "verified" else status
+    return _unread_pages(result, Decision(status, reasons))
+
+
+def _unread_pages(result: Result, decision: Decision) -> Decision:
+    """A table not found while some pages are images may well be on them: no guess is made,
+    the document fails and says OCR is needed (the cells read on text pages are kept)."""
+    pages = result.source.pages_without_text
+    if not pages or all(t.found for t in result.tables.values()):
+        return decision
+    reasons = [Reason(code="unreadable", message=NO_TEXT_LAYER)] + decision.reasons
+    return Decision("failed", reasons, f"{result.source.path}: {NO_TEXT_LAYER}")
+
+
+def decide_cells(
     tables: Mapping[str, TableInfo],
     cells: Mapping[str, object],
     provenance: Mapping[str, Provenance],
@@ -81,3 +116,77 @@ def decide(
             )
         )
     return ("verified" if not reasons else "needs_review"), reasons
+
+
+def _passes(run: MethodRun) -> bool:
+    return run.error is None and run.status == "verified"
+
+
+def fallbacks(result: Result) -> list[Reason]:
+    """A `fallback` for every path whose reading was set aside while another stood (none when
+    both passed: then they agree, or `disagreement` says where they do not)."""
+    chosen = next((m for m in result.methods if m.chosen), None)
+    if chosen is None:
+        return []
+    return [
+        _fallback(run, chosen, result.provenance)
+        for run in result.methods
+        if run is not chosen and not (_passes(run) and _passes(chosen))
+    ]
+
+
+def _fallback(rejected: MethodRun, chosen: MethodRun, provenance: Mapping[str, Provenance]) -> Reason:
+    if rejected.error:
+        why = rejected.error
+    elif rejected.failed:
+        why = f"its reading fails {_list(rejected.failed)}"
+    elif not rejected.complete:
+        why = f"its reading is incomplete ({rejected.cells_read} of {rejected.cells} cells read)"
+    else:
+        why = f"its reading was not verified ({rejected.status})"
+    stands = "passes every check" if _passes(chosen) else "does better"
+    differing = [
+        k
+        for k, p in provenance.items()
+        if p.values.get(rejected.method) is not None
+        and p.values.get(chosen.method) is not None
+        and p.values[rejected.method] != p.values[chosen.method]
+    ]
+    return Reason(
+        code="fallback",
+        message=f"the {rejected.method} reading was not used: {why}; the {chosen.method} reading {stands} and stands",
+        cells=differing,
+    )
+
+
+def _list(items: list[str]) -> str:
+    return ", ".join(items[:_SHOW]) + (f" and {len(items) - _SHOW} more" if len(items) > _SHOW else "")
+
+
+def disagreement(result: Result) -> Reason | None:
+    """`methods_disagree` when two readings both pass (or are both complete and both fail)
+    and differ in a cell whose provenance still lists differing values. A person settles it
+    by correcting the cell, which replaces its provenance."""
+    runs = result.methods
+    if len(runs) < 2:
+        return None
+    passing = [m for m in runs if _passes(m)]
+    if len(passing) == 1 or (not passing and not all(m.complete for m in runs)):
+        return None
+    cells = [k for k, p in result.provenance.items() if len(p.values) > 1 and len(set(p.values.values())) > 1]
+    if not cells:
+        return None
+    shown = "; ".join(
+        f"{k}: " + ", ".join(f"{m} {v}" for m, v in result.provenance[k].values.items()) for k in cells[:_SHOW]
+    )
+    more = f" and {len(cells) - _SHOW} more" if len(cells) > _SHOW else ""
+    checks = "; ".join(
+        f"{m.method} passes {len(m.passed)} of {len(m.passed) + len(m.failed) + len(m.not_assessable)} hard checks"
+        + (f" (fails {_list(m.failed)})" if m.failed else "")
+        for m in runs
+    )
+    return Reason(
+        code="methods_disagree",
+        message=f"the readings differ in {len(cells)} cells: {shown}{more} — {checks}",
+        cells=cells,
+    )

@@ -18,29 +18,42 @@ every hard identity holding. Then:
 
 Every cell's provenance names the method whose reading stands, and lists what each path read
 for it (`values`) whenever more than one path ran.
+
+The pipeline runs the paths in the order `plan` gives, judging each reading as it comes
+(`judge`) and stopping when `settled` says so; `combine` then makes the one result. Nothing here
+calls back into the pipeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from ..extract.candidate import Candidate
-from ..models import LlmUsage, MethodRun, Provenance, Reason, Result
+from ..locate import Located
+from ..models import LlmUsage, MethodRun, Provenance, Result
+from .assess import assess
+from .build import build_result
 
 Strategy = Literal["rules", "cross-check", "llm-first", "rules-first"]
-STRATEGIES: tuple[str, ...] = ("rules", "cross-check", "llm-first", "rules-first")
-_SHOW = 6
+STRATEGIES: tuple[Strategy, ...] = ("rules", "cross-check", "llm-first", "rules-first")
+Method = Literal["rules", "llm"]
+_ORDER: dict[str, tuple[Method, ...]] = {
+    "rules": ("rules",),
+    "cross-check": ("rules", "llm"),
+    "llm-first": ("llm", "rules"),
+    "rules-first": ("rules", "llm"),
+}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Judged:
     """One path's reading and the result it would get on its own."""
 
     method: str
     result: Result
-    error: str | None = None
+    error: str | None = None  # the path could not run
+    usage: LlmUsage | None = None
 
     @property
     def passes(self) -> bool:
@@ -53,7 +66,7 @@ class Judged:
         found = all(t.found for t in self.result.tables.values()) and len(self.result.tables) == 3
         return MethodRun(
             method=self.method,
-            status=self.result.status,
+            status="failed" if self.error else self.result.status,
             complete=self.error is None and found and read == len(self.result.cells) > 0,
             passed=[c.check for c in hard if c.status == "pass"],
             failed=[c.check for c in hard if c.status == "fail"],
@@ -69,65 +82,50 @@ class Judged:
         return (0 if r.complete else 1, len(r.failed), r.cells - r.cells_read)
 
 
-# A path: () -> (the candidate, the model's usage when it was the model).
-Path = Callable[[], tuple[Candidate, LlmUsage | None]]
-Build = Callable[[Candidate], Result]
-Assess = Callable[[Result], Result]
-
-
-def _judge(method: str, path: Path, build: Build, usage: list[LlmUsage]) -> Judged:
-    try:
-        candidate, used = path()
-    except Exception as e:  # noqa: BLE001 - a path that breaks is a path that did not pass
-        error = f"the {method} path failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}"
-        empty = build(Candidate(method))
-        return Judged(method, empty.model_copy(update={"status": "failed"}), error)
-    if used is not None:
-        usage.append(used)
-    return Judged(method, build(candidate))
-
-
-def run_strategy(strategy: str, rules: Path, llm: Path | None, build: Build, assess: Assess) -> Result:
-    """The result of one document under a strategy.
-
-    `build` turns one candidate into its own verified result; `assess` re-verifies the
-    combined result (and applies `disagreement`).
-    """
-    if strategy != "rules" and llm is None:
-        raise ValueError(f"strategy {strategy!r} needs an LLM endpoint")
-    usage: list[LlmUsage] = []
-    paths = {"rules": rules, "llm": llm}
-    order = {"rules": ["rules"], "cross-check": ["rules", "llm"], "llm-first": ["llm", "rules"], "rules-first": ["rules", "llm"]}
-    if strategy not in order:
+def plan(strategy: str) -> tuple[Method, ...]:
+    """The paths a strategy may run, in order."""
+    if strategy not in _ORDER:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
-    judged: list[Judged] = []
-    for method in order[strategy]:
-        if strategy in ("llm-first", "rules-first") and judged and judged[0].passes:
-            break
-        judged.append(_judge(method, paths[method], build, usage))  # type: ignore[arg-type]
+    return _ORDER[strategy]
+
+
+def settled(strategy: str, judged: list[Judged]) -> bool:
+    """Whether the readings so far are enough: a `-first` strategy stops at a passing first reading."""
+    if not judged:
+        return False
+    if len(judged) == len(plan(strategy)):
+        return True
+    return strategy in ("llm-first", "rules-first") and judged[0].passes
+
+
+def judge(
+    located: Located, method: str, candidate: Candidate, *, error: str | None = None, usage: LlmUsage | None = None
+) -> Judged:
+    """A reading verified on its own; `error` when its path broke (its candidate is then empty)."""
+    return Judged(method, assess(build_result(located, candidate)), error, usage)
+
+
+def combine(strategy: str, judged: list[Judged]) -> Result:
+    """The one result of a document: the reading that stands, with the others' values and
+    verdicts recorded, assessed as a whole."""
+    if not judged:
+        raise ValueError("combine needs at least one reading")
     if strategy == "rules":
         return judged[0].result
-    return assess(combine(strategy, judged, usage[0] if usage else None))
-
-
-def combine(strategy: str, judged: list[Judged], usage: LlmUsage | None) -> Result:
-    """The chosen reading's result, with the other paths' values, runs and fallbacks recorded."""
     passing = [j for j in judged if j.passes]
     chosen = passing[0] if passing else min(judged, key=Judged.rank)
-    reasons = [fallback_reason(j, chosen) for j in judged if j is not chosen and not (j.passes and chosen.passes)]
-    provenance = chosen.result.provenance
-    if len(judged) > 1:
-        provenance = _with_values(chosen, judged)
-    runs = [j.run.model_copy(update={"chosen": j is chosen}) for j in judged]
-    return chosen.result.model_copy(
-        update={
-            "strategy": strategy,
-            "method": chosen.method,
-            "methods": runs,
-            "llm": usage,
-            "provenance": provenance,
-            "reasons": reasons,
-        }
+    provenance = chosen.result.provenance if len(judged) == 1 else _with_values(chosen, judged)
+    usage = next((j.usage for j in judged if j.usage is not None), None)
+    return assess(
+        chosen.result.model_copy(
+            update={
+                "strategy": strategy,
+                "method": chosen.method,
+                "methods": [j.run.model_copy(update={"chosen": j is chosen}) for j in judged],
+                "llm": usage,
+                "provenance": provenance,
+            }
+        )
     )
 
 
@@ -141,58 +139,3 @@ def _with_values(chosen: Judged, judged: list[Judged]) -> dict[str, Provenance]:
         }
         out[key] = p.model_copy(update={"method": chosen.method, "values": values})
     return out
-
-
-def fallback_reason(rejected: Judged, chosen: Judged) -> Reason:
-    run = rejected.run
-    if run.error:
-        why = run.error
-    elif run.failed:
-        why = f"its reading fails {_list(run.failed)}"
-    elif not run.complete:
-        why = f"its reading is incomplete ({run.cells_read} of {run.cells} cells read)"
-    else:
-        why = f"its reading was not verified ({run.status})"
-    stands = "passes every check" if chosen.passes else "does better"
-    return Reason(
-        code="fallback",
-        message=f"the {rejected.method} reading was not used: {why}; the {chosen.method} reading {stands} and stands",
-        cells=list(_differing(rejected.result.cells, chosen.result.cells)),
-    )
-
-
-def _differing(a: dict[str, object], b: dict[str, object]) -> list[str]:
-    """Cells both read, with different values (a cell one reading lacks is not a difference)."""
-    return [k for k in b if a.get(k) is not None and b[k] is not None and a[k] != b[k]]
-
-
-def _list(items: list[str]) -> str:
-    return ", ".join(items[:_SHOW]) + (f" and {len(items) - _SHOW} more" if len(items) > _SHOW else "")
-
-
-def disagreement(result: Result) -> Reason | None:
-    """`methods_disagree` when two readings both pass (or are both complete and both fail)
-    and differ in a cell whose provenance still lists differing values."""
-    runs = result.methods
-    if len(runs) < 2:
-        return None
-    passing = [m for m in runs if m.status == "verified" and not m.error]
-    if len(passing) == 1 or (not passing and not all(m.complete for m in runs)):
-        return None
-    cells = [k for k, p in result.provenance.items() if len(p.values) > 1 and len(set(p.values.values())) > 1]
-    if not cells:
-        return None
-    shown = "; ".join(
-        f"{k}: " + ", ".join(f"{m} {v}" for m, v in result.provenance[k].values.items()) for k in cells[:_SHOW]
-    )
-    more = f" and {len(cells) - _SHOW} more" if len(cells) > _SHOW else ""
-    checks = "; ".join(
-        f"{m.method} passes {len(m.passed)} of {len(m.passed) + len(m.failed) + len(m.not_assessable)} hard checks"
-        + (f" (fails {_list(m.failed)})" if m.failed else "")
-        for m in runs
-    )
-    return Reason(
-        code="methods_disagree",
-        message=f"the readings differ in {len(cells)} cells: {shown}{more} — {checks}",
-        cells=cells,
-    )

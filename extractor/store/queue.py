@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..models import Provenance, Result
-from ..pipeline import assess
+from ..reconcile import assess
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (

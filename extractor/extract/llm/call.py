@@ -26,12 +26,13 @@ from instructor.core.exceptions import InstructorRetryException
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from ...errors import ServiceUnavailable
 from .config import LlmSettings
 
 _TRANSIENT_STATUS = frozenset({408, 409, 429})
 
 
-class LlmCallError(Exception):
+class LlmCallError(ServiceUnavailable):
     """The model could not give a valid answer (after retries); the message is one line.
 
     `tally` still counts the requests and tokens spent: a failed answer is paid for too.

@@ -33,6 +33,10 @@ class LlmExtractor:
         self.cache = cache
         self.settings = asker.settings
 
+    def prompt_versions(self) -> dict[str, str]:
+        """The version of the prompt each table is asked with (part of a run's fingerprint)."""
+        return {table: load_prompt(table).version for table in TABLES}
+
     def extract(self, located: Located) -> tuple[Candidate, LlmUsage]:
         s = self.settings
         usage = LlmUsage(

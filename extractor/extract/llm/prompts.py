@@ -22,6 +22,8 @@ from string import Template
 
 from verify.layout import S3_ROW_LABELS, s3_rows
 
+from ...errors import ConfigError
+
 # The repository's prompts/ folder; EXTRACTOR_PROMPTS_DIR points elsewhere (e.g. an install
 # that does not keep the source tree).
 _DEFAULT_DIR = Path(__file__).resolve().parents[3] / "prompts"
@@ -29,8 +31,8 @@ _FILE = re.compile(r"^(?P<table>s[234])\.v(?P<n>\d+)\.md$")
 _PART = re.compile(r"^## (system|user)\s*$", re.M)
 
 
-class PromptError(Exception):
-    pass
+class PromptError(ConfigError):
+    """A prompt file that is missing or malformed."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""How a run reads its documents: the strategy, and the model path when one is configured.
+
+    >>> from extractor.options import Options
+    >>> Options().strategy
+    'rules'
+
+Building options with a model strategy checks the configuration at once (an unknown strategy,
+a strategy that needs an endpoint while none is set: `ConfigError`), so a run never starts with
+options that cannot work. The model client is imported only then: the rules never load it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import ConfigError
+from .reconcile.strategy import STRATEGIES
+
+if TYPE_CHECKING:
+    from .extract.llm import LlmExtractor, LlmSettings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    strategy: str = "rules"
+    llm: LlmExtractor | None = None
+
+    @classmethod
+    def from_settings(cls, settings: LlmSettings, strategy: str | None = None) -> Options:
+        """`rules` without an endpoint, `cross-check` with one, unless a strategy is named."""
+        strategy = strategy or ("cross-check" if settings.configured else "rules")
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+        if strategy == "rules":
+            return cls(strategy="rules")
+        if not settings.configured:
+            raise ConfigError(
+                f"strategy {strategy} needs an LLM endpoint: set OPENAI_BASE_URL and EXTRACTOR_MODEL "
+                "(or --base-url and --model)"
+            )
+        from .extract.llm import build_extractor
+
+        try:
+            return cls(strategy=strategy, llm=build_extractor(settings))
+        except ValueError as e:  # an unknown mode or server family
+            raise ConfigError(str(e)) from None
+
+    @property
+    def fingerprint(self) -> dict[str, str | None]:
+        """What decides the reading: two runs with the same fingerprint read a document alike."""
+        from . import __version__
+
+        llm = self.llm
+        return {
+            "extractor": __version__,
+            "strategy": self.strategy,
+            "model": llm.settings.model if llm else None,
+            "mode": llm.settings.mode_name if llm else None,
+            "prompts": llm.prompt_versions() if llm else None,
+        }
+
+
+RULES_ONLY = Options()
+
+
+def options_for(strategy: str) -> Options:
+    """Options for a named strategy, the endpoint taken from the environment."""
+    from .extract.llm import LlmSettings
+
+    return Options.from_settings(LlmSettings.from_env(), strategy)
+
+
+def available_strategies() -> list[str]:
+    """The strategies that can run here: all of them with an endpoint, else the rules alone."""
+    from .extract.llm import LlmSettings
+
+    return list(STRATEGIES) if LlmSettings.from_env().configured else ["rules"]
