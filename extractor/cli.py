@@ -175,7 +175,7 @@ def eval_command(golden_dir: str, docs_dir: str | None, json_out: str | None, as
 
     options = _options(**model)  # type: ignore[arg-type]
     try:
-        ev = evaluate(golden_dir, docs_dir, options)
+        ev = evaluate(golden_dir, docs_dir, options=options)
     except GoldenError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

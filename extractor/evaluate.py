@@ -19,7 +19,6 @@ at (every status but verified).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -168,21 +167,13 @@ def golden_layout(golden_dir: str | Path, docs_dir: str | Path | None = None) ->
     return goldens, docs
 
 
-Extract = Callable[[Path, Options], Result]
-
-
-def evaluate(
-    golden_dir: str | Path,
-    docs_dir: str | Path | None = None,
-    options: Options = RULES_ONLY,
-    extract: Extract = extract_file,
-) -> Evaluation:
+def evaluate(golden_dir: str | Path, docs_dir: str | Path | None = None, *, options: Options = RULES_ONLY) -> Evaluation:
     """Run the pipeline over every document that has a golden file, and score it."""
     goldens, docs = golden_layout(golden_dir, docs_dir)
     scores = []
     for path in sorted(goldens.glob("*.json")):
         golden = read_golden(path)
-        scores.append(score(extract(docs / golden.doc, options), golden))
+        scores.append(score(extract_file(docs / golden.doc, options=options), golden))
     return Evaluation(
         strategy=options.strategy,
         version=__version__,
