@@ -63,6 +63,3 @@ class Candidate:
 
     def values(self) -> dict[str, int | float | None]:
         return {k: r.value for k, r in self.readings().items()}
-
-    def layouts(self) -> dict[str, str | None]:
-        return {t: tr.layout for t, tr in self.tables.items()}

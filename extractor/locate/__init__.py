@@ -1,15 +1,16 @@
-"""Step 2, locate: the title (organ, year) and the zone of each table in the document."""
+"""Step 2, locate: the title (organ, year), the zone of each table, and the layout each is printed in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..load.document import Document
-from ..stream import ROW, Stream, build
+from .layout import Layout, decide_layouts, template_of
+from .stream import ROW, Stream, build
 from .title import Title, read_title
 from .zones import Zone, find_zones
 
-__all__ = ["locate", "Located", "Zone", "Title"]
+__all__ = ["locate", "Located", "Zone", "Title", "Layout"]
 
 
 @dataclass
@@ -18,6 +19,11 @@ class Located:
     stream: Stream
     title: Title
     zones: dict[str, Zone | None]
+    layouts: dict[str, Layout]
+
+    @property
+    def template(self) -> str | None:
+        return template_of(self.layouts, self.title.year)
 
     def zone_text(self, table: str) -> str | None:
         """The source text of one table's zone, as printed (for a model, or a reviewer).
@@ -52,4 +58,6 @@ class Located:
 
 def locate(doc: Document) -> Located:
     stream = build(doc)
-    return Located(doc, stream, read_title(doc, stream.compact), find_zones(stream))
+    title = read_title(doc, stream.compact)
+    zones = find_zones(stream)
+    return Located(doc, stream, title, zones, decide_layouts(stream, zones, title.year))

@@ -20,7 +20,7 @@ from ..labels import (
     S4_START,
     SECTION_AFTER_S4,
 )
-from ..stream import Stream
+from .stream import Stream
 
 # How far after a table-二 caption its header must start, and how far the 四 table may run.
 _CAPTION_TO_HEADER = 60

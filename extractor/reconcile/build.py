@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from verify.layout import combine_layouts
-
 from ..extract.candidate import Candidate
 from ..locate import Located
 from ..models import Provenance, Result, Source, TableInfo
@@ -38,7 +36,6 @@ def source_of(located: Located) -> Source:
 def build_result(located: Located, candidate: Candidate) -> Result:
     """The candidate's cells and provenance with the document's facts; `status` is a
     placeholder until `assess` decides it."""
-    layouts = candidate.layouts()
     tables = {
         t: TableInfo(found=tr.found, layout=tr.layout if t != "s4" else None, notes=tr.notes)
         for t, tr in candidate.tables.items()
@@ -47,7 +44,7 @@ def build_result(located: Located, candidate: Candidate) -> Result:
         source=source_of(located),
         organ=located.title.organ,
         year=located.title.year,
-        template=combine_layouts(layouts.get("s2"), layouts.get("s3"), located.title.year),
+        template=located.template,
         status="failed",
         cells=candidate.values(),
         tables=tables,

@@ -3,7 +3,6 @@
     config        endpoint, model, mode, cache folder — from flags or the environment
     capabilities  which instructor mode each kind of endpoint accepts; thinking off
     prompts       the versioned prompt files in prompts/
-    layouts       which layout of each table to ask for
     schemas       the response models, built from verify.layout
     call          one request: instructor re-asks, tenacity retries
     cache         answers already paid for

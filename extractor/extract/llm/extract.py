@@ -17,7 +17,6 @@ from ..candidate import Candidate, TableReading
 from .cache import ResponseCache, cache_key
 from .call import Asker, LlmCallError
 from .convert import failed_table, table_reading, zone_location
-from .layouts import layout_for
 from .prompts import load_prompt
 from .schemas import TABLE_TITLES, flatten, response_model
 from .tokens import estimate_tokens
@@ -61,7 +60,11 @@ class LlmExtractor:
         name = TABLE_TITLES[table].split("、")[0]
         if not section:
             return TableReading(table, None, False, notes=[f"table {name} not found"])
-        layout = layout_for(located, table)
+        decided = located.layouts[table]
+        layout = decided.layout
+        if layout is None:
+            # The same decision the rules read: a table whose layout cannot be told is not asked.
+            return TableReading(table, None, True, notes=[decided.evidence])
         prompt = load_prompt(table)
         model = response_model(table, layout)
         messages = prompt.render(section, layout)

@@ -43,9 +43,9 @@ class Prompt:
     user: str
     sha256: str  # of the file's text
 
-    def render(self, section: str, layout: str | None) -> list[dict[str, str]]:
-        """The chat messages for one table section."""
-        values = {"section": section, "layout": layout or "unknown", "rows": _rows(self.table, layout)}
+    def render(self, section: str, layout: str) -> list[dict[str, str]]:
+        """The chat messages for one table section, in the layout `locate` decided."""
+        values = {"section": section, "layout": layout, "rows": _rows(self.table, layout)}
         try:
             return [
                 {"role": "system", "content": Template(self.system).substitute(values)},
@@ -55,10 +55,10 @@ class Prompt:
             raise PromptError(f"prompt {self.version}: bad placeholder {e}") from None
 
 
-def _rows(table: str, layout: str | None) -> str:
+def _rows(table: str, layout: str) -> str:
     if table != "s3":
         return ""
-    return "; ".join(S3_ROW_LABELS[r] for r in s3_rows(layout or "2021"))
+    return "; ".join(S3_ROW_LABELS[r] for r in s3_rows(layout))
 
 
 def prompts_dir() -> Path:

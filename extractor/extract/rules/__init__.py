@@ -12,10 +12,10 @@ __all__ = ["extract_rules"]
 
 
 def extract_rules(located: Located) -> Candidate:
-    stream, zones, year = located.stream, located.zones, located.title.year
+    stream, zones, layouts = located.stream, located.zones, located.layouts
     tables = {
-        "s2": read_table2(stream, zones["s2"], year),
-        "s3": read_table3(stream, zones["s3"], year),
+        "s2": read_table2(stream, zones["s2"], layouts["s2"]),
+        "s3": read_table3(stream, zones["s3"], layouts["s3"]),
         "s4": read_table4(stream, zones["s4"]),
     }
     return Candidate("rules", tables)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...load.document import Location
+from ...locate.stream import Stream
 from ...numbers import Value, read_cell
-from ...stream import Stream
 from ..candidate import Reading
 from .split import Span
 from .tokens import Token

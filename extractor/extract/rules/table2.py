@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from verify.layout import S2_2019, S2_2021, S2_ALL_KEYS, s2_key, s2_keys, s2_layout_of
+from verify.layout import S2_2019, S2_2021, S2_ALL_KEYS, s2_key, s2_keys
 
 from ...labels import S2_CAPTION, S2_COLUMN, S2_COLUMNS, S2_HEADER, S2_ROWS
+from ...locate.layout import Layout
+from ...locate.stream import Stream
 from ...locate.zones import Zone
 from ...numbers import read_cell
-from ...stream import Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
@@ -108,7 +109,7 @@ def _split_row(values_tokens, fields: list[str]) -> tuple[list[Slots], str]:
     return [s for _, s in scored], " ".join(pieces)
 
 
-def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableReading:
+def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableReading:
     if zone is None:
         return TableReading("s2", None, False, notes=["table 二 not found"])
     c = stream.compact
@@ -122,10 +123,8 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
     headers = [m.start() for m in S2_HEADER.finditer(c, cs, ce)]
     captions = [m.start() for m in S2_CAPTION.finditer(c, cs, ce)]
     columns = _columns(c, cs, ce)
-    year_layout = None if year is None else ("2019" if year <= 2020 else "2021")
-    printed = {col.template for col in columns}
-    hint = printed.pop() if len(printed) == 1 else year_layout
-    table = TableReading("s2", None, True)
+    hint = decided.columns
+    table = TableReading("s2", decided.layout, True)
     for i, (start, end, row) in enumerate(hits):
         prev = hits[i - 1][1] if i else cs
         cols = _header_for(start, prev, headers, columns)
@@ -137,7 +136,6 @@ def read_table2(stream: Stream, zone: Zone | None, year: int | None) -> TableRea
         seg_end = stream.to_text(min(boundaries))
         _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end, _grid_columns(stream, cols))
     keys = set(table.cells)
-    table.layout = s2_layout_of(keys) or hint
     for key in _required_keys(table.layout, keys, hint):
         if key not in table.cells:
             table.cells[key] = Reading.missing("row not found in table 二")

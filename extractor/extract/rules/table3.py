@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from verify.identities import evaluate, identities
 from verify.layout import S3_COLUMNS, s3_key, s3_rows
 
-from ...labels import S3_2019_OTHER, S3_2021_MARKER, S3_LABEL
+from ...labels import S3_LABEL
+from ...locate.layout import Layout
+from ...locate.stream import ROW, Stream
 from ...locate.zones import Zone
 from ...normalize import compact
 from ...numbers import read_cell
-from ...stream import ROW, Stream
 from ..candidate import Reading, TableReading
 from .runs import Slots, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
@@ -37,19 +38,6 @@ class RowRead:
     split: bool = False
     raw: str = ""
     forced: bool = False  # the digits cut only one way into 7 numbers, which do not add up
-
-
-def detect_layout(stream: Stream, zone: Zone, year: int | None) -> tuple[str | None, str]:
-    """Spec 4.2: the （六） rows tell; the year is only a prior when nothing is printed."""
-    cs, ce = stream.to_compact(zone.start), stream.to_compact(zone.end)
-    text = stream.compact[cs:ce]
-    if S3_2021_MARKER.search(text):
-        return "2021", "（六）其他处理 has three leaf rows"
-    if S3_2019_OTHER.search(text):
-        return "2019", "（六）其他处理 is one data row"
-    if year is not None:
-        return ("2019" if year <= 2020 else "2021"), f"layout of table 三 not printed; taken from the year {year}"
-    return None, "layout of table 三 cannot be told"
 
 
 def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
@@ -280,13 +268,13 @@ def resolve(reads: dict[str, RowRead], stream: Stream, layout: str) -> tuple[dic
     return chosen, ambiguous, notes
 
 
-def read_table3(stream: Stream, zone: Zone | None, year: int | None) -> TableReading:
+def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableReading:
     if zone is None:
         return TableReading("s3", None, False, notes=["table 三 not found"])
-    layout, why = detect_layout(stream, zone, year)
+    layout = decided.layout
     if layout is None:
-        return TableReading("s3", None, True, notes=[why])
-    notes = [why]
+        return TableReading("s3", None, True, notes=[decided.evidence])
+    notes = [decided.evidence]
     reads, missing = anchored(stream, zone, layout)
     chosen, ambiguous, more = resolve(reads, stream, layout)
     method = "anchored"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
 
+from ...locate.stream import Stream
 from ...locate.zones import Zone
-from ...stream import Stream
 from ..candidate import Reading, TableReading
 from .runs import Run, Slots, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ...locate.stream import CELL, EMPTY, ROW, Stream
 from ...numbers import PLACEHOLDERS, read_cell
-from ...stream import CELL, EMPTY, ROW, Stream
 
 TokenKind = Literal["value", "empty", "text"]
 

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .load.document import Cell, Document, Location
-from .normalize import _MARKUP, _QUOTES, norm_char
+from ..load.document import Cell, Document, Location
+from ..normalize import _MARKUP, _QUOTES, norm_char
 
 CELL = "\x1f"
 ROW = "\n"
