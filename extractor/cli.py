@@ -171,7 +171,7 @@ def eval_command(golden_dir: str, docs_dir: str | None, json_out: str | None, as
     with a cell that differs from its golden (a false accept), 2 when the goldens cannot be read.
     """
     from .evaluate import GoldenError, evaluate
-    from .export.evaluation import render_evaluation
+    from .evaluate import render_evaluation
 
     options = _options(**model)  # type: ignore[arg-type]
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from ..evaluate import DocumentScore, Evaluation
+from .score import DocumentScore, Evaluation
 
 _COLOUR = {"verified": "green", "needs_review": "yellow", "failed": "red"}
 _HEADER = f"{'status':<13}{'cells':>9}  {'exact':<6}{'false':<6}{'o/y/t':<6}{'tokens':>7}  document"

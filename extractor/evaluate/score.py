@@ -23,11 +23,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import __version__
-from .errors import BadInput
-from .models import Number, Result, Status
-from .options import RULES_ONLY, Options
-from .pipeline import extract_file
+from .. import __version__
+from ..errors import BadInput
+from ..models import Number, Result, Status
+from ..options import RULES_ONLY, Options
+from ..pipeline import extract_file
 
 STATUSES: tuple[Status, ...] = ("verified", "needs_review", "failed")
 
