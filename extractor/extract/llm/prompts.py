@@ -1,6 +1,7 @@
-"""Prompt templates: versioned files in `prompts/` (one per table), rendered with `string.Template`.
+"""Prompt templates: versioned files in `extractor/prompts/` (one per table), rendered with `string.Template`.
 
-A template `prompts/s3.v1.md` has a `## system` and a `## user` part; `$section` is the table's
+They are package data, so an installed extractor finds them wherever it is installed (the
+repository's top-level `prompts/` is the same folder). A template `s3.v1.md` has a `## system` and a `## user` part; `$section` is the table's
 text, `$layout` its template year, `$rows` (table 三) the row labels in printed order. The
 newest version of each table is used unless one is named. The version and a hash of the file's
 text go into the cache key, so an edited prompt is never answered from an old cache entry.
@@ -24,9 +25,8 @@ from verify.layout import S3_ROW_LABELS, s3_rows
 
 from ...errors import ConfigError
 
-# The repository's prompts/ folder; EXTRACTOR_PROMPTS_DIR points elsewhere (e.g. an install
-# that does not keep the source tree).
-_DEFAULT_DIR = Path(__file__).resolve().parents[3] / "prompts"
+# The package's own prompts; EXTRACTOR_PROMPTS_DIR points elsewhere (to try an edited prompt).
+_DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _FILE = re.compile(r"^(?P<table>s[234])\.v(?P<n>\d+)\.md$")
 _PART = re.compile(r"^## (system|user)\s*$", re.M)
 
