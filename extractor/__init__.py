@@ -35,7 +35,17 @@ _EXPORTS = {
     "ExtractorError": "extractor.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "extract_file",
+    "extract_bytes",
+    "extract_document",
+    "extract_input",
+    "Options",
+    "Result",
+    "Store",
+    "inputs",
+    "ExtractorError",
+]
 
 if TYPE_CHECKING:
     from .errors import ExtractorError

@@ -1,62 +1,91 @@
-"""The command line: a thin layer over `extractor.pipeline`.
+"""The command line: a thin layer over the library.
 
     extractor extract report.txt other.md --json -o results.jsonl
     extractor verify results.jsonl
     extractor eval golden/ --json-out eval.json
+
+Every command imports what it needs when it runs, so `extractor --version` and a rules-only
+extraction never load the model client or the web framework. A problem the user can act on
+(`ExtractorError`) is one line on stderr and exit code 2; `--debug` (or `EXTRACTOR_DEBUG=1`)
+shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from .errors import ConfigError
-from .export import read_results, render_summary, result_line
-from .export.cost import run_totals, usage_line
-from .extract.llm import LlmSettings
+# The capability table is plain data: reading it does not load the model client.
 from .extract.llm.capabilities import FAMILIES, MODES
-from .load.archive import inputs
-from .models import Result
-from .options import Options
-from .pipeline import extract_input
-from .reconcile import STRATEGIES, assess
-from .store import Store
+from .kinds import STRATEGIES
+
+if TYPE_CHECKING:
+    from .models import LlmUsage, Result
+    from .options import Options
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
+# Commands defined in modules of their own, imported only when run (or when help lists them).
+LAZY_COMMANDS = {
+    "review": "extractor.cli_review:review",
+    "serve": "extractor.cli_review:serve",
+}
 
 
-def _emit(results: list[Result], as_json: bool, output: str | None) -> None:
-    lines = [result_line(r) for r in results]
-    if output:
-        Path(output).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    if as_json and not output:
-        for line in lines:
-            click.echo(line)
-    elif not as_json:
-        render_summary(results, Console(soft_wrap=False))
+def _debug() -> bool:
+    return os.environ.get("EXTRACTOR_DEBUG", "") not in ("", "0")
 
 
-def _report_errors(results: list[Result]) -> None:
-    for r in results:
-        if r.status == "failed":
-            message = r.error or f"{r.source.path}: {r.reasons[0].message if r.reasons else 'failed'}"
-            click.echo(f"error: {message}", err=True)
+class _Group(click.Group):
+    """Turns the project's errors into one line and exit code 2, unless debugging; loads the
+    commands of `LAZY_COMMANDS` only when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            from importlib import import_module
+
+            module, _, attr = LAZY_COMMANDS[name].partition(":")
+            self.add_command(getattr(import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .errors import ExtractorError
+
+        try:
+            return super().invoke(ctx)
+        except ExtractorError as e:
+            if _debug():
+                raise
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
 
 
-def _exit_code(results: list[Result]) -> int:
-    return max((EXIT[r.status] for r in results), default=0)
-
-
-@click.group()
+@click.group(cls=_Group)
 @click.version_option(package_name="gov-report-extractor")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging (also EXTRACTOR_DEBUG=1).")
+def cli(debug: bool) -> None:
     """Extract and verify the statistical tables of government information-disclosure annual reports."""
+    if debug:
+        os.environ["EXTRACTOR_DEBUG"] = "1"
+    debugging = _debug()
+    logging.basicConfig(
+        level=logging.DEBUG if debugging else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debugging:
+        # instructor logs every failed attempt at ERROR; each failure is already on its result.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+        for noisy in ("httpx", "httpx2", "openai", "pdfminer"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def model_options(command: Callable) -> Callable:
@@ -80,123 +109,184 @@ def model_options(command: Callable) -> Callable:
     return command
 
 
-def _options(
+def options_from_flags(
     strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
-    cache_dir: str | None, no_cache: bool, timeout: float | None,
+    cache_dir: str | None, no_cache: bool, timeout: float | None, probe: bool = True,
 ) -> Options:
+    """The run's options; with a model strategy, the endpoint is probed once before any work."""
+    from .errors import BadInput
+    from .options import Options
+
+    configured = any(os.environ.get(k) for k in ("OPENAI_BASE_URL", "EXTRACTOR_MODEL")) or base_url or model
+    if strategy in (None, "rules") and not configured:
+        return Options()  # nothing of the model path is loaded
+    from dataclasses import replace
+
+    from .extract.llm import LlmSettings
+
     try:
         settings = LlmSettings.from_env()
     except ValueError as e:  # e.g. EXTRACTOR_TIMEOUT is not a number
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+        raise BadInput(str(e)) from None
     settings = settings.with_overrides(
         model=model, base_url=base_url, mode=mode, server=server, timeout=timeout,
         cache_dir=Path(cache_dir) if cache_dir else None,
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
-    try:
-        options = Options.from_settings(settings, strategy)
-    except ConfigError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
-    # instructor logs every failed attempt at ERROR; each failure is already on its result.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    options = Options.from_settings(settings, strategy)
+    if probe and options.llm is not None:
+        options.llm.probe()
     return options
 
 
-def _report_usage(results: list[Result]) -> None:
-    """Tokens in and out per document and for the run, on stderr (stdout may be JSON lines)."""
-    used = [r for r in results if r.llm is not None]
-    if not used:
+def writable_file(path: str | None, what: str) -> None:
+    """Fail before any work when a file cannot be written where it is asked for."""
+    if path is None:
         return
-    for r in used:
-        click.echo(usage_line(r), err=True)
-    click.echo(run_totals(used), err=True)
+    from .errors import BadInput
+
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise BadInput(f"{path}: cannot write the {what}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise BadInput(f"{path}: cannot write the {what}: the folder {parent} is not writable")
+    if Path(path).is_dir():
+        raise BadInput(f"{path}: cannot write the {what}: it is a folder")
+
+
+def own_files(output: str | None, db: str | None) -> list[str]:
+    """The files a run writes, SQLite's companions included."""
+    files = [output] if output else []
+    if db:
+        files += [db] + [db + suffix for suffix in ("-wal", "-shm", "-journal")]
+    return files
+
+
+def _emit(results: Iterable[Result], as_json: bool, output: str | None) -> dict[str, int]:
+    """Write each result as it comes (a JSON line flushed at once, a summary line), keeping
+    only counts: an interrupted run leaves what it did, and memory does not grow."""
+    from .export import result_line
+    from .export.cost import run_totals, usage_line
+    from .export.summary import SummaryPrinter
+
+    counts = {status: 0 for status in EXIT}
+    printer = None if as_json else SummaryPrinter.for_stdout()
+    used: list[LlmUsage] = []
+    sink = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
+    try:
+        for r in results:
+            counts[r.status] += 1
+            if sink is not None:
+                sink.write(result_line(r) + "\n")
+                sink.flush()
+            if as_json and sink is None:
+                click.echo(result_line(r))
+            elif printer is not None:
+                printer.document(r)
+            if r.status == "failed":
+                message = r.error or f"{r.source.path}: {r.reasons[0].message if r.reasons else 'failed'}"
+                click.echo(f"error: {message}", err=True)
+            if r.llm is not None:
+                click.echo(usage_line(r), err=True)
+                used.append(r.llm)
+    finally:
+        if sink is not None:
+            sink.close()
+    if printer is not None:
+        printer.totals(counts)
+    if used:
+        click.echo(run_totals(used), err=True)
+    return counts
+
+
+def _exit_code(counts: dict[str, int]) -> int:
+    return max((EXIT[s] for s, n in counts.items() if n), default=0)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (JSON lines).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSON lines to this file.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store results, and queue for review, in this SQLite file.")
 @model_options
-def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str | None, **model: object) -> None:
+def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str | None, **model: Any) -> None:
     """Extract the tables of each document in PATHS (files, folders, zip archives).
 
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
-    options = _options(**model)  # type: ignore[arg-type]
-    store = Store(db) if db else None
-    results = []
-    for item in inputs(paths):
-        result = extract_input(item, options=options)
-        if store is not None:
-            store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
-        results.append(result)
-    _emit(results, as_json, output)
-    _report_errors(results)
-    _report_usage(results)
-    sys.exit(_exit_code(results))
+    from .load.archive import inputs
+    from .pipeline import extract_input
+
+    writable_file(output, "results")
+    writable_file(db, "database")
+    options = options_from_flags(**model)
+    store = None
+    if db:
+        from .store import Store
+
+        store = Store(db)
+
+    def results() -> Iterable[Result]:
+        # The run's own files are never read as documents, should they sit in a folder given.
+        for item in inputs(paths, skip=own_files(output, db)):
+            result = extract_input(item, options=options)
+            if store is not None:
+                store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
+            yield result
+
+    counts = _emit(results(), as_json, output)
+    sys.exit(_exit_code(counts))
 
 
 @cli.command("verify")
 @click.argument("result_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the re-checked results as JSON lines.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON lines to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSON lines to this file.")
 def verify_command(result_file: str, as_json: bool, output: str | None) -> None:
     """Re-check results (for example hand-corrected ones) and recompute their status."""
+    from .errors import BadInput
+    from .export import read_results
+    from .reconcile import assess
+
+    writable_file(output, "results")
     try:
         results = read_results(result_file)
     except (ValueError, OSError) as e:
-        click.echo(f"error: {result_file}: not a result file: {str(e).splitlines()[0]}", err=True)
-        sys.exit(2)
-    checked = [assess(r) if r.error is None else r for r in results]
-    _emit(checked, as_json, output)
-    sys.exit(_exit_code(checked))
+        raise BadInput(f"{result_file}: not a result file: {str(e).splitlines()[0]}") from None
+    counts = _emit((assess(r) if r.error is None else r for r in results), as_json, output)
+    sys.exit(_exit_code(counts))
 
 
 @cli.command("eval")
 @click.argument("golden_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False), help="Folder of the documents (default: docs/ beside the golden files).")
-@click.option("--json-out", type=click.Path(dir_okay=False, writable=True), help="Also write the evaluation as JSON to this file.")
+@click.option("--json-out", type=click.Path(dir_okay=False), help="Also write the evaluation as JSON to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON instead of the table.")
 @model_options
-def eval_command(golden_dir: str, docs_dir: str | None, json_out: str | None, as_json: bool, **model: object) -> None:
+def eval_command(golden_dir: str, docs_dir: str | None, json_out: str | None, as_json: bool, **model: Any) -> None:
     """Score the extraction of every document that has a golden file in GOLDEN_DIR.
 
     GOLDEN_DIR holds the golden JSON files, or an expected/ folder of them beside a docs/
     folder of the documents (as golden/ does). Exit code: 0, or 1 when a document was verified
     with a cell that differs from its golden (a false accept), 2 when the goldens cannot be read.
     """
-    from .evaluate import GoldenError, evaluate
-    from .evaluate import render_evaluation
+    from rich.console import Console
 
-    options = _options(**model)  # type: ignore[arg-type]
-    try:
-        ev = evaluate(golden_dir, docs_dir, options=options)
-    except GoldenError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+    from .evaluate import evaluate, render_evaluation
+
+    writable_file(json_out, "evaluation")
+    options = options_from_flags(**model)
+    ev = evaluate(golden_dir, docs_dir, options=options)
     text = ev.model_dump_json(indent=1)
     if json_out:
         Path(json_out).write_text(text + "\n", encoding="utf-8")
     if as_json:
         click.echo(text)
     else:
-        render_evaluation(ev, Console(soft_wrap=False))
+        render_evaluation(ev, Console(soft_wrap=True))
     sys.exit(1 if ev.totals.false_accepts else 0)
-
-
-def _register() -> None:
-    from .cli_review import review, serve
-
-    cli.add_command(review)
-    cli.add_command(serve)
-
-
-_register()
 
 
 def main() -> None:  # pragma: no cover - console entry point

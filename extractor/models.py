@@ -10,7 +10,8 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
-Status = Literal["verified", "needs_review", "failed"]
+from .kinds import Status, Template
+
 Number = Union[int, float]
 
 
@@ -170,7 +171,7 @@ class Result(_OmitsUnused):
     source: Source
     organ: str | None = None
     year: int | None = None
-    template: Literal["2019", "2021", "mixed"] | None = None
+    template: Template | None = None
     status: Status
     reasons: list[Reason] = Field(default_factory=list)
     cells: dict[str, Number | None] = Field(default_factory=dict)

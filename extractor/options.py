@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError
-from .reconcile.strategy import STRATEGIES
+from .kinds import STRATEGIES
 
 if TYPE_CHECKING:
     from .extract.llm import LlmExtractor, LlmSettings

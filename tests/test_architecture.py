@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The steps, in the order the data flows. A module may import its own step, earlier steps and
 # the base; a module of no step (the app layer) may import anything.
-BASE = ("extractor.errors", "extractor.models", "extractor.labels", "extractor.normalize", "extractor.numbers")
+BASE = ("extractor.errors", "extractor.kinds", "extractor.models", "extractor.labels", "extractor.normalize", "extractor.numbers")
 STEPS = (
     "extractor.load",
     "extractor.locate",

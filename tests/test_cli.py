@@ -119,3 +119,56 @@ def test_review_queue_from_the_command_line(tmp_path):
     p = run("review", "resolve", "1", "--db", db, "--set", "s3.carried_forward.total=1", "--reviewer", "li")
     assert (p.returncode, p.stdout.splitlines()[0]) == (0, "#1 resolved: verified")
     assert run("review", "list", "--db", db, "--json").stdout == ""
+
+
+def test_an_output_into_a_missing_folder_fails_before_any_work(tmp_path):
+    target = tmp_path / "nodir" / "x.jsonl"
+    p = run("extract", str(DOCS), "-o", str(target))
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == f"error: {target}: cannot write the results: the folder {target.parent} does not exist\n"
+
+
+def test_an_unreachable_model_endpoint_stops_the_run_at_once(tmp_path):
+    """Port 9 (discard) on loopback refuses the connection: the probe says so before any document."""
+    p = run("extract", str(DOCS / "004_f8b21749840a51ab.txt"), "--base-url", "http://127.0.0.1:9/v1", "--model", "m",
+            "--strategy", "cross-check", "-o", str(tmp_path / "x.jsonl"))  # fmt: skip
+    assert p.returncode == 2 and p.stdout == ""
+    (line,) = p.stderr.splitlines()
+    assert line.startswith("error: the model endpoint http://127.0.0.1:9/v1 cannot be reached: APIConnectionError")
+    assert not (tmp_path / "x.jsonl").exists()
+    # The rules alone need no endpoint, even with one configured.
+    p = run("extract", str(DOCS / "004_f8b21749840a51ab.txt"), "--base-url", "http://127.0.0.1:9/v1", "--model", "m",
+            "--strategy", "rules")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+
+
+def test_debug_shows_the_traceback_of_a_users_error(tmp_path):
+    target = str(tmp_path / "nodir" / "x.jsonl")
+    p = run("--debug", "extract", str(DOCS / "004_f8b21749840a51ab.txt"), "-o", target)
+    assert p.returncode == 1 and "Traceback" in p.stderr and "BadInput" in p.stderr
+
+
+def test_a_documents_line_is_never_wrapped_when_piped(tmp_path):
+    """One line per document, however long its path: grep finds it whole."""
+    deep = tmp_path.joinpath(*["很长的文件夹名称" * 3] * 4)
+    deep.mkdir(parents=True)
+    doc = deep / "004.txt"
+    doc.write_bytes((DOCS / "004_f8b21749840a51ab.txt").read_bytes())
+    p = run("extract", str(doc))
+    (line,) = [line for line in p.stdout.splitlines() if str(doc) in line]
+    assert line.startswith("✓ verified") and line.endswith("checks 50 pass, 0 fail, 0 n/a, 0 warn")
+
+
+def test_warnings_are_named_not_only_counted():
+    p = run("extract", str(DOCS / "002_eb42678789e3d87b.txt"))
+    (line,) = [line for line in p.stdout.splitlines() if "002_eb" in line]
+    assert line.endswith("2 warn  (warnings: P6, P7)"), line
+
+
+def test_the_capability_table_gives_the_command_lines_choices():
+    from extractor.cli import cli
+    from extractor.extract.llm.capabilities import FAMILIES, MODES
+
+    params = {p.name: p for p in cli.commands["extract"].params}
+    assert list(params["server"].type.choices) == list(FAMILIES)
+    assert list(params["mode"].type.choices) == list(MODES)

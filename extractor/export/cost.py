@@ -6,13 +6,15 @@
     ...            sent_tokens_estimate=1900, document_tokens_estimate=2600))
     >>> usage_line(r)
     "tokens a.txt: in 2100, out 420 (3 requests, 0 cache hits); tables ≈900 of the document's ≈2600, ≈1900 with instructions and schema (estimated)"
-    >>> run_totals([r, r])
+    >>> run_totals([r.llm, r.llm])
     'tokens for the run: in 4200, out 840 over 2 documents (6 requests, 0 cache hits)'
 """
 
 from __future__ import annotations
 
-from ..models import Result
+from collections.abc import Sequence
+
+from ..models import LlmUsage, Result
 
 
 def usage_line(result: Result) -> str:
@@ -27,8 +29,7 @@ def usage_line(result: Result) -> str:
     )
 
 
-def run_totals(results: list[Result]) -> str:
-    used = [r.llm for r in results if r.llm is not None]
+def run_totals(used: Sequence[LlmUsage]) -> str:
     tin = sum(u.prompt_tokens for u in used)
     tout = sum(u.completion_tokens for u in used)
     calls = sum(u.calls for u in used)

@@ -1,6 +1,12 @@
-"""A readable summary of results, for a terminal: one line per document, then its reasons."""
+"""A readable summary of results for a terminal: one line per document, then its reasons.
+
+Lines are printed as each document is done. Piped into a file or `grep`, a document's line is
+never wrapped, whatever its length; on a terminal it is coloured.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -9,6 +15,7 @@ from ..models import Result
 
 _STYLE = {"verified": ("green", "✓"), "needs_review": ("yellow", "!"), "failed": ("red", "✗")}
 _REASONS_SHOWN = 4
+_WARNINGS_SHOWN = 6
 
 
 def _line(r: Result) -> str:
@@ -24,15 +31,29 @@ def _line(r: Result) -> str:
     if r.checks:
         s = r.summary()
         parts.append(f"checks {s['pass']} pass, {s['fail']} fail, {s['not_assessable']} n/a, {s['warn']} warn")
+        warned = [c.check for c in r.checks if c.status == "warn"]
+        if warned:
+            more = f" and {len(warned) - _WARNINGS_SHOWN} more" if len(warned) > _WARNINGS_SHOWN else ""
+            parts.append(f"(warnings: {escape(', '.join(warned[:_WARNINGS_SHOWN]))}{more})")
     return "  ".join(parts)
 
 
-def render_summary(results: list[Result], console: Console) -> None:
-    for r in results:
-        console.print(_line(r), highlight=False)
+@dataclass
+class SummaryPrinter:
+    console: Console
+
+    @classmethod
+    def for_stdout(cls) -> SummaryPrinter:
+        # soft_wrap: a long line stays one line (rich would otherwise wrap at 80 columns off a terminal).
+        return cls(Console(soft_wrap=True, highlight=False))
+
+    def document(self, r: Result) -> None:
+        self.console.print(_line(r))
         for reason in r.reasons[:_REASONS_SHOWN]:
-            console.print(f"    · {escape(reason.message)}", highlight=False)
+            self.console.print(f"    · {escape(reason.message)}")
         if len(r.reasons) > _REASONS_SHOWN:
-            console.print(f"    · … {len(r.reasons) - _REASONS_SHOWN} more (see --json)", highlight=False)
-    counts = {k: sum(r.status == k for r in results) for k in _STYLE}
-    console.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+            self.console.print(f"    · … {len(r.reasons) - _REASONS_SHOWN} more (see --json)")
+
+    def totals(self, counts: dict[str, int]) -> None:
+        self.console.print(", ".join(f"{counts.get(k, 0)} {k}" for k in _STYLE))
+

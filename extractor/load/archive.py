@@ -48,13 +48,17 @@ class Input:
     member: str | None = None  # the path inside the archive, for documents read from one
 
 
-def inputs(paths: Iterable[str]) -> Iterator[Input]:
+def inputs(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> Iterator[Input]:
+    """Every document under `paths`, lazily. `skip`: files a folder walk must pass over, such as
+    the run's own output when it is written inside a folder being read."""
+    skipped = {Path(s).resolve() for s in skip}
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield from _file(str(child))
+                    if child.resolve() not in skipped:
+                        yield from _file(str(child))
         else:
             yield from _file(p)
 

@@ -6,10 +6,11 @@
     assess     verify a result and decide its status and reasons (again, after a correction)
 """
 
+from ..kinds import STRATEGIES, Strategy
 from .assess import assess
 from .build import build_result
 from .decide import Decision, decide, disagreement
-from .strategy import STRATEGIES, Judged, Strategy, combine, judge, plan, settled
+from .strategy import Judged, combine, judge, plan, settled
 
 __all__ = [
     "assess",

@@ -30,13 +30,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..extract.candidate import Candidate
+from ..kinds import STRATEGIES
 from ..locate import Located
 from ..models import LlmUsage, MethodRun, Provenance, Result
 from .assess import assess
 from .build import build_result
 
-Strategy = Literal["rules", "cross-check", "llm-first", "rules-first"]
-STRATEGIES: tuple[Strategy, ...] = ("rules", "cross-check", "llm-first", "rules-first")
 Method = Literal["rules", "llm"]
 _ORDER: dict[str, tuple[Method, ...]] = {
     "rules": ("rules",),

@@ -26,7 +26,7 @@ from instructor.core.exceptions import InstructorRetryException
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from ...errors import ServiceUnavailable
+from ...errors import ConfigError, ServiceUnavailable
 from .config import LlmSettings
 
 _TRANSIENT_STATUS = frozenset({408, 409, 429})
@@ -157,6 +157,24 @@ class Asker:
         self.client.on("completion:kwargs", lambda *a, **k: self._tally.request())
         self.client.on("completion:response", lambda r: self._tally.response(r))
         self.client.on("parse:error", lambda e, **k: self._tally.parse_error(e))
+
+    def probe(self, timeout: float = 10.0) -> None:
+        """One cheap request (the model list) that tells at once whether the endpoint answers,
+        so a run with an unreachable model stops in seconds instead of failing every document."""
+        s = self.settings
+        client = openai.OpenAI(
+            base_url=s.base_url, api_key=s.api_key or "no-key", max_retries=0, timeout=min(timeout, s.timeout)
+        )
+        try:
+            client.models.list()
+        except openai.APIConnectionError as e:
+            raise ServiceUnavailable(f"the model endpoint {s.base_url} cannot be reached: {_one_line(e)}") from None
+        except openai.APIStatusError as e:
+            if e.status_code in (401, 403):
+                raise ConfigError(f"the model endpoint {s.base_url} refused the key (HTTP {e.status_code})") from None
+            if e.status_code >= 500:
+                raise ServiceUnavailable(f"the model endpoint {s.base_url} fails: HTTP {e.status_code}") from None
+            # 404 and the like: a server without a model list still answers.
 
     def _sleep(self, seconds: float) -> None:
         self.waits.append(seconds)

@@ -32,6 +32,10 @@ class LlmExtractor:
         self.cache = cache
         self.settings = asker.settings
 
+    def probe(self) -> None:
+        """Raise at once if the endpoint cannot be reached (see `Asker.probe`)."""
+        self.asker.probe()
+
     def prompt_versions(self) -> dict[str, str]:
         """The version of the prompt each table is asked with (part of a run's fingerprint)."""
         return {table: load_prompt(table).version for table in TABLES}
