@@ -123,3 +123,4 @@ def test_a_subtotal_column_is_known_by_its_header_not_by_its_sums(rendering, mis
         printed[misprint] += 1
     assert result.cells == printed
     assert result.status == ("verified" if misprint is None else "needs_review")
+    assert any("小计 column is printed" in n for n in result.tables["s3"].notes), "the reader says what it left out"

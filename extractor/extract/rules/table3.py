@@ -38,6 +38,7 @@ class RowRead:
     split: bool = False
     raw: str = ""
     forced: bool = False  # the digits cut only one way into 7 numbers, which do not add up
+    subtotal_skipped: bool = False  # the row's 小计 value, not a cell of the dictionary, was left out
 
 
 def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
@@ -76,7 +77,7 @@ def _row_read(
     if subtotal:
         placed = slots(run, N + 1, first_column)
         if placed is not None:
-            return RowRead([_without_subtotal(placed)], raw="小计 column skipped")
+            return RowRead([_without_subtotal(placed)], subtotal_skipped=True)
         if len(run.values) < N + 1:
             return RowRead(raw=" ".join(t.text for t in run.values))  # which cell is missing, the 小计 or another?
     placed = slots(run, N, first_column)
@@ -85,7 +86,7 @@ def _row_read(
     values = run.values
     if len(values) == N + 1 and _drop_subtotal(values):
         # SPEC V13: an extra 法人或其他组织 小计 column between 其他 and 总计.
-        return RowRead([[piece(t) for t in _without_subtotal(values)]], raw="小计 column skipped")
+        return RowRead([[piece(t) for t in _without_subtotal(values)]], subtotal_skipped=True)
     if len(values) < N and all(t.kind == "value" for t in values) and written_together(values):
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [N])
@@ -214,7 +215,7 @@ def aligned(stream: Stream, zone: Zone, layout: str) -> dict[str, RowRead] | Non
     return {rows[k]: RowRead([placed]) for k, (_, placed) in enumerate(value_rows)}
 
 
-def _values(slots_: Slots, stream: Stream) -> list[int | None]:
+def _values(slots_: Slots) -> list[int | None]:
     out: list[int | None] = []
     for p in slots_:
         if p is None:
@@ -225,10 +226,10 @@ def _values(slots_: Slots, stream: Stream) -> list[int | None]:
     return out
 
 
-def _cells_of(choice: dict[str, Slots], stream: Stream) -> dict[str, int | None]:
+def _cells_of(choice: dict[str, Slots]) -> dict[str, int | None]:
     cells: dict[str, int | None] = {}
     for row, s in choice.items():
-        for col, v in zip(S3_COLUMNS, _values(s, stream)):
+        for col, v in zip(S3_COLUMNS, _values(s)):
             cells[s3_key(row, col)] = v
     return cells
 
@@ -238,7 +239,7 @@ def _score(cells: dict[str, int | None], layout: str) -> tuple[int, int]:
     return (sum(r.status == "fail" for r in results), sum(r.status == "not_assessable" for r in results))
 
 
-def resolve(reads: dict[str, RowRead], stream: Stream, layout: str) -> tuple[dict[str, Slots], set[str], list[str]]:
+def resolve(reads: dict[str, RowRead], layout: str) -> tuple[dict[str, Slots], set[str], list[str]]:
     """Choose one candidate per row; rows with several are settled by the column identities."""
     chosen = {r: rr.candidates[0] for r, rr in reads.items() if len(rr.candidates) == 1}
     open_rows = [r for r, rr in reads.items() if len(rr.candidates) > 1]
@@ -255,7 +256,7 @@ def resolve(reads: dict[str, RowRead], stream: Stream, layout: str) -> tuple[dic
         for combo in itertools.product(*options):
             trial = dict(chosen)
             trial.update(zip(open_rows, combo))
-            best.append((_score(_cells_of(trial, stream), layout), dict(zip(open_rows, combo))))
+            best.append((_score(_cells_of(trial), layout), dict(zip(open_rows, combo))))
         best.sort(key=lambda x: x[0])
     if best and best[0][0][0] == 0 and (len(best) == 1 or best[1][0] > best[0][0]):
         chosen.update(best[0][1])
@@ -276,18 +277,21 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
         return TableReading("s3", None, True, notes=[decided.evidence])
     notes = [decided.evidence]
     reads, missing = anchored(stream, zone, layout)
-    chosen, ambiguous, more = resolve(reads, stream, layout)
+    chosen, ambiguous, more = resolve(reads, layout)
     method = "anchored"
-    quality = _quality(chosen, layout, stream)
+    quality = _quality(chosen, layout)
     if quality != (0, 0, 0):
         alt = aligned(stream, zone, layout)
         if alt is not None:
-            alt_chosen, alt_amb, alt_notes = resolve(alt, stream, layout)
-            alt_quality = _quality(alt_chosen, layout, stream)
+            alt_chosen, alt_amb, alt_notes = resolve(alt, layout)
+            alt_quality = _quality(alt_chosen, layout)
             if alt_quality < quality:
                 chosen, ambiguous, more, method, missing = alt_chosen, alt_amb, alt_notes, "aligned", []
                 notes.append("labels detached from their values: value rows laid over the template rows in reading order")
     notes += more
+    skipped = [row for row, rr in reads.items() if rr.subtotal_skipped and method == "anchored"]
+    if skipped:
+        notes.append(f"a 法人或其他组织 小计 column is printed; its value, not a cell of the template, was left out in {len(skipped)} rows")
     table = TableReading("s3", layout, True, notes=notes)
     for row in s3_rows(layout):
         keys = [s3_key(row, c) for c in S3_COLUMNS]
@@ -310,7 +314,7 @@ def _missing(keys: list[str], note: str) -> dict[str, Reading]:
     return {k: Reading.missing(note) for k in keys}
 
 
-def _quality(chosen: dict[str, Slots], layout: str, stream: Stream) -> tuple[int, int, int]:
+def _quality(chosen: dict[str, Slots], layout: str) -> tuple[int, int, int]:
     rows_missing = sum(1 for r in s3_rows(layout) if r not in chosen)
-    failing, unassessable = _score(_cells_of(chosen, stream), layout)
+    failing, unassessable = _score(_cells_of(chosen), layout)
     return (rows_missing, failing, unassessable)
