@@ -103,6 +103,14 @@ def model_options(command: Callable) -> Callable:
         click.option("--cache-dir", type=click.Path(file_okay=False), help="Where answers are cached (else EXTRACTOR_CACHE_DIR, else the user cache folder)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
         click.option("--timeout", type=float, help="Seconds to wait for one model answer (else EXTRACTOR_TIMEOUT, else 120)."),
+        click.option(
+            "--blanks",
+            type=click.Choice(["zero", "strict"]),
+            default="zero",
+            show_default=True,
+            help="zero: blank applicant cells of table 三 that every identity holds with as zeros do not hold a document "
+            "back (the inference is named); strict: they go to review.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -111,7 +119,7 @@ def model_options(command: Callable) -> Callable:
 
 def options_from_flags(
     strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
-    cache_dir: str | None, no_cache: bool, timeout: float | None, probe: bool = True,
+    cache_dir: str | None, no_cache: bool, timeout: float | None, blanks: str = "zero", probe: bool = True,
 ) -> Options:
     """The run's options; with a model strategy, the endpoint is probed once before any work."""
     from .errors import BadInput
@@ -119,7 +127,7 @@ def options_from_flags(
 
     configured = any(os.environ.get(k) for k in ("OPENAI_BASE_URL", "EXTRACTOR_MODEL")) or base_url or model
     if strategy in (None, "rules") and not configured:
-        return Options()  # nothing of the model path is loaded
+        return Options(blanks=blanks)  # nothing of the model path is loaded
     from dataclasses import replace
 
     from .extract.llm import LlmSettings
@@ -134,7 +142,7 @@ def options_from_flags(
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
-    options = Options.from_settings(settings, strategy)
+    options = Options.from_settings(settings, strategy, blanks=blanks)
     if probe and options.llm is not None:
         options.llm.probe()
     return options

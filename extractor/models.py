@@ -20,12 +20,16 @@ class _OmitsUnused(BaseModel):
     serialises exactly as it did before that path existed."""
 
     _omit_when_empty: tuple[str, ...] = ()
+    _omit_when_default: dict[str, Any] = {}
 
     @model_serializer(mode="wrap")
     def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data = handler(self)
         for name in self._omit_when_empty:
             if name in data and data[name] in (None, {}, []):
+                del data[name]
+        for name, default in self._omit_when_default.items():
+            if data.get(name) == default:
                 del data[name]
         return data
 
@@ -62,7 +66,7 @@ class Provenance(_OmitsUnused):
 class Check(BaseModel):
     rule: str
     check: str
-    status: Literal["pass", "fail", "not_assessable", "warn"]
+    status: Literal["pass", "fail", "not_assessable", "pass_if_blank_zero", "warn"]
     severity: Literal["hard", "structure", "heuristic"]
     cells: list[str]
     left: Number | None = None
@@ -83,11 +87,17 @@ class Culprit(BaseModel):
     fixes: list[str]
 
 
-class Reason(BaseModel):
-    """Why a document is not verified. `code` is stable; `cells` name what to look at.
+# Reasons that record how a document was decided without holding it back.
+INFORMATIVE = frozenset({"fallback", "blank_as_zero"})
 
-    `fallback` is the one code that does not by itself hold a document back: it records that
-    the first extraction path failed and the document stands on the other path's reading.
+
+class Reason(BaseModel):
+    """Why a document is not verified, or how it was. `code` is stable; `cells` name what to look at.
+
+    Two codes do not by themselves hold a document back (`INFORMATIVE`): `fallback` records
+    that one extraction path failed and the document stands on the other path's reading;
+    `blank_as_zero` that blank applicant cells of table 三 were taken as zeros because every
+    identity they enter holds that way (SPEC §5.1; the cells stay null).
     """
 
     code: Literal[
@@ -101,6 +111,7 @@ class Reason(BaseModel):
         "ambiguous_reading",
         "methods_disagree",
         "fallback",
+        "blank_as_zero",
     ]
     message: str
     cells: list[str] = Field(default_factory=list)
@@ -167,6 +178,7 @@ class LlmUsage(BaseModel):
 
 class Result(_OmitsUnused):
     _omit_when_empty = ("strategy", "methods", "llm")
+    _omit_when_default = {"blanks": "zero"}
 
     source: Source
     organ: str | None = None
@@ -186,6 +198,9 @@ class Result(_OmitsUnused):
     strategy: str | None = None
     methods: list[MethodRun] = Field(default_factory=list)
     llm: LlmUsage | None = None
+    # How blank applicant cells of table 三 are decided: "zero" lets a document verify when every
+    # identity holds with them as zeros (the inference is named in its reasons); "strict" never.
+    blanks: Literal["zero", "strict"] = "zero"
 
     @property
     def tokens(self) -> int | None:
@@ -193,7 +208,7 @@ class Result(_OmitsUnused):
         return None if self.llm is None else self.llm.prompt_tokens + self.llm.completion_tokens
 
     def summary(self) -> dict[str, int]:
-        counts = {"pass": 0, "fail": 0, "not_assessable": 0, "warn": 0}
+        counts = {"pass": 0, "fail": 0, "not_assessable": 0, "pass_if_blank_zero": 0, "warn": 0}
         for c in self.checks:
             counts[c.status] += 1
         return counts

@@ -21,19 +21,29 @@ if TYPE_CHECKING:
     from .extract.llm import LlmExtractor, LlmSettings
 
 
+BLANKS = ("zero", "strict")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Options:
     strategy: str = "rules"
     llm: LlmExtractor | None = None
+    # "zero": a document whose only doubts are blank applicant cells of table 三 that hold as
+    # zeros is verified, the inference named (SPEC §5.1); "strict": it goes to review.
+    blanks: str = "zero"
+
+    def __post_init__(self) -> None:
+        if self.blanks not in BLANKS:
+            raise ConfigError(f"unknown blanks policy {self.blanks!r}: choose one of {', '.join(BLANKS)}")
 
     @classmethod
-    def from_settings(cls, settings: LlmSettings, strategy: str | None = None) -> Options:
+    def from_settings(cls, settings: LlmSettings, strategy: str | None = None, *, blanks: str = "zero") -> Options:
         """`rules` without an endpoint, `cross-check` with one, unless a strategy is named."""
         strategy = strategy or ("cross-check" if settings.configured else "rules")
         if strategy not in STRATEGIES:
             raise ConfigError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
         if strategy == "rules":
-            return cls(strategy="rules")
+            return cls(strategy="rules", blanks=blanks)
         if not settings.configured:
             raise ConfigError(
                 f"strategy {strategy} needs an LLM endpoint: set OPENAI_BASE_URL and EXTRACTOR_MODEL "
@@ -42,7 +52,7 @@ class Options:
         from .extract.llm import build_extractor
 
         try:
-            return cls(strategy=strategy, llm=build_extractor(settings))
+            return cls(strategy=strategy, llm=build_extractor(settings), blanks=blanks)
         except ValueError as e:  # an unknown mode or server family
             raise ConfigError(str(e)) from None
 
@@ -55,6 +65,7 @@ class Options:
         return {
             "extractor": __version__,
             "strategy": self.strategy,
+            "blanks": self.blanks,
             "model": llm.settings.model if llm else None,
             "mode": llm.settings.mode_name if llm else None,
             "prompts": llm.prompt_versions() if llm else None,

@@ -51,8 +51,8 @@ def _read(located: Located, method: str, options: Options) -> reconcile.Judged:
     except Exception as e:  # noqa: BLE001 - recorded on the run, with its type
         logger.debug("the %s path failed on %s", method, located.doc.path, exc_info=True)
         error = f"the {method} path failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}"
-        return reconcile.judge(located, method, Candidate(method), error=error)
-    return reconcile.judge(located, method, candidate, usage=usage)
+        return reconcile.judge(located, method, Candidate(method), error=error, blanks=options.blanks)
+    return reconcile.judge(located, method, candidate, usage=usage, blanks=options.blanks)
 
 
 def extract_file(path: str | Path, *, options: Options = RULES_ONLY) -> Result:

@@ -77,22 +77,31 @@ def test_changing_any_s2_number_is_read_as_printed(seed):
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
 def test_blanking_any_s3_or_s4_cell_makes_only_its_checks_not_assessable(seed):
+    """…or, for a zero in an applicant column of table 三, makes them hold as zeros (SPEC §5.1):
+    then, and only then, the document is still verified, the inference named."""
     problems = []
     for base, source, key, _ in seed_cells(seed, ("s3.", "s4.")):
         mutated = rewrite(source, base.provenance[key].location, "")
         result = extract_bytes(seed.name, mutated.encode("utf-8"))
         blank = {k for k, v in result.cells.items() if v is None}
+        # Where the format loses which cell was emptied, its row's other cells may go blank too.
+        as_zero = all(base.cells[k] == 0 and k.startswith("s3.") and not k.endswith(".total") for k in blank)
         identities = [c for c in result.checks if c.rule in IDENTITY_RULES]
         touching = {c.check for c in identities if blank & set(c.cells)}
-        open_checks = {c.check for c in identities if c.status == "not_assessable"}
+        open_checks = {c.check for c in identities if c.status in ("not_assessable", "pass_if_blank_zero")}
+        inferred = {c.check for c in identities if c.status == "pass_if_blank_zero"}
         if key not in blank:
             problems.append(f"{key}: still read as {result.cells[key]}")
         elif any(c.status == "fail" for c in identities):
             problems.append(f"{key}: {[c.check for c in identities if c.status == 'fail']} fail")
         elif open_checks != touching:
             problems.append(f"{key}: not assessable {sorted(open_checks)} vs touching {sorted(touching)}")
-        elif result.status != "needs_review":
+        elif (inferred == open_checks) != as_zero:
+            problems.append(f"{key}: {sorted(inferred)} hold as zeros, of {sorted(open_checks)}")
+        elif result.status != ("verified" if as_zero else "needs_review"):
             problems.append(f"{key}: status {result.status}")
+        elif as_zero and [r.code for r in result.reasons] != ["blank_as_zero"]:
+            problems.append(f"{key}: reasons {[r.code for r in result.reasons]}")
     assert problems == []
 
 

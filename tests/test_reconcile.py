@@ -16,8 +16,10 @@ from extractor.reconcile import Judged, assess, combine, plan, settled
 
 from .conftest import ROOT
 
-GOLDEN = json.loads((ROOT / "golden" / "expected" / "004_f8b21749840a51ab.json").read_text(encoding="utf-8"))
-CELLS: dict = GOLDEN["cells"]  # a 2021 report whose every identity holds
+GOLDEN = json.loads((ROOT / "golden" / "expected" / "01_huaian_shi_2024.json").read_text(encoding="utf-8"))
+CELLS: dict = GOLDEN["cells"]  # a 2021 report whose every identity holds, most of table 三 non-zero
+ZERO_COLUMNS = [k for k in CELLS if k.startswith("s3.") and k.rsplit(".", 1)[1] in ("research", "social")]
+assert ZERO_COLUMNS and not any(CELLS[k] for k in ZERO_COLUMNS)  # two applicant columns of zeros
 
 
 def result(cells: dict | None = None, *, found=("s2", "s3", "s4"), kinds: dict | None = None, **fields) -> Result:
@@ -53,6 +55,31 @@ CASES = [
     ("every identity holds", result(), "verified", []),
     ("a wrong total", result(_set(s4__review__total=CELLS["s4.review.total"] + 1)), "needs_review", ["identity_failed"]),
     ("a blank cell", result(_set(s3__granted__natural=None)), "needs_review", ["cells_not_read", "identity_not_assessable", "identity_not_assessable"]),
+    ("blank columns that hold as zeros", result({**CELLS, **dict.fromkeys(ZERO_COLUMNS)}), "verified", ["blank_as_zero"]),
+    (
+        "the same, strictly",
+        result({**CELLS, **dict.fromkeys(ZERO_COLUMNS)}, blanks="strict"),
+        "needs_review",
+        ["cells_not_read", "identity_not_assessable"],
+    ),
+    (
+        "a zero printed blank in 总计 settles nothing",
+        result({**CELLS, **dict.fromkeys(ZERO_COLUMNS), "s3.denied_state_secret.total": None}),
+        "needs_review",
+        ["cells_not_read", "identity_not_assessable"],  # more than four: one reason lists them
+    ),
+    (
+        "blanks that would not hold as zeros",
+        result({**CELLS, **dict.fromkeys(ZERO_COLUMNS), "s3.granted.legal": None}),
+        "needs_review",
+        ["cells_not_read", "identity_not_assessable"],
+    ),
+    (
+        "a cell not read at all is never taken as zero",
+        result({**CELLS, **dict.fromkeys(ZERO_COLUMNS)}, kinds=dict.fromkeys(ZERO_COLUMNS, "missing")),
+        "needs_review",
+        ["cells_not_read", "identity_not_assessable"],
+    ),
     ("a reading chosen among several", _ambiguous("s2.licensing.decisions"), "needs_review", ["ambiguous_reading"]),
     ("a table not found", result(found=("s3", "s4")), "needs_review", ["table_missing"]),
     ("no table at all", result({}, found=()), "failed", ["no_table"]),
@@ -77,6 +104,14 @@ def test_assess(name, given, status, codes):
 def test_assessing_again_keeps_every_reason_that_still_applies(name, given, status, codes):
     once = assess(given)
     assert assess(once).model_dump() == once.model_dump()
+
+
+def test_the_inference_names_every_blank_it_settles_and_keeps_them_null():
+    got = assess(result({**CELLS, **dict.fromkeys(ZERO_COLUMNS)}))
+    (reason,) = got.reasons
+    assert reason.cells == ZERO_COLUMNS and all(got.cells[k] is None for k in ZERO_COLUMNS)
+    assert reason.message.startswith(f"{len(ZERO_COLUMNS)} blank applicant cells of table 三 taken as zeros")
+    assert {c.status for c in got.checks if set(c.blank_cells) & set(ZERO_COLUMNS)} == {"pass_if_blank_zero"}
 
 
 def test_unreadable_pages_name_the_file_in_the_error():

@@ -108,22 +108,24 @@ def test_h1_reports_both_sums_and_the_difference():
 
 
 @pytest.mark.parametrize(
-    "blank,not_assessable",
+    "blank,touched,status",
     [
-        ("s3.granted.natural", {"H2.natural", "H3.granted"}),
-        ("s3.results_total.total", {"H1.total", "H2.total", "H3.results_total"}),
-        ("s3.carried_over.social", {"H1.social", "H3.carried_over"}),
-        ("s4.review.total", {"H4.review"}),
+        ("s3.granted.natural", {"H2.natural", "H3.granted"}, "not_assessable"),
+        ("s3.results_total.total", {"H1.total", "H2.total", "H3.results_total"}, "not_assessable"),
+        ("s3.carried_over.social", {"H1.social", "H3.carried_over"}, "pass_if_blank_zero"),  # a zero printed blank
+        ("s4.review.total", {"H4.review"}, "not_assessable"),
     ],
 )
-def test_a_blank_makes_exactly_the_checks_it_touches_not_assessable(blank, not_assessable):
+def test_a_blank_makes_exactly_the_checks_it_touches_not_assessable(blank, touched, status):
     cells = consistent_2021()
     cells[blank] = None
     report = verify(cells)
-    assert {f.check for f in report.not_assessable} == not_assessable
+    opened = report.not_assessable + report.pass_if_blank_zero
+    assert {f.check for f in opened} == touched
+    assert {f.status for f in opened} == {status}
     assert report.hard_failures == []
     assert not report.all_hard_hold
-    for f in report.not_assessable:
+    for f in opened:
         assert f.left is None and f.right is None and f.blank_cells == (blank,)
 
 
@@ -133,8 +135,9 @@ def test_blank_as_zero_is_an_inference_for_applicant_columns_only():
     cells["s3.partial.natural"] = None  # really 1: the hypothesis fails
     cells["s3.unable_not_held.total"] = None  # a 总计 blank: no hypothesis (SPEC §5.1)
     report = verify(cells)
-    by_check = {f.check: f for f in report.not_assessable}
-    assert by_check["H3.granted"].holds_if_blank_zero is True
+    by_check = {f.check: f for f in report.not_assessable + report.pass_if_blank_zero}
+    assert by_check["H3.granted"].holds_if_blank_zero is True and by_check["H3.granted"].status == "pass_if_blank_zero"
+    assert by_check["H3.partial"].status == "not_assessable"
     assert by_check["H3.partial"].holds_if_blank_zero is False
     assert by_check["H3.unable_not_held"].holds_if_blank_zero is None
     assert cells["s3.granted.research"] is None, "the verifier never writes a value back"

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 Number = Union[int, float]
-Status = Literal["pass", "fail", "not_assessable", "warn"]
+# pass_if_blank_zero (SPEC §8.4): not assessable as printed, but every blank term is an applicant
+# cell of table 三 and the identity holds when those blanks are zeros. An inference, never a value.
+Status = Literal["pass", "fail", "not_assessable", "pass_if_blank_zero", "warn"]
 Severity = Literal["hard", "structure", "heuristic"]
 
 
@@ -17,7 +19,8 @@ class Finding:
     `rule` is the stable family id (H1…H5, S1…S3, P1…P7); `check` names this instance
     (for example ``H1.natural`` or ``H3.granted``). `cells` are the dictionary keys the check
     read, left side first. For an identity, `left` and `right` are the two sums and `diff` is
-    left − right; they are None when a term is blank (status ``not_assessable``).
+    left − right; they are None when a term is blank (status ``not_assessable``, or
+    ``pass_if_blank_zero`` when the blanks are applicant cells and zeros would make it hold).
     """
 
     rule: str
@@ -29,8 +32,8 @@ class Finding:
     left: Number | None = None
     right: Number | None = None
     diff: Number | None = None
-    # Only for not_assessable identities whose blanks are applicant columns (SPEC §5.1):
-    # would the identity hold if those blanks were zeros? An inference, never written back.
+    # Only for identities whose blanks are all applicant columns (SPEC §5.1): would the identity
+    # hold if those blanks were zeros? An inference, never written back.
     holds_if_blank_zero: bool | None = None
     blank_cells: tuple[str, ...] = ()
     # With exactly one blank term: the value that blank would need for the identity to hold.
@@ -101,6 +104,10 @@ class Report:
         return [f for f in self.findings if f.status == "not_assessable"]
 
     @property
+    def pass_if_blank_zero(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == "pass_if_blank_zero"]
+
+    @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "warn"]
 
@@ -108,12 +115,12 @@ class Report:
     def all_hard_hold(self) -> bool:
         """Every hard identity was assessable and holds, and the structure is complete."""
         return not any(
-            f.status in ("fail", "not_assessable") and f.severity in ("hard", "structure")
+            f.status in ("fail", "not_assessable", "pass_if_blank_zero") and f.severity in ("hard", "structure")
             for f in self.findings
         )
 
     def counts(self) -> dict[str, int]:
-        out = {"pass": 0, "fail": 0, "not_assessable": 0, "warn": 0}
+        out = {"pass": 0, "fail": 0, "not_assessable": 0, "pass_if_blank_zero": 0, "warn": 0}
         for f in self.findings:
             out[f.status] += 1
         return out

@@ -148,12 +148,16 @@ def evaluate(identity: Identity, cells: Cells) -> Finding:
             holds = _total(identity.lhs, zeroed) == _total(identity.rhs, zeroed)
         would_be = _solve_single_blank(identity, cells, blanks)
         hint = f" (holds if {blanks[0]} = {would_be})" if would_be is not None else ""
+        if holds:
+            status, why = "pass_if_blank_zero", f"holds if the blank applicant cells are zeros: {', '.join(blanks)}"
+        else:
+            status, why = "not_assessable", f"not assessable, blank: {', '.join(blanks)}{hint}"
         return Finding(
             identity.rule,
             identity.check,
-            "not_assessable",
+            status,
             identity.cells,
-            f"{identity.description}: not assessable, blank: {', '.join(blanks)}{hint}",
+            f"{identity.description}: {why}",
             holds_if_blank_zero=holds,
             blank_cells=blanks,
             blank_would_be=would_be,

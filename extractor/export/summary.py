@@ -30,7 +30,8 @@ def _line(r: Result) -> str:
         parts.append(f"{read}/{len(r.cells)} cells")
     if r.checks:
         s = r.summary()
-        parts.append(f"checks {s['pass']} pass, {s['fail']} fail, {s['not_assessable']} n/a, {s['warn']} warn")
+        zeros = f", {s['pass_if_blank_zero']} pass if blanks are 0" if s["pass_if_blank_zero"] else ""
+        parts.append(f"checks {s['pass']} pass, {s['fail']} fail, {s['not_assessable']} n/a{zeros}, {s['warn']} warn")
         warned = [c.check for c in r.checks if c.status == "warn"]
         if warned:
             more = f" and {len(warned) - _WARNINGS_SHOWN} more" if len(warned) > _WARNINGS_SHOWN else ""

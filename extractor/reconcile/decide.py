@@ -18,7 +18,7 @@ from verify import Report
 from verify.layout import label
 
 from ..load.pdf import NO_TEXT_LAYER
-from ..models import MethodRun, Provenance, Reason, Result, Status, TableInfo
+from ..models import INFORMATIVE, MethodRun, Provenance, Reason, Result, Status, TableInfo
 
 TABLE_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
 _LIST_AT_MOST = 8
@@ -40,7 +40,7 @@ def _short(keys: list[str]) -> str:
 
 def decide(result: Result, report: Report) -> Decision:
     """The status of a result and every reason for it."""
-    status, reasons = decide_cells(result.tables, result.cells, result.provenance, report)
+    status, reasons = decide_cells(result.tables, result.cells, result.provenance, report, blanks=result.blanks)
     reasons += fallbacks(result)
     disagree = disagreement(result)
     if disagree is not None:
@@ -64,6 +64,8 @@ def decide_cells(
     cells: Mapping[str, object],
     provenance: Mapping[str, Provenance],
     report: Report,
+    *,
+    blanks: str = "zero",
 ) -> tuple[Status, list[Reason]]:
     reasons: list[Reason] = []
     found = [t for t in ("s2", "s3", "s4") if tables.get(t) and tables[t].found]
@@ -74,7 +76,8 @@ def decide_cells(
     for t in ("s2", "s3", "s4"):
         if t not in found:
             reasons.append(Reason(code="table_missing", message=f"table {TABLE_NAMES[t]} not found"))
-    unread = [k for k, v in cells.items() if v is None]
+    inferred = blanks_as_zero(cells, provenance, report) if blanks == "zero" else []
+    unread = [k for k, v in cells.items() if v is None and k not in inferred]
     if unread:
         kinds: dict[str, list[str]] = {}
         for k in unread:
@@ -91,7 +94,10 @@ def decide_cells(
             c = next(iter(culprit.values()))
             hint = f" — the single cell that explains every failure: {c.cell} ({label(c.cell)}), {c.current} → {c.would_be}"
         reasons.append(Reason(code="identity_failed", message=f"{f.check}: {f.message}{hint}", cells=list(f.cells)))
-    na = [f for f in report.not_assessable if f.severity == "hard"]
+    # The hypothesis is taken whole or not at all: when it settles nothing, the identities that
+    # would hold with zeros are as open as the others.
+    open_statuses = ("not_assessable",) if inferred else ("not_assessable", "pass_if_blank_zero")
+    na = [f for f in report.findings if f.severity == "hard" and f.status in open_statuses]
     if 0 < len(na) <= _EACH_AT_MOST:
         for f in na:
             reasons.append(Reason(code="identity_not_assessable", message=f"{f.check}: {f.message}", cells=list(f.cells)))
@@ -115,7 +121,36 @@ def decide_cells(
                 cells=guessed,
             )
         )
-    return ("verified" if not reasons else "needs_review"), reasons
+    if inferred:
+        held = [f.check for f in report.pass_if_blank_zero if f.severity == "hard"]
+        reasons.append(
+            Reason(
+                code="blank_as_zero",
+                message=f"{len(inferred)} blank applicant cells of table 三 taken as zeros: every identity they enter "
+                f"holds that way ({_short(held)}); the cells stay blank: {_short(inferred)}",
+                cells=inferred,
+            )
+        )
+    return ("verified" if all(r.code in INFORMATIVE for r in reasons) else "needs_review"), reasons
+
+
+def blanks_as_zero(cells: Mapping[str, object], provenance: Mapping[str, Provenance], report: Report) -> list[str]:
+    """Cells printed blank that SPEC §5.1's hypothesis settles: applicant cells of table 三,
+    printed empty or with a placeholder (never unread), every identity they enter holding when
+    they are zeros. A blank 总计, or one identity that would not hold, settles none of them."""
+    blank = [
+        k
+        for k, v in cells.items()
+        if v is None and k.startswith("s3.") and not k.endswith(".total")
+        and k in provenance and provenance[k].kind in ("blank", "placeholder")
+    ]
+    if not blank:
+        return []
+    hard = [f for f in report.findings if f.severity == "hard" and f.blank_cells]
+    if any(f.status != "pass_if_blank_zero" for f in hard):
+        return []
+    covered = {k for f in hard for k in f.blank_cells}
+    return [k for k in blank if k in covered]
 
 
 def _passes(run: MethodRun) -> bool:

@@ -98,10 +98,18 @@ def settled(strategy: str, judged: list[Judged]) -> bool:
 
 
 def judge(
-    located: Located, method: str, candidate: Candidate, *, error: str | None = None, usage: LlmUsage | None = None
+    located: Located,
+    method: str,
+    candidate: Candidate,
+    *,
+    error: str | None = None,
+    usage: LlmUsage | None = None,
+    blanks: str = "zero",
 ) -> Judged:
-    """A reading verified on its own; `error` when its path broke (its candidate is then empty)."""
-    return Judged(method, assess(build_result(located, candidate)), error, usage)
+    """A reading verified on its own; `error` when its path broke (its candidate is then empty).
+    `blanks`: the policy for blank applicant cells, recorded on the result (see `Result.blanks`)."""
+    built = build_result(located, candidate).model_copy(update={"blanks": blanks})
+    return Judged(method, assess(built), error, usage)
 
 
 def combine(strategy: str, judged: list[Judged]) -> Result:

@@ -12,7 +12,8 @@
 and that is what a faithful extraction gives. In table 三 or 四 every cell sits in an
 identity, so the change breaks one; in table 二 nothing can notice it (the known blind spot).
 `split` and `drop_row` break the shape of the table. A `blank` cell is `null`, never a guessed
-0: the document cannot be verified with it.
+0: the document can be verified with it only where SPEC §5.1's hypothesis settles it (an
+applicant cell of table 三 that every identity holds with as a zero; see `expect`).
 """
 
 from __future__ import annotations
@@ -43,10 +44,6 @@ class Damage:
             return True
         return self.kind in ("ocr", "arithmetic") and self.table in ("s3", "s4")
 
-    @property
-    def never_verified(self) -> bool:
-        """The document can never be verified: an identity breaks, or a cell has no value."""
-        return self.breaks_identity or self.kind == "blank"
 
     @property
     def changes_value(self) -> bool:

@@ -18,7 +18,9 @@ only by such a single cut, the others only by their own row identity. An undeter
 unread, and the document needs review.
 
 A cell printed with no value (empty, or a placeholder mark) is `null`, its provenance kind
-`blank` or `placeholder`, and the document is never verified. A placeholder is always seen; an
+`blank` or `placeholder`, and the document is not verified, unless every such cell is an
+applicant cell of table 三 and every identity holds with them as zeros (SPEC §5.1: then the
+inference verifies it, the cells staying null). A placeholder is always seen; an
 empty cell is seen only where the rendering shows empty cells (`Renderer.shows_empty_cells`):
 where it leaves no trace, the values of its row cannot be placed and the whole row is open.
 Where merged cells leave padding fields in a row (markdown, tab rows), a table-三 row with
@@ -167,6 +169,18 @@ def sum_cuts(pieces: list[str], size: int, groups: int, limit: int = 5000) -> li
     return list(itertools.islice(walk(0, 0), limit))
 
 
+def _blanks_hold_as_zero(cells: dict[str, Number | None], kinds: dict[str, str]) -> bool:
+    """No cell is null, or every null one is a printed blank in an applicant column of table 三
+    and every identity holds with those blanks as zeros."""
+    nulls = [k for k, v in cells.items() if v is None]
+    if not all(k in kinds and k.startswith("s3.") and not k.endswith(".total") for k in nulls):
+        return False
+    zeroed = {k: 0 if v is None else v for k, v in cells.items()}
+    layout = "2021" if any(k.startswith("s3.other_other.") for k in cells) else "2019"
+    has_s4 = any(k.startswith("s4.") for k in cells)
+    return all(evaluate(i, zeroed).status == "pass" for i in identities(layout, has_s4))
+
+
 def expect(report: Report, rendered: Rendered, damage: Damage, renderer: Renderer) -> Expected:
     cells: dict[str, Number | None] = report.printed_values()
     kinds = {k: "placeholder" if p.unit else "blank" for k, p in report.cells.items() if p.form == "blank"}
@@ -186,7 +200,7 @@ def expect(report: Report, rendered: Rendered, damage: Damage, renderer: Rendere
         open_ |= {k for row in unseen for k in row_keys(report, row)}
     open_ |= {k for row in rendered.unsettled for k in row_keys(report, row)}
     exact -= open_
-    never = damage.never_verified or any(v is None for v in cells.values())
+    never = damage.breaks_identity or not _blanks_hold_as_zero(cells, kinds)
     return Expected(
         cells=cells,
         exact=exact,
