@@ -36,6 +36,7 @@ class Source(_OmitsUnused):
     path: str
     sha256: str | None = None
     format: str | None = None
+    size: int | None = None  # bytes
     encoding: str | None = None
     pages: int | None = None
     # Pages where something is printed but no text could be read: a table not found may be there.
