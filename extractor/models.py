@@ -6,7 +6,7 @@ Everything the CLI prints, the service returns and the review queue stores is a 
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -19,7 +19,8 @@ class _OmitsUnused(BaseModel):
     """Leaves out the fields of the LLM path while they are unset, so a rules-only result
     serialises exactly as it did before that path existed."""
 
-    _omit_when_empty: tuple[str, ...] = ()
+    # A class constant, not a pydantic private attribute, which every instance would copy.
+    _omit_when_empty: ClassVar[tuple[str, ...]] = ()
 
     @model_serializer(mode="wrap")
     def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

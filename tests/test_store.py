@@ -218,6 +218,16 @@ def test_a_new_configuration_adds_a_run_and_keeps_the_old_result(store, shanghai
     assert store.review(shanghai.source.sha256).run.extractor == "0.2.0", "the review follows the newest run"
 
 
+def test_a_result_given_as_json_is_stored_as_given(store, shanghai):
+    text = shanghai.model_dump_json(indent=1)  # any valid JSON of a result, e.g. a worker's
+    stored = store.add_json(text, RULES)
+    assert (stored.new, stored.review, stored.current.cells) == (True, "opened", shanghai.cells)
+    assert store.db.execute("SELECT result FROM results").fetchone()[0] == text
+    assert list(store.current_json()) == [text]
+    with pytest.raises(BadInput, match="not a result"):
+        store.add_json('{"status": "verified"}', RULES)
+
+
 def test_an_input_with_no_content_is_an_event(store):
     stored = store.add(extract_file(DOCS / "missing.txt"), RULES)
     assert (stored.sha256, stored.review) == (None, None)
@@ -455,6 +465,10 @@ def test_plain_sqlite3_reads_the_tables_as_they_are(store, shanghai):
     assert failing == [("H1.total", "not_assessable"), ("H3.carried_forward", "not_assessable")]
     (reasons,) = db.execute("SELECT reasons FROM queue").fetchone()
     assert '"code":"identity_not_assessable"' in reasons
+    # A browser's filters arrive as text (datasette's ?value=34): numbers still compare as numbers.
+    for sql in ("SELECT key FROM cells WHERE value = ?", "SELECT key FROM current_cells WHERE value = ?"):
+        assert db.execute(sql, ("34",)).fetchall() == [("s3.new_received.total",)]
+    assert db.execute("SELECT count(*) FROM current_cells WHERE corrected = ?", ("0",)).fetchone() == (len(shanghai.cells),)
 
 
 # --- the queue --------------------------------------------------------------------------------------

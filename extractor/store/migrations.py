@@ -153,12 +153,12 @@ CREATE TABLE results (
 CREATE INDEX results_run ON results (run_id);
 CREATE INDEX results_status ON results (status);
 
--- No type on the values: SQLite then keeps 3 as 3 and 2.5 as 2.5.
+-- Numbers are NUMERIC: a value compared with text (datasette's ?value=34) is compared as a number.
 CREATE TABLE cells (
     sha256 TEXT NOT NULL,
     run_id INTEGER NOT NULL,
     key TEXT NOT NULL,
-    value,
+    value NUMERIC,
     state TEXT NOT NULL,
     method TEXT NOT NULL,
     raw TEXT NOT NULL,
@@ -177,9 +177,9 @@ CREATE TABLE checks (
     status TEXT NOT NULL,
     severity TEXT NOT NULL,
     cells TEXT NOT NULL,
-    left_value,
-    right_value,
-    diff,
+    left_value NUMERIC,
+    right_value NUMERIC,
+    diff NUMERIC,
     message TEXT NOT NULL,
     FOREIGN KEY (sha256, run_id) REFERENCES results (sha256, run_id)
 );
@@ -226,7 +226,7 @@ CREATE TABLE corrections (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL REFERENCES documents (sha256),
     key TEXT NOT NULL,
-    value,
+    value NUMERIC,
     reviewer TEXT NOT NULL,
     at TEXT NOT NULL,
     note TEXT
@@ -268,17 +268,19 @@ SELECT sha256, key, value, reviewer, at, note, max(id) AS id
 FROM corrections GROUP BY sha256, key;
 
 -- Every cell of every document as it stands: the newest run's reading, a correction over it.
+-- (The casts give computed columns an affinity, so filters given as text compare as numbers.)
 CREATE VIEW current_cells AS
 SELECT c.sha256, c.run_id, c.key,
-       CASE WHEN k.id IS NULL THEN c.value ELSE k.value END AS value,
+       CAST(CASE WHEN k.id IS NULL THEN c.value ELSE k.value END AS NUMERIC) AS value,
        CASE WHEN k.id IS NULL THEN c.state WHEN k.value IS NULL THEN 'blank'
             WHEN k.value = 0 THEN 'zero' ELSE 'number' END AS state,
        CASE WHEN k.id IS NULL THEN c.method ELSE 'human' END AS method,
        c.raw, c.location, c.value AS extracted,
-       k.id IS NOT NULL AS corrected, k.reviewer, k.at AS corrected_at, k.note
+       CAST(k.id IS NOT NULL AS INTEGER) AS corrected, k.reviewer, k.at AS corrected_at, k.note
 FROM current_results r
 JOIN cells c ON c.sha256 = r.sha256 AND c.run_id = r.run_id
-LEFT JOIN latest_corrections k ON k.sha256 = c.sha256 AND k.key = c.key;
+LEFT JOIN corrections k ON k.sha256 = c.sha256 AND k.key = c.key
+     AND k.id = (SELECT max(m.id) FROM corrections m WHERE m.sha256 = c.sha256 AND m.key = c.key);
 
 -- What a person must look at, the most doubtful first.
 CREATE VIEW queue AS

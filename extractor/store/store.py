@@ -84,6 +84,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a crash of the process
         self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: a batch writes into several indexes at once
         migrate(self.db)  # a file of the previous version is upgraded here, its rows carried over
 
     def close(self) -> None:
@@ -178,6 +179,18 @@ class Store:
         A document that already has a result for this configuration keeps it: the new one is
         not stored (`Stored.new` is False) and the path it came under is recorded.
         """
+        return self._add(result, None, fingerprint, by)
+
+    def add_json(self, text: str, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
+        """`add` for a result given as its JSON (what a worker process sends back, or a line of
+        `extract --json`): parsed once and stored as given, never serialised again."""
+        try:
+            result = Result.model_validate_json(text)
+        except ValueError as e:
+            raise BadInput(f"not a result: {str(e).splitlines()[0]}") from None
+        return self._add(result, text, fingerprint, by)
+
+    def _add(self, result: Result, text: str | None, fingerprint: Fingerprint, by: str) -> Stored:
         sha = result.source.sha256
         if sha is None:
             with self._write():
@@ -191,7 +204,7 @@ class Store:
             if write.has_result(self.db, sha, run):
                 write.event(self.db, at, by, "skipped", sha256=sha, run_id=run, path=result.source.path)
                 return Stored(sha256=sha, run_id=run, new=False, current=self._current(sha), review=None)
-            write.insert_result(self.db, result, run, at)
+            write.insert_result(self.db, result, run, at, text=text)
             write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=result.status, path=result.source.path)
             current, applied_keys = write.with_corrections(self.db, result)
             if applied_keys:
@@ -351,13 +364,18 @@ class Store:
 
     def current_results(self) -> Iterator[Result]:
         """Every document's current result, by hash, one at a time (for exports)."""
+        for text in self.current_json():
+            yield Result.model_validate_json(text)
+
+    def current_json(self) -> Iterator[str]:
+        """The same as JSON text, as stored: a JSON lines export without parsing anything."""
         rows = self.db.execute(
             "SELECT coalesce(v.corrected, r.result) FROM results r"
             " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
             " WHERE r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256) ORDER BY r.sha256"
         )
         for (text,) in rows:
-            yield Result.model_validate_json(text)
+            yield text
 
     def current_cells(self, sha256: str | None = None) -> Iterator[CurrentCell]:
         """Rows of the `current_cells` view: one document's, or every document's by hash."""

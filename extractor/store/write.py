@@ -12,13 +12,18 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic_core import to_json
+
 from ..models import Number, Result, Source
 from .judging import corrected, newly_questioned, questioned
 from .records import Action, ReviewChange
 
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Compact JSON with sorted keys, so equal values are equal text (a fingerprint's key)."""
+    return _JSON.encode(value)
 
 
 def event(
@@ -78,8 +83,8 @@ def reasons_json(result: Result) -> str:
     return dumps([r.model_dump() for r in result.reasons])
 
 
-def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str) -> None:
-    """The result as read, and its cells and checks in long form."""
+def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str, *, text: str | None = None) -> None:
+    """The result as read (`text`: its JSON, when the caller has it), and its cells and checks in long form."""
     sha = result.source.sha256
     db.execute(
         "INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
@@ -93,7 +98,7 @@ def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str) -> 
             result.year,
             result.template,
             reasons_json(result),
-            result.model_dump_json(),
+            text if text is not None else result.model_dump_json(),
             at,
         ),
     )
@@ -109,7 +114,7 @@ def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str) -> 
                 p.kind if p else "missing",
                 p.method if p else result.method,
                 p.raw if p else "",
-                dumps(p.location) if p and p.location else None,
+                to_json(p.location).decode() if p and p.location else None,
                 int(p.ambiguous) if p else 0,
                 p.note if p else None,
             )
