@@ -6,6 +6,8 @@
     extractor serve --db results.sqlite
 
 A review is named by its document's sha256, or any prefix of it that names one document.
+The store's errors (a missing database, an unknown document, a refused decision) reach the
+command group, which prints them as one line and exits 2.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator
-from functools import wraps
-from typing import Any
+from collections.abc import Iterator
 
 import click
 from rich.console import Console
@@ -23,26 +23,11 @@ from rich.markup import escape
 
 from verify.layout import label
 
-from .errors import ExtractorError
 from .store import Filter, QueueItem, Review, Store
 
 DB = click.option(
     "--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file (it must exist)."
 )
-
-
-def _one_line_errors(command: Callable) -> Callable:
-    """A missing database, an unknown review, a stale version: one line on stderr, exit 2."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ExtractorError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(2)
-
-    return run
 
 
 def _parse_value(text: str) -> int | float | None:
@@ -94,7 +79,6 @@ def _all_pages(store: Store, where: Filter, limit: int | None) -> Iterator[Queue
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "docx", "pdf"]))
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many (the most in doubt first).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per review (JSON lines).")
-@_one_line_errors
 def list_reviews(
     db: str, state: str, status: str | None, reason: str | None, organ: str | None, year: int | None,
     template: str | None, fmt: str | None, limit: int | None, as_json: bool,
@@ -153,7 +137,6 @@ def _print_review(r: Review) -> None:
 @click.argument("document")
 @click.option("--json", "as_json", is_flag=True, help="The review as one JSON object.")
 @click.option("--history", is_flag=True, help="Also every event of the document, oldest first.")
-@_one_line_errors
 def show(db: str, document: str, as_json: bool, history: bool) -> None:
     """One review: the reasons, and for each cell they name its value, label, raw text and location.
 
@@ -183,7 +166,6 @@ def show(db: str, document: str, as_json: bool, history: bool) -> None:
 @click.option("--reviewer", envvar="EXTRACTOR_REVIEWER", help="Who decides (else EXTRACTOR_REVIEWER, else the login name).")
 @click.option("--note", help="Why; required with --accept.")
 @click.option("--version", "version", type=int, help="The review's version you looked at: refused if someone changed it since.")
-@_one_line_errors
 def resolve(
     db: str, document: str, assignments: tuple[str, ...], accept: bool, reviewer: str | None, note: str | None,
     version: int | None,
@@ -212,7 +194,6 @@ def resolve(
 @click.option("--db", type=click.Path(dir_okay=False), help="Store results and queue reviews in this SQLite file.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@_one_line_errors
 def serve(db: str | None, host: str, port: int) -> None:
     """Run the HTTP service."""
     import uvicorn

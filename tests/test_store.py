@@ -568,3 +568,16 @@ def test_lookup_by_prefix(store, shanghai):
         store.lookup("ABC")
     with pytest.raises(BadInput, match="not a document hash"):
         store.lookup("#1")
+
+
+def test_the_queue_by_reason_follows_each_reviews_state(store, shanghai):
+    sha = store.add(shanghai, RULES).sha256
+    by_reason = Filter(reason="identity_not_assessable")
+    assert [i.sha256 for i in store.queue(by_reason).items] == [sha]
+    store.resolve(sha, accept=True, reviewer="li", note="as printed")
+    assert store.queue(by_reason).total == 0
+    resolved = Filter(state="resolved", reason="identity_not_assessable")
+    assert [i.sha256 for i in store.queue(resolved).items] == [sha]
+    assert store.reason_counts(Filter(state="resolved")) == {"cells_not_read": 1, "identity_not_assessable": 1}
+    rows = store.db.execute("SELECT code, state, doubt FROM review_reasons ORDER BY code").fetchall()
+    assert rows == [("cells_not_read", "resolved", 10), ("identity_not_assessable", "resolved", 10)]

@@ -208,17 +208,21 @@ CREATE TABLE reviews (
     changed_by TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
+-- The queue's order, and each filter followed by that order: a page is found, never sorted.
 CREATE INDEX reviews_queue ON reviews (state, doubt DESC, sha256);
-CREATE INDEX reviews_status ON reviews (status, state);
-CREATE INDEX reviews_organ ON reviews (organ, state);
-CREATE INDEX reviews_year ON reviews (year, state);
-CREATE INDEX reviews_template ON reviews (template, state);
-CREATE INDEX reviews_format ON reviews (format, state);
+CREATE INDEX reviews_status ON reviews (state, status, doubt DESC, sha256);
+CREATE INDEX reviews_organ ON reviews (state, organ, doubt DESC, sha256);
+CREATE INDEX reviews_year ON reviews (state, year, doubt DESC, sha256);
+CREATE INDEX reviews_template ON reviews (state, template, doubt DESC, sha256);
+CREATE INDEX reviews_format ON reviews (state, format, doubt DESC, sha256);
 
+-- Each review's reason codes, with its state and doubt: the queue filtered by reason, in order.
 CREATE TABLE review_reasons (
     code TEXT NOT NULL,
+    state TEXT NOT NULL,
+    doubt INTEGER NOT NULL,
     sha256 TEXT NOT NULL REFERENCES reviews (sha256),
-    PRIMARY KEY (code, sha256)
+    PRIMARY KEY (code, state, doubt DESC, sha256)
 ) WITHOUT ROWID;
 CREATE INDEX review_reasons_document ON review_reasons (sha256);
 

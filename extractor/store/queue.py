@@ -3,8 +3,9 @@
 A page is found by where the previous one ended (`after`, the cursor `Page.next` gave), never
 by an offset, so the 2,000th page costs what the first does.
 
-    >>> Filter(reason="identity_failed", year=2023).where()
-    ('v.state = ? AND v.year = ? AND v.sha256 IN (SELECT sha256 FROM review_reasons WHERE code = ?)', ['open', 2023, 'identity_failed'])
+    >>> tables, order, sql, params = Filter(reason="identity_failed", year=2023).where()
+    >>> sql, params
+    ('o.code = ? AND o.state = ? AND v.year = ?', ['identity_failed', 'open', 2023])
 """
 
 from __future__ import annotations
@@ -31,18 +32,28 @@ class Filter:
     template: str | None = None  # 2019, 2021, mixed
     format: str | None = None  # text, markdown, html, docx, pdf
 
-    def where(self, *, without_reason: bool = False) -> tuple[str, list[Any]]:
+    def where(self, *, by_reason: bool = True) -> tuple[str, str, str, list[Any]]:
+        """The tables, the alias of the one whose index gives the queue's order, the WHERE
+        clause and its parameters. The reviews are `v`; with a reason (and `by_reason`) the
+        query runs over that reason's rows of `review_reasons` (`o`), kept in the same order."""
         clauses: list[str] = []
         params: list[Any] = []
-        for name in ("state", "status", "organ", "year", "template", "format"):
+        names = ["state", "status", "organ", "year", "template", "format"]
+        tables, order = "reviews v", "v"
+        if self.reason is not None and by_reason:
+            tables, order = "review_reasons o JOIN reviews v ON v.sha256 = o.sha256", "o"
+            clauses.append("o.code = ?")
+            params.append(self.reason)
+            if self.state is not None:
+                clauses.append("o.state = ?")
+                params.append(self.state)
+            names.remove("state")
+        for name in names:
             value = getattr(self, name)
             if value is not None:
                 clauses.append(f"v.{name} = ?")
                 params.append(value)
-        if self.reason is not None and not without_reason:
-            clauses.append("v.sha256 IN (SELECT sha256 FROM review_reasons WHERE code = ?)")
-            params.append(self.reason)
-        return " AND ".join(clauses) or "1", params
+        return tables, order, " AND ".join(clauses) or "1", params
 
 
 _COLUMNS = (
@@ -61,15 +72,15 @@ def _cursor(after: str) -> tuple[int, str]:
 def page(db: sqlite3.Connection, where: Filter, after: str | None, limit: int) -> Page:
     if limit < 1:
         raise BadInput(f"limit must be at least 1, not {limit}")
-    sql, params = where.where()
-    (total,) = db.execute(f"SELECT count(*) FROM reviews v WHERE {sql}", params).fetchone()
+    tables, o, sql, params = where.where()
+    (total,) = db.execute(f"SELECT count(*) FROM {tables} WHERE {sql}", params).fetchone()
     if after is not None:
         doubt, sha = _cursor(after)
-        sql += " AND (v.doubt < ? OR (v.doubt = ? AND v.sha256 > ?))"
+        sql += f" AND ({o}.doubt < ? OR ({o}.doubt = ? AND {o}.sha256 > ?))"
         params = [*params, doubt, doubt, sha]
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM reviews v JOIN results r ON r.sha256 = v.sha256 AND r.run_id = v.run_id"
-        f" WHERE {sql} ORDER BY v.doubt DESC, v.sha256 LIMIT ?",
+        f"SELECT {_COLUMNS} FROM {tables} JOIN results r ON r.sha256 = v.sha256 AND r.run_id = v.run_id"
+        f" WHERE {sql} ORDER BY {o}.doubt DESC, {o}.sha256 LIMIT ?",
         [*params, limit + 1],
     ).fetchall()
     items = [_item(row) for row in rows[:limit]]
@@ -78,9 +89,9 @@ def page(db: sqlite3.Connection, where: Filter, after: str | None, limit: int) -
 
 
 def reason_counts(db: sqlite3.Connection, where: Filter) -> dict[str, int]:
-    sql, params = where.where(without_reason=True)
+    tables, _, sql, params = where.where(by_reason=False)
     rows = db.execute(
-        f"SELECT q.code, count(*) FROM review_reasons q JOIN reviews v ON v.sha256 = q.sha256 WHERE {sql}"
+        f"SELECT q.code, count(*) FROM review_reasons q JOIN {tables} ON v.sha256 = q.sha256 WHERE {sql}"
         " GROUP BY q.code ORDER BY count(*) DESC, q.code",
         params,
     )

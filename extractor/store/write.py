@@ -193,10 +193,14 @@ def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any]
         )
         if cur.rowcount == 0:
             return False
-    if "reasons" in columns:
-        db.execute("DELETE FROM review_reasons WHERE sha256 = ?", (sha256,))
-        codes = {r["code"] for r in json.loads(columns["reasons"])}
-        db.executemany("INSERT INTO review_reasons (code, sha256) VALUES (?, ?)", [(c, sha256) for c in sorted(codes)])
+    # The reasons index follows the row as it now is, whatever changed.
+    db.execute("DELETE FROM review_reasons WHERE sha256 = ?", (sha256,))
+    db.execute(
+        "INSERT OR IGNORE INTO review_reasons (code, state, doubt, sha256)"
+        " SELECT json_extract(j.value, '$.code'), v.state, v.doubt, v.sha256"
+        " FROM reviews v, json_each(v.reasons) j WHERE v.sha256 = ?",
+        (sha256,),
+    )
     return True
 
 
