@@ -164,6 +164,11 @@ def test_opening_for_reading_never_creates_a_database(tmp_path):
     assert not missing.exists()
 
 
+def test_a_database_in_a_missing_folder_is_one_line(tmp_path):
+    with pytest.raises(BadInput, match="cannot create the database: the folder .*nodir does not exist"):
+        Store(tmp_path / "nodir" / "r.sqlite")
+
+
 @pytest.mark.parametrize(
     "content,message",
     [
@@ -206,6 +211,8 @@ def test_the_same_document_and_configuration_is_no_work(store, shanghai):
     assert (count(store, "results"), count(store, "cells"), count(store, "runs")) == (1, len(shanghai.cells), 1)
     assert store.paths(shanghai.source.sha256) == [str(SHANGHAI), "elsewhere/sh.md"]
     store.skip(shanghai.source.sha256, RULES, path="third/sh.md")
+    with pytest.raises(NotFound, match="only a document the store has can be skipped"):
+        store.skip("0" * 64, RULES, path="x.txt")
     assert actions(store, shanghai.source.sha256) == ["extracted", "review_opened", "skipped", "skipped"]
 
 

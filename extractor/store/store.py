@@ -65,9 +65,14 @@ class Store:
         memory = self.path == ":memory:"
         if not create and not memory and not Path(self.path).is_file():
             raise NotFound(f"{self.path}: no such database")
+        if create and not memory and not Path(self.path).resolve().parent.is_dir():
+            raise BadInput(f"{self.path}: cannot create the database: the folder {Path(self.path).parent} does not exist")
         target = self.path if create or memory else f"{Path(self.path).resolve().as_uri()}?mode=rw"
-        # Autocommit: every transaction is begun and ended here, explicitly.
-        self.db = sqlite3.connect(target, uri=not (create or memory), isolation_level=None, check_same_thread=False, timeout=10)
+        try:
+            # Autocommit: every transaction is begun and ended here, explicitly.
+            self.db = sqlite3.connect(target, uri=not (create or memory), isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.Error as e:
+            raise BadInput(f"{self.path}: cannot open the database ({e})") from None
         try:
             self._open(create)
         except sqlite3.DatabaseError as e:
@@ -220,6 +225,8 @@ class Store:
         run = self._run(fingerprint, create=False)
         with self._write():
             at = self._now()
+            if not self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone():
+                raise NotFound(f"no document {sha256}: only a document the store has can be skipped")
             self.db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (sha256, path, at))
             write.event(self.db, at, by, "skipped", sha256=sha256, run_id=run, path=path)
 
