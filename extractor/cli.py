@@ -241,7 +241,7 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
         for item in inputs(paths, skip=own_files(output, db)):
             result = extract_input(item, options=options)
             if store is not None:
-                store.add(result)  # stored as it comes, so an interrupted batch keeps what it did
+                store.add(result, options.fingerprint)  # stored as it comes: an interrupted run keeps what it did
             yield result
 
     counts = _emit(results(), as_json, output)

@@ -1,23 +1,33 @@
 """Commands over the store: the review queue, and the HTTP service.
 
-    extractor review list --db results.sqlite
-    extractor review show 3 --db results.sqlite
-    extractor review resolve 3 --db results.sqlite --set s3.carried_forward.total=1 --reviewer li
+    extractor review list --db results.sqlite --reason identity_failed
+    extractor review show 3f2a9c --db results.sqlite
+    extractor review resolve 3f2a9c --db results.sqlite --set s3.carried_forward.total=1 --reviewer li
     extractor serve --db results.sqlite
+
+A review is named by its document's sha256, or any prefix of it that names one document.
+The store's errors (a missing database, an unknown document, a refused decision) reach the
+command group, which prints them as one line and exits 2.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from collections.abc import Iterator
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from .store import ReviewError, Store
+from verify.layout import label
 
-DB = click.option("--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file.")
+from .store import Filter, QueueItem, Review, Store
+
+DB = click.option(
+    "--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file (it must exist)."
+)
 
 
 def _parse_value(text: str) -> int | float | None:
@@ -32,44 +42,79 @@ def _parse_value(text: str) -> int | float | None:
             raise click.BadParameter(f"not a number: {text!r}") from None
 
 
+def _reviewer(given: str | None) -> str:
+    if given:
+        return given
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        raise click.UsageError("say who you are: --reviewer NAME (or EXTRACTOR_REVIEWER)") from None
+
+
 @click.group()
 def review() -> None:
     """The queue of documents a person must look at."""
 
 
+def _all_pages(store: Store, where: Filter, limit: int | None) -> Iterator[QueueItem]:
+    after, left = None, limit
+    while left is None or left > 0:
+        page = store.queue(where, after=after, limit=min(left or 500, 500))
+        yield from page.items
+        if left is not None:
+            left -= len(page.items)
+        if page.next is None:
+            return
+        after = page.next
+
+
 @review.command("list")
 @DB
-@click.option("--state", type=click.Choice(["open", "resolved"]), default="open", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def list_reviews(db: str, state: str, as_json: bool) -> None:
-    """List reviews with their reasons."""
-    items = Store(db).reviews(state)  # type: ignore[arg-type]
-    if as_json:
-        for r in items:
-            d = r.to_dict()
-            click.echo(json.dumps({k: d[k] for k in ("id", "state", "path", "status", "reasons")}, ensure_ascii=False))
-        return
-    console = Console()
-    for r in items:
-        console.print(f"[bold]#{r.id}[/] {escape(r.result.source.path)}  {r.current.status}", highlight=False)
-        for reason in r.current.reasons[:4]:
-            console.print(f"    · {escape(reason.message)}", highlight=False)
-    console.print(f"{len(items)} {state}", highlight=False)
+@click.option("--state", type=click.Choice(["open", "resolved", "all"]), default="open", show_default=True)
+@click.option("--status", type=click.Choice(["needs_review", "failed", "verified"]), help="The document's status now.")
+@click.option("--reason", metavar="CODE", help="Only reviews giving this reason (e.g. identity_failed).")
+@click.option("--organ", help="Only this organ's reports (as the title names it).")
+@click.option("--year", type=int, help="Only reports of this statistical year.")
+@click.option("--template", type=click.Choice(["2019", "2021", "mixed"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "docx", "pdf"]))
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the most in doubt first).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per review (JSON lines).")
+def list_reviews(
+    db: str, state: str, status: str | None, reason: str | None, organ: str | None, year: int | None,
+    template: str | None, fmt: str | None, limit: int | None, as_json: bool,
+) -> None:
+    """List reviews, the most in doubt first, with their reasons."""
+    store = Store(db, create=False)
+    where = Filter(
+        state=None if state == "all" else state,  # type: ignore[arg-type]
+        status=status, reason=reason, organ=organ, year=year, template=template, format=fmt,
+    )  # fmt: skip
+    console = Console(soft_wrap=True)
+    shown = 0
+    for item in _all_pages(store, where, limit):
+        shown += 1
+        if as_json:
+            click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+            continue
+        console.print(
+            f"[bold]{item.sha256[:12]}[/] {item.state:<8} {item.status:<12} {escape(item.path)}"
+            f"  ({item.doubt} in doubt)",
+            highlight=False,
+        )
+        for r in item.reasons[:4]:
+            console.print(f"    · {escape('[' + r.code + ']')} {escape(r.message)}", highlight=False)
+    if not as_json:
+        total = store.queue(where, limit=1).total
+        console.print(f"{shown} of {total} {state}" if shown < total else f"{total} {state}", highlight=False)
 
 
-@review.command("show")
-@DB
-@click.argument("review_id", type=int)
-def show(db: str, review_id: int) -> None:
-    """One review: reasons, and for each cell they name its value, raw text and location."""
-    try:
-        r = Store(db).review(review_id)
-    except ReviewError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+def _print_review(r: Review) -> None:
+    console = Console(soft_wrap=True)
     result = r.current
-    console = Console()
-    console.print(f"[bold]#{r.id}[/] {escape(result.source.path)}  {result.status}  ({r.state})", highlight=False)
+    console.print(f"[bold]{r.sha256}[/]  {escape(r.path)}", highlight=False)
+    state = r.state + (f" ({r.resolution} by {r.reviewer})" if r.state == "resolved" else "")
+    console.print(f"  {result.status}, review {state}, version {r.version}; {escape(r.why)}", highlight=False)
+    console.print(f"  run {r.run.id}: {r.run.strategy}, extractor {r.run.extractor or 'unknown'}", highlight=False)
     named: list[str] = []
     for reason in result.reasons:
         console.print(f"  · {escape('[' + reason.code + ']')} {escape(reason.message)}", highlight=False)
@@ -78,30 +123,68 @@ def show(db: str, review_id: int) -> None:
         p = result.provenance.get(key)
         where = json.dumps(p.location, ensure_ascii=False) if p and p.location else "-"
         raw = escape(p.raw) if p else ""
-        console.print(f"    {key} = {result.cells.get(key)!r}  raw {raw!r}  at {where}", highlight=False)
+        console.print(
+            f"    {key} = {result.cells.get(key)!r}  ({escape(str(label(key)))})  raw {raw!r}  at {escape(where)}",
+            highlight=False,
+        )
+    for c in r.corrections:
+        note = f"  ({escape(c.note)})" if c.note else ""
+        console.print(f"  corrected {c.key} = {c.value!r} by {escape(c.reviewer)} at {c.at}{note}", highlight=False)
+
+
+@review.command("show")
+@DB
+@click.argument("document")
+@click.option("--json", "as_json", is_flag=True, help="The review as one JSON object.")
+@click.option("--history", is_flag=True, help="Also every event of the document, oldest first.")
+def show(db: str, document: str, as_json: bool, history: bool) -> None:
+    """One review: the reasons, and for each cell they name its value, label, raw text and location.
+
+    DOCUMENT is the document's sha256, or a prefix of it that names one document.
+    """
+    store = Store(db, create=False)
+    sha = store.lookup(document)
+    r = store.review(sha)
+    if as_json:
+        d = r.to_dict()
+        if history:
+            d["history"] = [e.to_dict() for e in store.events(sha)]
+        click.echo(json.dumps(d, ensure_ascii=False))
+        return
+    _print_review(r)
+    if history:
+        click.echo("  history:")
+        for e in store.events(sha):
+            click.echo(f"    {e}")
 
 
 @review.command("resolve")
 @DB
-@click.argument("review_id", type=int)
-@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="Correct a cell (repeatable).")
-@click.option("--accept", is_flag=True, help="Accept the document as printed (e.g. the source does not add up).")
-@click.option("--reviewer")
-@click.option("--note")
-def resolve(db: str, review_id: int, assignments: tuple[str, ...], accept: bool, reviewer: str | None, note: str | None) -> None:
-    """Correct cells (the result is verified again) or accept the document as printed."""
+@click.argument("document")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="Correct a cell (repeatable); 'blank' for no value.")
+@click.option("--accept", is_flag=True, help="Accept the document as printed (e.g. the source does not add up); needs --note.")
+@click.option("--reviewer", envvar="EXTRACTOR_REVIEWER", help="Who decides (else EXTRACTOR_REVIEWER, else the login name).")
+@click.option("--note", help="Why; required with --accept.")
+@click.option("--version", "version", type=int, help="The review's version you looked at: refused if someone changed it since.")
+def resolve(
+    db: str, document: str, assignments: tuple[str, ...], accept: bool, reviewer: str | None, note: str | None,
+    version: int | None,
+) -> None:
+    """Correct cells (the result is verified again) or accept the document as printed.
+
+    Exit code: 0 when the review is resolved, 1 when it stays open (the corrected result still
+    does not verify), 2 on an error.
+    """
     cells = {}
     for a in assignments:
         key, sep, value = a.partition("=")
         if not sep:
-            raise click.BadParameter(f"expected KEY=VALUE, got {a!r}")
+            raise click.BadParameter(f"expected KEY=VALUE, got {a!r}", param_hint="--set")
         cells[key.strip()] = _parse_value(value)
-    try:
-        done = Store(db).resolve(review_id, cells=cells or None, accept=accept, reviewer=reviewer, note=note)
-    except ReviewError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
-    click.echo(f"#{done.id} {done.state}: {done.current.status}")
+    store = Store(db, create=False)
+    sha = store.lookup(document)
+    done = store.resolve(sha, cells=cells or None, accept=accept, reviewer=_reviewer(reviewer), note=note, version=version)
+    click.echo(f"{sha[:12]} {done.state}: {done.current.status}")
     for reason in done.current.reasons:
         click.echo(f"    · {reason.message}")
     sys.exit(0 if done.state == "resolved" else 1)

@@ -6,7 +6,7 @@ Everything the CLI prints, the service returns and the review queue stores is a 
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -19,8 +19,9 @@ class _OmitsUnused(BaseModel):
     """Leaves out the fields of the LLM path while they are unset, so a rules-only result
     serialises exactly as it did before that path existed."""
 
-    _omit_when_empty: tuple[str, ...] = ()
-    _omit_when_default: dict[str, Any] = {}
+    # Class constants, not pydantic private attributes, which every instance would copy.
+    _omit_when_empty: ClassVar[tuple[str, ...]] = ()
+    _omit_when_default: ClassVar[dict[str, Any]] = {}
 
     @model_serializer(mode="wrap")
     def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -40,6 +41,7 @@ class Source(_OmitsUnused):
     path: str
     sha256: str | None = None
     format: str | None = None
+    size: int | None = None  # bytes
     encoding: str | None = None
     pages: int | None = None
     # Pages where something is printed but no text could be read: a table not found may be there.

@@ -11,6 +11,7 @@ options (or with no LLM endpoint configured) only the rules run and nothing reac
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -62,7 +63,13 @@ def extract_file(path: str | Path, *, options: Options = RULES_ONLY) -> Result:
 
 def extract_bytes(name: str, data: bytes, member: str | None = None, *, options: Options = RULES_ONLY) -> Result:
     """Extract a document held in memory; `name` names it in the result and in messages."""
-    return _guarded(name, lambda: extract_document(load_bytes(name, data, member), options=options))
+    result = _guarded(name, lambda: extract_document(load_bytes(name, data, member), options=options))
+    if result.source.sha256 is None:
+        # Bytes that could not be read are still a document: known by their hash, a store
+        # records its failure once and a re-run with the same configuration leaves it alone.
+        source = result.source.model_copy(update={"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+        result = result.model_copy(update={"source": source})
+    return result
 
 
 def extract_input(item: Input, *, options: Options = RULES_ONLY) -> Result:

@@ -2,40 +2,49 @@
 
     extractor serve --db results.sqlite --port 8000
 
-    POST /extract                 multipart upload, field "files" (one or more): a Result per file
-    GET  /reviews?state=open      the review queue
-    GET  /reviews/{id}            one review: the result, the reasons, the cells' provenance
-    POST /reviews/{id}/resolve    {"cells": {...}} to correct, or {"accept": true} to accept as printed
+    POST /extract                   multipart upload, field "files" (one or more): a Result per file
+    GET  /reviews?state=open        a page of the review queue (filters: status, reason, organ,
+                                    year, template, format; paging: limit, after=<next of the last page>)
+    GET  /reviews/{sha256}          one review: the result, the reasons, the cells' provenance, the corrections
+    POST /reviews/{sha256}/resolve  {"cells": {...}, "reviewer": "li"} to correct, or {"accept": true,
+                                    "note": "...", "reviewer": "li"}; "version" refuses a stale decision (409)
     GET  /health
 
 Uploads are processed in memory; each file gets its own result, so a bad file never fails the
-request for the others. Results are stored and queued when a database is configured.
+request for the others. Results are stored and queued when a database is configured. Errors
+are JSON: {"detail": "one line", "code": "not_found" | "conflict" | "bad_input" | ...}.
 """
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Literal
 
-from fastapi import FastAPI, File, HTTPException, UploadFile
+from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from . import __version__
-from .models import Result
+from .errors import ExtractorError
+from .models import Number, Result
+from .options import RULES_ONLY
 from .pipeline import extract_bytes
-from .store import ReviewError, Store
-
-Number = Union[int, float]
+from .store import Filter, Store
 
 
 class Resolution(BaseModel):
+    reviewer: str = Field(min_length=1)
     cells: dict[str, Number | None] = Field(default_factory=dict)
     accept: bool = False
-    reviewer: str | None = None
     note: str | None = None
+    version: int | None = None  # the version the reviewer saw: a later change makes this a 409
 
 
 def create_app(store: Store | None = None) -> FastAPI:
     app = FastAPI(title="extractor", version=__version__, description=__doc__)
+
+    @app.exception_handler(ExtractorError)
+    def extractor_error(request: Request, e: ExtractorError) -> JSONResponse:
+        return JSONResponse({"detail": str(e), "code": e.code}, status_code=e.http_status)
 
     @app.get("/health")
     def health() -> dict:
@@ -47,7 +56,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         for upload in files:
             result = extract_bytes(upload.filename or "upload", upload.file.read())
             if store is not None:
-                store.add(result)
+                store.add(result, RULES_ONLY.fingerprint)
             results.append(result)
         return results
 
@@ -57,32 +66,33 @@ def create_app(store: Store | None = None) -> FastAPI:
         return store
 
     @app.get("/reviews")
-    def reviews(state: str | None = None) -> list[dict]:
-        if state not in (None, "open", "resolved"):
-            raise HTTPException(422, "state must be 'open' or 'resolved'")
-        return [_summary(r) for r in _store().reviews(state)]  # type: ignore[arg-type]
+    def reviews(
+        state: Literal["open", "resolved", "all"] = "open",
+        status: str | None = None,
+        reason: str | None = None,
+        organ: str | None = None,
+        year: int | None = None,
+        template: str | None = None,
+        format: str | None = None,  # noqa: A002 - the query parameter's name
+        after: str | None = None,
+        limit: int = Query(50, ge=1, le=500),
+    ) -> dict:
+        where = Filter(
+            state=None if state == "all" else state,
+            status=status, reason=reason, organ=organ, year=year, template=template, format=format,
+        )  # fmt: skip
+        return _store().queue(where, after=after, limit=limit).to_dict()
 
-    @app.get("/reviews/{review_id}")
-    def review(review_id: int) -> dict:
-        try:
-            return _store().review(review_id).to_dict()
-        except ReviewError as e:
-            raise HTTPException(404, str(e)) from None
+    @app.get("/reviews/{sha256}")
+    def review(sha256: str) -> dict:
+        return _store().review(sha256).to_dict()
 
-    @app.post("/reviews/{review_id}/resolve")
-    def resolve(review_id: int, body: Resolution) -> dict:
-        try:
-            done = _store().resolve(
-                review_id, cells=body.cells or None, accept=body.accept, reviewer=body.reviewer, note=body.note
-            )
-        except ReviewError as e:
-            status = 404 if str(e).startswith("no review") else 409
-            raise HTTPException(status, str(e)) from None
+    @app.post("/reviews/{sha256}/resolve")
+    def resolve(sha256: str, body: Resolution) -> dict:
+        done = _store().resolve(
+            sha256, cells=body.cells or None, accept=body.accept, reviewer=body.reviewer, note=body.note,
+            version=body.version,
+        )  # fmt: skip
         return done.to_dict()
 
     return app
-
-
-def _summary(review) -> dict:
-    d = review.to_dict()
-    return {k: d[k] for k in ("id", "state", "resolution", "path", "status", "reasons", "opened_at", "resolved_at")}

@@ -108,19 +108,6 @@ def test_verify_rejects_a_file_that_is_not_a_result(tmp_path):
     assert p.stderr.startswith(f"error: {bad}: not a result file") and "Traceback" not in p.stderr
 
 
-def test_review_queue_from_the_command_line(tmp_path):
-    db = str(tmp_path / "q.sqlite")
-    p = run("extract", str(DOCS / "10_shanghai_kewei_2024.md"), str(DOCS / "004_f8b21749840a51ab.txt"), "--db", db)
-    assert p.returncode == 1
-    listed = [json.loads(line) for line in run("review", "list", "--db", db, "--json").stdout.splitlines()]
-    assert [(r["id"], r["status"]) for r in listed] == [(1, "needs_review")]
-    shown = run("review", "show", "1", "--db", db).stdout
-    assert "[identity_not_assessable]" in shown and "s3.carried_forward.total = None" in shown
-    p = run("review", "resolve", "1", "--db", db, "--set", "s3.carried_forward.total=1", "--reviewer", "li")
-    assert (p.returncode, p.stdout.splitlines()[0]) == (0, "#1 resolved: verified")
-    assert run("review", "list", "--db", db, "--json").stdout == ""
-
-
 def test_an_output_into_a_missing_folder_fails_before_any_work(tmp_path):
     target = tmp_path / "nodir" / "x.jsonl"
     p = run("extract", str(DOCS), "-o", str(target))
@@ -172,3 +159,23 @@ def test_the_capability_table_gives_the_command_lines_choices():
     params = {p.name: p for p in cli.commands["extract"].params}
     assert list(params["server"].type.choices) == list(FAMILIES)
     assert list(params["mode"].type.choices) == list(MODES)
+
+
+def test_review_list_of_a_missing_database_is_one_line_and_creates_none(tmp_path):
+    typo = tmp_path / "typo.sqlite"
+    p = run("review", "list", "--db", str(typo))
+    assert (p.returncode, p.stderr) == (2, f"error: {typo}: no such database\n")
+    assert not typo.exists()
+
+
+def test_extract_stores_every_result_and_queues_the_unverified(tmp_path):
+    from extractor.store import Store
+
+    db = tmp_path / "q.sqlite"
+    docs = [str(DOCS / "10_shanghai_kewei_2024.md"), str(DOCS / "004_f8b21749840a51ab.txt")]
+    assert run("extract", *docs, "--db", str(db)).returncode == 1
+    assert run("extract", *docs, "--db", str(db)).returncode == 1  # the same configuration again
+    with Store(db, create=False) as store:
+        assert store.db.execute("SELECT count(*) FROM results").fetchone() == (2,)
+        assert [i.path for i in store.queue().items] == [docs[0]]
+        assert [e.action for e in store.events()].count("skipped") == 2

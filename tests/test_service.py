@@ -34,19 +34,62 @@ def test_extract_returns_a_result_per_file_and_bad_files_do_not_fail_the_request
 def test_review_round_trip(client):
     r = upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
     assert r.json()[0]["status"] == "needs_review"
-    (item,) = client.get("/reviews", params={"state": "open"}).json()
-    assert item["path"] == "shanghai.md"
-    detail = client.get(f"/reviews/{item['id']}").json()
+    page = client.get("/reviews", params={"state": "open"}).json()
+    (item,) = page["items"]
+    assert (item["path"], page["total"], page["next"]) == ("shanghai.md", 1, None)
+    sha = item["sha256"]
+    detail = client.get(f"/reviews/{sha}").json()
     assert detail["result"]["provenance"]["s3.carried_forward.total"]["kind"] == "blank"
-    done = client.post(f"/reviews/{item['id']}/resolve", json={"cells": {"s3.carried_forward.total": 1}, "reviewer": "li"})
+    assert detail["version"] == 1
+    done = client.post(
+        f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 1}, "reviewer": "li", "version": 1}
+    )
     assert done.status_code == 200
-    assert (done.json()["state"], done.json()["status"]) == ("resolved", "verified")
-    again = client.post(f"/reviews/{item['id']}/resolve", json={"accept": True})
-    assert again.status_code == 409
+    assert (done.json()["state"], done.json()["status"], done.json()["version"]) == ("resolved", "verified", 2)
+    again = client.post(f"/reviews/{sha}/resolve", json={"accept": True, "note": "x", "reviewer": "wang"})
+    assert (again.status_code, again.json()["code"]) == (409, "conflict")
+    assert "already resolved (corrected, by li at" in again.json()["detail"]
+
+
+def test_a_stale_version_is_409_and_says_who_changed_it(client):
+    upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
+    sha = client.get("/reviews").json()["items"][0]["sha256"]
+    first = client.post(f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 2}, "reviewer": "li", "version": 1})
+    assert (first.status_code, first.json()["state"]) == (200, "open")  # 2 does not add up: still open
+    stale = client.post(f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 1}, "reviewer": "wang", "version": 1})
+    assert stale.status_code == 409 and stale.json()["detail"].startswith("changed by li at ")
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"accept": True, "reviewer": "li"}, 422, "bad_input"),  # accepting needs a note
+        ({"cells": {"s9.nope": 1}, "reviewer": "li"}, 422, "bad_input"),
+        ({"accept": True, "note": "x"}, 422, None),  # who decides is required
+    ],
+)
+def test_bad_resolutions(client, body, status, code):
+    upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
+    sha = client.get("/reviews").json()["items"][0]["sha256"]
+    r = client.post(f"/reviews/{sha}/resolve", json=body)
+    assert r.status_code == status
+    assert r.json().get("code") == code
+
+
+def test_the_queue_filters_and_pages(client):
+    upload(client, ("a.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()), ("b.txt", (DOCS / "05_pingtan_2023.txt").read_bytes()))
+    first = client.get("/reviews", params={"limit": 1}).json()
+    second = client.get("/reviews", params={"limit": 1, "after": first["next"]}).json()
+    assert first["total"] == 2 and second["next"] is None
+    assert {first["items"][0]["path"], second["items"][0]["path"]} == {"a.md", "b.txt"}
+    only = client.get("/reviews", params={"reason": "ambiguous_reading"}).json()
+    assert [i["path"] for i in only["items"]] == ["b.txt"]
+    assert client.get("/reviews", params={"after": "nonsense"}).status_code == 422
 
 
 def test_unknown_review_is_404(client):
-    assert client.get("/reviews/99").status_code == 404
+    r = client.get("/reviews/" + "0" * 64)
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
 def test_without_a_database_extraction_works_and_reviews_say_why_not():

@@ -61,6 +61,7 @@ def load_bytes(name: str, data: bytes, member: str | None = None) -> Document:
     `member`: the document's path inside an archive; every cell's location then names it.
     """
     doc = _read(name, data)
+    doc.size = len(data)
     if member is not None:
         for row in doc.rows:
             row.cells = [replace(c, loc=replace(c.loc, member=member)) for c in row.cells]

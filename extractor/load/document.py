@@ -76,6 +76,7 @@ class Document:
     rows: list[Row] = field(default_factory=list)
     encoding: str | None = None
     pages: int | None = None
+    size: int | None = None  # bytes
     notes: list[str] = field(default_factory=list)
     # PDF pages where something is printed but no text can be read (scans): what is on them
     # is unknown, so a table not found may well be there.

@@ -27,6 +27,7 @@ def source_of(located: Located) -> Source:
         path=doc.path,
         sha256=doc.sha256,
         format=doc.format,
+        size=doc.size,
         encoding=doc.encoding,
         pages=doc.pages,
         pages_without_text=list(doc.pages_without_text),

@@ -1,5 +1,46 @@
-"""Step 6, store: results kept in SQLite, and the human review queue built on them."""
+"""Step 6, store: every document, run, result, review, correction and event in one SQLite file.
 
-from .queue import Review, ReviewError, Store
+    store       `Store`: open, add results, resolve reviews, read the current state
+    queue       the review queue's filters and keyset paging (`Filter`)
+    judging     what a review questions; a result with people's corrections, re-verified
+    records     the typed records the store hands out
+    write       the rows, written one way for every caller
+    migrations  the schema, as numbered migrations (`_migrations`)
+    legacy      a database of the version before the store, carried over
 
-__all__ = ["Store", "Review", "ReviewError"]
+The tables (`documents`, `paths`, `runs`, `results`, `cells`, `checks`, `reviews`,
+`review_reasons`, `corrections`, `events`) and views (`current_results`, `current_cells`,
+`latest_corrections`, `queue`) have plain names and columns, for `sqlite3`, `sqlite-utils`
+and `datasette` to read as they are.
+"""
+
+from .queue import Filter
+from .records import (
+    ACTIONS,
+    Correction,
+    CurrentCell,
+    Event,
+    Page,
+    QueueItem,
+    Review,
+    ReviewChange,
+    Run,
+    Stored,
+)
+from .store import Fingerprint, Store
+
+__all__ = [
+    "ACTIONS",
+    "Correction",
+    "CurrentCell",
+    "Event",
+    "Filter",
+    "Fingerprint",
+    "Page",
+    "QueueItem",
+    "Review",
+    "ReviewChange",
+    "Run",
+    "Store",
+    "Stored",
+]

@@ -1,17 +1,11 @@
-"""Results in a SQLite file, and the queue of documents a person must look at.
+"""The review queue as queries: filters, the order (most in doubt first) and keyset paging.
 
-Every result is stored; every result that is not verified opens a review. A reviewer either
-corrects cells (the corrected result is verified again, and the review closes only if it now
-passes) or accepts the document as printed (for a source that itself does not add up), with a
-note. Nothing is deleted: the original result stays beside the correction.
+A page is found by where the previous one ended (`after`, the cursor `Page.next` gave), never
+by an offset, so the 2,000th page costs what the first does.
 
-    >>> from extractor import extract_file
-    >>> store = Store(":memory:")
-    >>> review_id = store.add(extract_file("golden/docs/10_shanghai_kewei_2024.md"))
-    >>> [r.state for r in store.reviews()]
-    ['open']
-    >>> store.resolve(review_id, cells={"s3.carried_forward.total": 1}, reviewer="li").state
-    'resolved'
+    >>> tables, order, sql, params = Filter(reason="identity_failed", year=2023).where()
+    >>> sql, params
+    ('o.code = ? AND o.state = ? AND v.year = ?', ['identity_failed', 'open', 2023])
 """
 
 from __future__ import annotations
@@ -19,206 +13,110 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ..models import Provenance, Result
-from ..reconcile import assess
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    sha256 TEXT,
-    status TEXT NOT NULL,
-    organ TEXT,
-    year INTEGER,
-    template TEXT,
-    result TEXT NOT NULL,
-    stored_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS results_sha ON results (sha256);
-CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY,
-    result_id INTEGER NOT NULL REFERENCES results (id),
-    state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
-    resolution TEXT CHECK (resolution IN ('corrected', 'accepted')),
-    corrected TEXT,
-    reviewer TEXT,
-    note TEXT,
-    opened_at TEXT NOT NULL,
-    resolved_at TEXT
-);
-CREATE INDEX IF NOT EXISTS reviews_state ON reviews (state);
-"""
-
-State = Literal["open", "resolved"]
+from ..errors import BadInput
+from ..models import Reason
+from .records import Page, QueueItem, ReviewState
 
 
-class ReviewError(Exception):
-    """A review action that cannot be done (unknown id, already resolved, unknown cell)."""
+@dataclass(frozen=True)
+class Filter:
+    """Which reviews: each field set narrows the queue (None: any)."""
+
+    state: ReviewState | None = "open"
+    status: str | None = None  # the document's current status: needs_review, failed, verified
+    reason: str | None = None  # a reason code, e.g. identity_failed
+    organ: str | None = None
+    year: int | None = None
+    template: str | None = None  # 2019, 2021, mixed
+    format: str | None = None  # text, markdown, html, docx, pdf
+
+    def where(self, *, by_reason: bool = True) -> tuple[str, str, str, list[Any]]:
+        """The tables, the alias of the one whose index gives the queue's order, the WHERE
+        clause and its parameters. The reviews are `v`; with a reason (and `by_reason`) the
+        query runs over that reason's rows of `review_reasons` (`o`), kept in the same order."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        names = ["state", "status", "organ", "year", "template", "format"]
+        tables, order = "reviews v", "v"
+        if self.reason is not None and by_reason:
+            tables, order = "review_reasons o JOIN reviews v ON v.sha256 = o.sha256", "o"
+            clauses.append("o.code = ?")
+            params.append(self.reason)
+            if self.state is not None:
+                clauses.append("o.state = ?")
+                params.append(self.state)
+            names.remove("state")
+        for name in names:
+            value = getattr(self, name)
+            if value is not None:
+                clauses.append(f"v.{name} = ?")
+                params.append(value)
+        return tables, order, " AND ".join(clauses) or "1", params
 
 
-@dataclass
-class Review:
-    id: int
-    state: State
-    result: Result  # as extracted
-    corrected: Result | None  # after a reviewer's corrections, re-verified
-    resolution: str | None
-    reviewer: str | None
-    note: str | None
-    opened_at: str
-    resolved_at: str | None
-
-    @property
-    def current(self) -> Result:
-        return self.corrected or self.result
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "state": self.state,
-            "resolution": self.resolution,
-            "reviewer": self.reviewer,
-            "note": self.note,
-            "opened_at": self.opened_at,
-            "resolved_at": self.resolved_at,
-            "path": self.result.source.path,
-            "status": self.current.status,
-            "reasons": [r.model_dump() for r in self.current.reasons],
-            "result": self.result.model_dump(mode="json"),
-            "corrected": self.corrected.model_dump(mode="json") if self.corrected else None,
-        }
+_COLUMNS = (
+    "v.sha256, v.state, v.status, v.doubt, v.reasons, v.questioned, v.why, r.path, v.run_id, v.organ, v.year,"
+    " v.template, v.format, v.opened_at, v.changed_at, v.changed_by, v.version"
+)
 
 
-def _confirmed(result: Result, cells: dict, reviewer: str | None) -> dict[str, Provenance]:
-    """Provenance of cells a person set: their word replaces the reading, not the location."""
-    out: dict[str, Provenance] = {}
-    for key, value in cells.items():
-        old = result.provenance.get(key)
-        kind = "blank" if value is None else ("zero" if value == 0 else "number")
-        was = result.cells.get(key)
-        out[key] = Provenance(
-            kind=kind,
-            raw="" if value is None else str(value),
-            location=old.location if old else None,
-            method="human",
-            note=f"set by {reviewer or 'a reviewer'}" + ("" if was == value else f" (read as {was})"),
-        )
-    return out
+def _cursor(after: str) -> tuple[int, str]:
+    doubt, sep, sha = after.partition(":")
+    if not sep or not doubt.isdigit() or not sha:
+        raise BadInput(f"not a queue cursor: {after!r} (give back the `next` of the previous page)")
+    return int(doubt), sha
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def page(db: sqlite3.Connection, where: Filter, after: str | None, limit: int) -> Page:
+    if limit < 1:
+        raise BadInput(f"limit must be at least 1, not {limit}")
+    tables, o, sql, params = where.where()
+    (total,) = db.execute(f"SELECT count(*) FROM {tables} WHERE {sql}", params).fetchone()
+    if after is not None:
+        doubt, sha = _cursor(after)
+        sql += f" AND ({o}.doubt < ? OR ({o}.doubt = ? AND {o}.sha256 > ?))"
+        params = [*params, doubt, doubt, sha]
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM {tables} JOIN results r ON r.sha256 = v.sha256 AND r.run_id = v.run_id"
+        f" WHERE {sql} ORDER BY {o}.doubt DESC, {o}.sha256 LIMIT ?",
+        [*params, limit + 1],
+    ).fetchall()
+    items = [_item(row) for row in rows[:limit]]
+    more = len(rows) > limit
+    return Page(items=items, total=total, next=f"{items[-1].doubt}:{items[-1].sha256}" if more else None)
 
 
-class Store:
-    def __init__(self, path: str | Path):
-        # One connection per store, usable from the service's worker threads one at a time.
-        self.db = sqlite3.connect(str(path), check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.executescript(SCHEMA)
+def reason_counts(db: sqlite3.Connection, where: Filter) -> dict[str, int]:
+    tables, _, sql, params = where.where(by_reason=False)
+    rows = db.execute(
+        f"SELECT q.code, count(*) FROM review_reasons q JOIN {tables} ON v.sha256 = q.sha256 WHERE {sql}"
+        " GROUP BY q.code ORDER BY count(*) DESC, q.code",
+        params,
+    )
+    return dict(rows.fetchall())
 
-    def close(self) -> None:
-        self.db.close()
 
-    def add(self, result: Result) -> int | None:
-        """Store a result; returns the id of the review it opened, or None if verified."""
-        with self.db:
-            cur = self.db.execute(
-                "INSERT INTO results (path, sha256, status, organ, year, template, result, stored_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    result.source.path,
-                    result.source.sha256,
-                    result.status,
-                    result.organ,
-                    result.year,
-                    result.template,
-                    result.model_dump_json(),
-                    _now(),
-                ),
-            )
-            if result.status == "verified":
-                return None
-            cur = self.db.execute(
-                "INSERT INTO reviews (result_id, state, opened_at) VALUES (?, 'open', ?)", (cur.lastrowid, _now())
-            )
-            return cur.lastrowid
-
-    def reviews(self, state: State | None = None) -> list[Review]:
-        sql = "SELECT reviews.*, results.result FROM reviews JOIN results ON results.id = reviews.result_id"
-        rows = self.db.execute(sql + (" WHERE state = ?" if state else "") + " ORDER BY reviews.id", (state,) if state else ())
-        return [self._review(row) for row in rows]
-
-    def review(self, review_id: int) -> Review:
-        row = self.db.execute(
-            "SELECT reviews.*, results.result FROM reviews JOIN results ON results.id = reviews.result_id"
-            " WHERE reviews.id = ?",
-            (review_id,),
-        ).fetchone()
-        if row is None:
-            raise ReviewError(f"no review {review_id}")
-        return self._review(row)
-
-    def resolve(
-        self,
-        review_id: int,
-        *,
-        cells: dict[str, int | float | None] | None = None,
-        accept: bool = False,
-        reviewer: str | None = None,
-        note: str | None = None,
-    ) -> Review:
-        """Correct cells (re-verified; closes only if the result now verifies) or accept as printed."""
-        review = self.review(review_id)
-        if review.state == "resolved":
-            raise ReviewError(f"review {review_id} is already resolved")
-        if not cells and not accept:
-            raise ReviewError("give corrected cells, or accept the document as printed")
-        current = review.current
-        corrected = current
-        if cells:
-            unknown = sorted(set(cells) - set(current.cells))
-            if unknown:
-                raise ReviewError(f"not cells of this document: {', '.join(unknown)}")
-            corrected = assess(
-                current.model_copy(
-                    update={
-                        "cells": {**current.cells, **cells},
-                        "provenance": {**current.provenance, **_confirmed(current, cells, reviewer)},
-                    }
-                )
-            )
-        closes = accept or corrected.status == "verified"
-        with self.db:
-            self.db.execute(
-                "UPDATE reviews SET corrected = ?, reviewer = ?, note = ?, state = ?, resolution = ?, resolved_at = ?"
-                " WHERE id = ?",
-                (
-                    corrected.model_dump_json() if cells else None,
-                    reviewer,
-                    note,
-                    "resolved" if closes else "open",
-                    ("accepted" if accept else "corrected") if closes else None,
-                    _now() if closes else None,
-                    review_id,
-                ),
-            )
-        return self.review(review_id)
-
-    def _review(self, row: sqlite3.Row) -> Review:
-        corrected = Result.model_validate(json.loads(row["corrected"])) if row["corrected"] else None
-        return Review(
-            id=row["id"],
-            state=row["state"],
-            result=Result.model_validate(json.loads(row["result"])),
-            corrected=corrected,
-            resolution=row["resolution"],
-            reviewer=row["reviewer"],
-            note=row["note"],
-            opened_at=row["opened_at"],
-            resolved_at=row["resolved_at"],
-        )
+def _item(row: tuple) -> QueueItem:
+    (sha, state, status, doubt, reasons, questioned, why, path, run, organ, year, template, fmt,
+     opened_at, changed_at, changed_by, version) = row  # fmt: skip
+    return QueueItem(
+        sha256=sha,
+        state=state,
+        status=status,
+        doubt=doubt,
+        reasons=[Reason.model_validate(r) for r in json.loads(reasons)],
+        questioned=json.loads(questioned),
+        why=why,
+        path=path,
+        run_id=run,
+        organ=organ,
+        year=year,
+        template=template,
+        format=fmt,
+        opened_at=opened_at,
+        changed_at=changed_at,
+        changed_by=changed_by,
+        version=version,
+    )

@@ -1,0 +1,162 @@
+"""The store at scale: writing, the no-op check, the queue's pages and the streams, at N documents.
+
+    python benchmarks/store.py [--documents 100000] [--every 200] [--keep results.sqlite]
+
+The documents are the real reports of golden/docs, read once by the rules, then each with
+some of its table-三 cells left blank (as damaged copies would read, verified again), given
+hashes of their own: results of every status with varied reasons and doubt, as a large
+archive gives. The figures: documents stored per second in a batch; the check a batch makes
+before extracting (`has_result`) per second and for all N, as a share of the writing time;
+the queue's first page, every page walked by keyset (mean and slowest), filtered pages and the
+counts per reason; the current cells and results streamed; one resolution; the file's size;
+the peak resident memory of the process (it runs alone: that is the whole tree). It prints
+figures and asserts nothing.
+
+The writer's cost is also given as a share of one extraction's, both timed in the same run
+(the rules reading the golden reports): in a batch the parent writes what the workers read, so
+at two workers the writer must cost well under half an extraction per document. `add_json` is
+the path for a parent that receives each result as JSON text (and writes that text to the
+JSON lines file): it parses once and never serialises again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor.models import Result  # noqa: E402
+from extractor.options import RULES_ONLY  # noqa: E402
+from extractor.pipeline import extract_file  # noqa: E402
+from extractor.reconcile import assess  # noqa: E402
+from extractor.store import Filter, Store  # noqa: E402
+
+FINGERPRINT = RULES_ONLY.fingerprint
+
+
+def templates() -> list[Result]:
+    """Each golden report as read, and with 1…4 of its table-三 cells blank, verified again."""
+    out = []
+    for doc in sorted((ROOT / "golden" / "docs").iterdir()):
+        result = extract_file(doc)
+        out.append(result)
+        keys = [k for k, v in result.cells.items() if v is not None and k.startswith("s3.")]
+        for blanks in range(1, 5):
+            cells = {**result.cells, **{k: None for k in keys[blanks * 3 : blanks * 3 + blanks]}}
+            out.append(assess(result.model_copy(update={"cells": cells})))
+    return out
+
+
+def documents(n: int, models: list[Result]):
+    for i in range(n):
+        r = models[i % len(models)]
+        yield r.model_copy(update={"source": r.source.model_copy(update={"sha256": f"{i:064x}", "path": f"archive/{i}.txt"})})
+
+
+def timed(fn):
+    t = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - t
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--documents", type=int, default=10_000)
+    ap.add_argument("--every", type=int, default=200, help="commit every this many documents")
+    ap.add_argument("--keep", help="write the database here and keep it (default: a temporary file)")
+    args = ap.parse_args()
+    n = args.documents
+    docs = sorted((ROOT / "golden" / "docs").iterdir())
+    _, t_extract = timed(lambda: [extract_file(d) for d in docs for _ in range(3)])
+    per_extraction = t_extract / (3 * len(docs))
+    models = templates()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.keep or Path(tmp) / "results.sqlite")
+        store = Store(path)
+
+        half = n // 2
+        # As workers would send them: each reading's JSON made once, each document's hash put in.
+        sentinel = "f" * 64
+        blanks = [m.model_copy(update={"source": m.source.model_copy(update={"sha256": sentinel})}).model_dump_json() for m in models]
+
+        def texts():
+            for i in range(half):
+                yield blanks[i % len(blanks)].replace(sentinel, f"{i:064x}", 1)
+
+        def write_objects() -> None:
+            with store.batch(every=args.every):
+                for r in documents(n, models):
+                    if int(r.source.sha256, 16) >= half:
+                        store.add(r, FINGERPRINT)
+
+        def write_texts() -> None:
+            with store.batch(every=args.every):
+                for text in texts():
+                    store.add_json(text, FINGERPRINT)
+
+        _, t_json = timed(write_texts)
+        _, t_obj = timed(write_objects)
+        t_add = t_json + t_obj
+        print(f"documents            {n:,} ({len(models)} distinct readings, {sum(m.status != 'verified' for m in models)} not verified)")
+        print(f"extraction (rules)   {per_extraction * 1000:.1f} ms per golden report, the baseline of this run")
+        for name, t, k in (("add_json", t_json, half), ("add", t_obj, n - half)):
+            print(f"{name:<20} {k / t:,.0f} documents/s, {t / k * 1000:.1f} ms each = {t / k / per_extraction:.0%} of an extraction")
+
+        hashes = [f"{i:064x}" for i in range(n)]
+        done, t_has = timed(lambda: sum(store.has_result(h, FINGERPRINT) for h in hashes))
+        assert done == n
+        print(f"has_result           {n / t_has:,.0f} checks/s; all {n:,}: {t_has:.2f} s = {t_has / t_add:.1%} of writing them")
+
+        first, t_first = timed(lambda: store.queue(limit=50))
+        print(f"queue: first page    {t_first * 1000:.1f} ms  ({first.total:,} open)")
+        walked, slowest, after = 0, 0.0, None
+        t0 = time.perf_counter()
+        while True:
+            page, t = timed(lambda: store.queue(limit=50, after=after))  # noqa: B023 - called at once
+            walked += 1
+            slowest = max(slowest, t)
+            if page.next is None:
+                break
+            after = page.next
+        t_walk = time.perf_counter() - t0
+        print(f"queue: every page    {walked:,} pages of 50, {t_walk / walked * 1000:.1f} ms each on average, slowest {slowest * 1000:.1f} ms")
+        for where in (Filter(reason="identity_failed"), Filter(year=2023, format="text"), Filter(status="failed"), Filter(state=None, organ="no such organ")):
+            page, t = timed(lambda: store.queue(where, limit=50))  # noqa: B023 - called at once
+            print(f"queue: {where.reason or ''}{where.year or ''}{where.status or ''}{where.organ or ''}".ljust(21) + f"{t * 1000:.1f} ms  ({page.total:,} match)")
+        counts, t_counts = timed(lambda: store.reason_counts())
+        print(f"reason counts        {t_counts * 1000:.1f} ms  ({len(counts)} reasons)")
+
+        cells, t_cells = timed(lambda: sum(1 for _ in store.current_cells()))
+        print(f"current_cells (all)  {cells / t_cells:,.0f} rows/s  ({cells:,} rows, {t_cells:.1f} s)")
+        one, t_one = timed(lambda: sum(1 for _ in store.current_cells(first.items[0].sha256)))
+        print(f"current_cells (one)  {t_one * 1000:.1f} ms  ({one} rows)")
+        results, t_results = timed(lambda: sum(1 for _ in store.current_results()))
+        print(f"current_results      {results / t_results:,.0f} documents/s  ({t_results:.1f} s)")
+
+        item = first.items[0]
+        review = store.review(item.sha256)
+        keys = [k for k in review.questioned if k in review.extracted.cells][:1]
+        _, t_resolve = timed(
+            lambda: store.resolve(item.sha256, cells=dict.fromkeys(keys, 0), reviewer="bench", version=review.version)
+        )
+        print(f"resolve              {t_resolve * 1000:.1f} ms")
+        store.close()
+        size = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(path.name + "-*"))
+        print(f"file                 {size / 2**20:,.0f} MB, {size / n / 1024:.1f} KB per document")
+        print(f"peak memory          {peak_rss_mb():,.0f} MB resident")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""A database of the version before the store: its rows, carried into the store's tables.
+
+That version kept a `results` row per extraction (the same document again on every run) and
+a `reviews` row per result. Here every document gets its newest result under a run for the
+configuration it was read with (`extractor` unknown: the version was not recorded, so a run
+of today's extractor reads it again once); every person's correction becomes a `corrections`
+row, every decision an event at the time it was made, and the document one review, resolved
+if a person had resolved it. A result with no content (a missing file) stays as an
+`unreadable` event. Older copies of the same reading are named in their `extracted` events.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from ..models import Result
+from . import write
+from .judging import questioned
+
+CARRIED = "carried over"
+
+
+def fingerprint_of(result: Result) -> dict[str, Any]:
+    llm = result.llm
+    return {
+        "extractor": None,
+        "strategy": result.strategy or "rules",
+        "model": llm.model if llm else None,
+        "mode": llm.mode if llm else None,
+        "prompts": llm.prompts if llm else None,
+    }
+
+
+def _human_cells(corrected_json: str) -> dict[str, Any]:
+    corrected = Result.model_validate_json(corrected_json)
+    return {k: corrected.cells.get(k) for k, p in corrected.provenance.items() if p.method == "human"}
+
+
+def carry_over(db: sqlite3.Connection, results: str, reviews: str) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    events: list[tuple[str, tuple, dict[str, Any]]] = []  # written at the end, in the order they happened
+    legacy_reviews: dict[int, list[sqlite3.Row]] = {}
+    db.row_factory = sqlite3.Row
+    try:
+        for row in db.execute(f"SELECT * FROM {reviews} ORDER BY id").fetchall():
+            legacy_reviews.setdefault(row["result_id"], []).append(row)
+        newest: dict[str, tuple[int, Result]] = {}
+        decisions: dict[str, list[sqlite3.Row]] = {}
+        for row in db.execute(f"SELECT * FROM {results} ORDER BY id").fetchall():
+            result = Result.model_validate_json(row["result"])
+            at = row["stored_at"] or now
+            sha = result.source.sha256
+            if sha is None:
+                events.append((at, ("extractor", "unreadable"), {"path": row["path"], "error": result.error, "previous_id": row["id"]}))
+                continue
+            run = write.run_id(db, fingerprint_of(result), at)
+            write.seen(db, result.source, at)
+            duplicate = write.has_result(db, sha, run)
+            if not duplicate:
+                write.insert_result(db, result, run, at)
+                newest[sha] = (run, result)
+            detail = {"sha256": sha, "run_id": run, "status": result.status, "path": row["path"], "previous_id": row["id"]}
+            events.append((at, ("extractor", "extracted"), detail | ({"copy_of_an_earlier_reading": True} if duplicate else {})))
+            decisions.setdefault(sha, []).extend(legacy_reviews.get(row["id"], []))
+        for sha, (run, result) in newest.items():
+            events += _review(db, sha, run, result, decisions.get(sha, []), now)
+    finally:
+        db.row_factory = None
+    for at, (actor, action), detail in sorted(events, key=lambda e: e[0]):
+        write.event(db, at, actor, action, **detail)  # type: ignore[arg-type]
+
+
+def _review(
+    db: sqlite3.Connection, sha: str, run: int, result: Result, rows: list[sqlite3.Row], now: str
+) -> list[tuple[str, tuple, dict[str, Any]]]:
+    events: list[tuple[str, tuple, dict[str, Any]]] = []
+    on = {"sha256": sha, "run_id": run}
+    for row in rows:
+        who = row["reviewer"] or "unknown"
+        events.append((row["opened_at"], ("extractor", "review_opened"), on | {"previous_id": row["id"]}))
+        if row["state"] != "resolved":
+            continue
+        at = row["resolved_at"] or row["opened_at"]
+        for key, value in (_human_cells(row["corrected"]) if row["corrected"] else {}).items():
+            db.execute(
+                "INSERT INTO corrections (sha256, key, value, reviewer, at, note) VALUES (?, ?, ?, ?, ?, ?)",
+                (sha, key, value, who, at, row["note"]),
+            )
+            events.append((at, (who, "cell_corrected"), on | {"key": key, "value": value}))
+        action = "accepted" if row["resolution"] == "accepted" else "review_resolved"
+        events.append((at, (who, action), on | {"note": row["note"]}))
+    current, applied = write.with_corrections(db, result)
+    if not rows and current.status == "verified":
+        return events
+    resolved = [r for r in rows if r["state"] == "resolved"]
+    last = resolved[-1] if resolved else None
+    opened = rows[0]["opened_at"] if rows else now
+    ids = ", ".join(f"#{r['id']}" for r in rows)
+    shown = questioned(result) if last else []
+    corrected_json = current.model_dump_json() if applied else None
+    columns = write.current_columns(current, run, corrected_json, also_questioned=shown) | {
+        "state": "resolved" if last else "open",
+        "resolution": last["resolution"] if last else None,
+        "reviewer": (last["reviewer"] or "unknown") if last else None,
+        "note": last["note"] if last else None,
+        "resolved_at": (last["resolved_at"] or last["opened_at"]) if last else None,
+        "why": f"{CARRIED} from the previous version's review {ids}" if rows else f"{CARRIED}: {current.status}",
+        "opened_at": opened,
+        "changed_at": (last["resolved_at"] if last else None) or opened,
+        "changed_by": (last["reviewer"] or "unknown") if last else "extractor",
+    }
+    write.write_review(db, sha, columns)
+    if not rows:
+        events.append((now, ("extractor", "review_opened"), on | {"why": columns["why"]}))
+    return events
+
+
+__all__ = ["carry_over", "fingerprint_of"]

@@ -1,0 +1,308 @@
+"""The store's schema, as numbered migrations applied in order.
+
+`MIGRATIONS` lists functions that each take the connection and change the schema one step.
+`migrate` applies those a database lacks, each in its own transaction with its row in
+`_migrations`: a new database gets them all, an existing one the missing ones. Never edit a
+migration that has shipped; add the next one.
+
+    >>> import sqlite3
+    >>> db = sqlite3.connect(":memory:", isolation_level=None)
+    >>> migrate(db)
+    ['m001_previous_version', 'm002_store']
+    >>> migrate(db)
+    []
+
+`m001` is the schema of the version before migrations (a `results` row per extraction, a
+`reviews` row per result); on a database of that version it changes nothing, and `m002`
+carries its rows into the store's tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from ..errors import BadInput
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    has_table = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone()
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")] if has_table else []
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the missing migrations; returns their names. `db` must be in autocommit mode."""
+    known = {fn.__name__ for fn in MIGRATIONS}
+    unknown = [name for name in applied(db) if name not in known]
+    if unknown:
+        raise BadInput(f"written by a newer version of the extractor (migration {unknown[0]}): upgrade to read it")
+    done: list[str] = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in applied(db):
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            # Another process may have migrated while this one waited for the lock.
+            if not db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone():
+                fn(db)
+                at = datetime.now(UTC).isoformat(timespec="seconds")
+                db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (fn.__name__, at))
+                done.append(fn.__name__)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return done
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of `script` inside the current transaction (`executescript` would commit it)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
+
+
+@migration
+def m001_previous_version(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS results (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            sha256 TEXT,
+            status TEXT NOT NULL,
+            organ TEXT,
+            year INTEGER,
+            template TEXT,
+            result TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS reviews (
+            id INTEGER PRIMARY KEY,
+            result_id INTEGER NOT NULL REFERENCES results (id),
+            state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+            resolution TEXT CHECK (resolution IN ('corrected', 'accepted')),
+            corrected TEXT,
+            reviewer TEXT,
+            note TEXT,
+            opened_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        """,
+    )
+
+
+STORE_SCHEMA = """
+CREATE TABLE documents (
+    sha256 TEXT PRIMARY KEY,
+    format TEXT,
+    size INTEGER,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX documents_format ON documents (format);
+
+CREATE TABLE paths (
+    sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    path TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (sha256, path)
+);
+CREATE INDEX paths_path ON paths (path);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    extractor TEXT,
+    strategy TEXT NOT NULL,
+    model TEXT,
+    mode TEXT,
+    prompts TEXT,
+    first_used TEXT NOT NULL
+);
+
+CREATE TABLE results (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    path TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('verified', 'needs_review', 'failed')),
+    organ TEXT,
+    year INTEGER,
+    template TEXT,
+    reasons TEXT NOT NULL,
+    result TEXT NOT NULL,
+    extracted_at TEXT NOT NULL,
+    UNIQUE (sha256, run_id)
+);
+CREATE INDEX results_run ON results (run_id);
+CREATE INDEX results_status ON results (status);
+
+-- Numbers are NUMERIC: a value compared with text (datasette's ?value=34) is compared as a number.
+CREATE TABLE cells (
+    sha256 TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value NUMERIC,
+    state TEXT NOT NULL,
+    method TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    location TEXT,
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    PRIMARY KEY (sha256, run_id, key),
+    FOREIGN KEY (sha256, run_id) REFERENCES results (sha256, run_id)
+) WITHOUT ROWID;
+
+CREATE TABLE checks (
+    sha256 TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    cells TEXT NOT NULL,
+    left_value NUMERIC,
+    right_value NUMERIC,
+    diff NUMERIC,
+    message TEXT NOT NULL,
+    FOREIGN KEY (sha256, run_id) REFERENCES results (sha256, run_id)
+);
+CREATE INDEX checks_result ON checks (sha256, run_id);
+
+CREATE TABLE reviews (
+    sha256 TEXT PRIMARY KEY REFERENCES documents (sha256),
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+    resolution TEXT CHECK (resolution IN ('corrected', 'accepted', 'verified')),
+    status TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    questioned TEXT NOT NULL,
+    doubt INTEGER NOT NULL,
+    why TEXT NOT NULL,
+    organ TEXT,
+    year INTEGER,
+    template TEXT,
+    format TEXT,
+    reviewer TEXT,
+    note TEXT,
+    corrected TEXT,
+    opened_at TEXT NOT NULL,
+    resolved_at TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+-- The queue's order, and each filter followed by that order: a page is found, never sorted.
+CREATE INDEX reviews_queue ON reviews (state, doubt DESC, sha256);
+CREATE INDEX reviews_status ON reviews (state, status, doubt DESC, sha256);
+CREATE INDEX reviews_organ ON reviews (state, organ, doubt DESC, sha256);
+CREATE INDEX reviews_year ON reviews (state, year, doubt DESC, sha256);
+CREATE INDEX reviews_template ON reviews (state, template, doubt DESC, sha256);
+CREATE INDEX reviews_format ON reviews (state, format, doubt DESC, sha256);
+
+-- Each review's reason codes, with its state and doubt: the queue filtered by reason, in order.
+CREATE TABLE review_reasons (
+    code TEXT NOT NULL,
+    state TEXT NOT NULL,
+    doubt INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES reviews (sha256),
+    PRIMARY KEY (code, state, doubt DESC, sha256)
+) WITHOUT ROWID;
+CREATE INDEX review_reasons_document ON review_reasons (sha256);
+
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    key TEXT NOT NULL,
+    value NUMERIC,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX corrections_cell ON corrections (sha256, key, id);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    sha256 TEXT,
+    run_id INTEGER,
+    key TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_document ON events (sha256, id);
+CREATE INDEX events_action ON events (action);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Each document's newest result, with its status and reasons as they stand after corrections.
+CREATE VIEW current_results AS
+SELECT r.sha256, r.run_id, r.id AS result_id, r.path, d.format, d.size,
+       coalesce(v.status, r.status) AS status, r.organ, r.year, r.template,
+       coalesce(v.reasons, r.reasons) AS reasons,
+       v.state AS review, v.resolution, r.extracted_at
+FROM results r
+JOIN documents d ON d.sha256 = r.sha256
+LEFT JOIN reviews v ON v.sha256 = r.sha256
+WHERE r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256);
+
+-- The correction that counts for each cell: the latest (SQLite takes the other columns from
+-- the row where max() is found).
+CREATE VIEW latest_corrections AS
+SELECT sha256, key, value, reviewer, at, note, max(id) AS id
+FROM corrections GROUP BY sha256, key;
+
+-- Every cell of every document as it stands: the newest run's reading, a correction over it.
+-- (The casts give computed columns an affinity, so filters given as text compare as numbers.)
+CREATE VIEW current_cells AS
+SELECT c.sha256, c.run_id, c.key,
+       CAST(CASE WHEN k.id IS NULL THEN c.value ELSE k.value END AS NUMERIC) AS value,
+       CASE WHEN k.id IS NULL THEN c.state WHEN k.value IS NULL THEN 'blank'
+            WHEN k.value = 0 THEN 'zero' ELSE 'number' END AS state,
+       CASE WHEN k.id IS NULL THEN c.method ELSE 'human' END AS method,
+       c.raw, c.location, c.value AS extracted,
+       CAST(k.id IS NOT NULL AS INTEGER) AS corrected, k.reviewer, k.at AS corrected_at, k.note
+FROM current_results r
+JOIN cells c ON c.sha256 = r.sha256 AND c.run_id = r.run_id
+LEFT JOIN corrections k ON k.sha256 = c.sha256 AND k.key = c.key
+     AND k.id = (SELECT max(m.id) FROM corrections m WHERE m.sha256 = c.sha256 AND m.key = c.key);
+
+-- What a person must look at, the most doubtful first.
+CREATE VIEW queue AS
+SELECT v.sha256, v.status, v.doubt, v.reasons, v.questioned, v.why, r.path,
+       v.organ, v.year, v.template, v.format, v.run_id, v.opened_at, v.changed_at, v.changed_by, v.version
+FROM reviews v JOIN results r ON r.sha256 = v.sha256 AND r.run_id = v.run_id
+WHERE v.state = 'open'
+ORDER BY v.doubt DESC, v.sha256;
+"""
+
+
+@migration
+def m002_store(db: sqlite3.Connection) -> None:
+    from .legacy import carry_over  # the previous version's rows, into the tables made here
+
+    db.execute("ALTER TABLE reviews RENAME TO _previous_reviews")
+    db.execute("ALTER TABLE results RENAME TO _previous_results")
+    run_script(db, STORE_SCHEMA)
+    carry_over(db, "_previous_results", "_previous_reviews")
+    db.execute("DROP TABLE _previous_reviews")
+    db.execute("DROP TABLE _previous_results")

@@ -1,0 +1,446 @@
+"""The store: one SQLite file of documents, runs, results, reviews, corrections and events.
+
+    >>> from extractor import extract_file
+    >>> from extractor.options import RULES_ONLY
+    >>> store = Store(":memory:")
+    >>> stored = store.add(extract_file("golden/docs/10_shanghai_kewei_2024.md"), RULES_ONLY.fingerprint)
+    >>> stored.review, stored.current.status
+    ('opened', 'needs_review')
+    >>> sha = store.lookup(stored.sha256[:8])
+    >>> store.has_result(sha, RULES_ONLY.fingerprint)
+    True
+    >>> review = store.resolve(sha, cells={"s3.carried_forward.total": 1}, reviewer="li")
+    >>> review.state, review.resolution, review.current.status
+    ('resolved', 'corrected', 'verified')
+    >>> [e.action for e in store.events(sha)]
+    ['extracted', 'review_opened', 'cell_corrected', 'review_resolved']
+
+Writes come from one process (the parent of a batch, the service); any number of readers may
+read meanwhile (WAL). Within a process the store may be shared by threads: writes take a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput, Conflict, NotFound
+from ..models import Number, Result
+from . import queue as queries
+from . import write
+from .judging import questioned
+from .migrations import migrate
+from .queue import Filter
+from .records import Action, Correction, CurrentCell, Event, Page, Review, Run, Stored
+
+Fingerprint = Mapping[str, Any]  # `Options.fingerprint`: what decides the reading
+OPEN = Filter()  # the open reviews
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Open (`create=True`: make it if need be) and migrate the database at `path`.
+
+    `create=False` opens only a database that exists: a missing file is `NotFound`, a file
+    that is not one of the extractor's databases `BadInput`, and nothing is created.
+    `clock` gives the time written on every row (UTC).
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, clock: Callable[[], datetime] = _utc_now):
+        self.path = str(path)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._batch_every: int | None = None
+        self._pending = 0
+        self._run_ids: dict[str, int] = {}
+        memory = self.path == ":memory:"
+        if not create and not memory and not Path(self.path).is_file():
+            raise NotFound(f"{self.path}: no such database")
+        if create and not memory and not Path(self.path).resolve().parent.is_dir():
+            raise BadInput(f"{self.path}: cannot create the database: the folder {Path(self.path).parent} does not exist")
+        target = self.path if create or memory else f"{Path(self.path).resolve().as_uri()}?mode=rw"
+        try:
+            # Autocommit: every transaction is begun and ended here, explicitly.
+            self.db = sqlite3.connect(target, uri=not (create or memory), isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.Error as e:
+            raise BadInput(f"{self.path}: cannot open the database ({e})") from None
+        try:
+            self._open(create)
+        except sqlite3.DatabaseError as e:
+            self.db.close()
+            raise BadInput(f"{self.path}: not a SQLite database ({e})") from None
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open(self, create: bool) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not create and "_migrations" not in tables and "results" not in tables:
+            raise BadInput(f"{self.path}: not a results database of the extractor")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a crash of the process
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: a batch writes into several indexes at once
+        migrate(self.db)  # a file of the previous version is upgraded here, its rows carried over
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One change, all of it or none. Inside `batch()` it joins the open transaction."""
+        with self._lock:
+            if self._batch_every is None:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                self.db.execute("COMMIT")
+                return
+            if not self.db.in_transaction:
+                self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("SAVEPOINT one_change")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO one_change")
+                self.db.execute("RELEASE one_change")
+                raise
+            self.db.execute("RELEASE one_change")
+            self._pending += 1
+            if self._pending >= self._batch_every:
+                self.commit()
+
+    @contextmanager
+    def batch(self, every: int = 100) -> Iterator[Store]:
+        """Many writes in few transactions: committed every `every` changes, by `commit()`, and
+        at the end (also when the block raises: what was done is kept, a change cut short is not).
+
+        The write lock is held between commits, so a writer in another process waits meanwhile;
+        readers never do. Call `commit()` while waiting for more work.
+        """
+        if every < 1:
+            raise BadInput(f"every must be at least 1, not {every}")
+        with self._lock:
+            if self._batch_every is not None:
+                raise RuntimeError("already in a batch")
+            self._batch_every = every
+            try:
+                yield self
+            finally:
+                self.commit()
+                self._batch_every = None
+
+    def commit(self) -> None:
+        """Commit what a batch has written so far (nothing to do outside a batch)."""
+        with self._lock:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+            self._pending = 0
+
+    def _run(self, fingerprint: Fingerprint, *, create: bool) -> int | None:
+        """The run's id; with `create`, added if new (the caller holds the write)."""
+        key = write.dumps(dict(fingerprint))
+        if key in self._run_ids:
+            return self._run_ids[key]
+        row = self.db.execute("SELECT id FROM runs WHERE fingerprint = ?", (key,)).fetchone()
+        if row is not None:
+            # Only committed-or-kept ids are remembered; a new one is found again next time.
+            self._run_ids[key] = row[0]
+            return row[0]
+        return write.run_id(self.db, fingerprint, self._now()) if create else None
+
+    def has_result(self, sha256: str, fingerprint: Fingerprint) -> bool:
+        """Whether this document already has a result read with this configuration (then: no work)."""
+        run = self._run(fingerprint, create=False)
+        return run is not None and write.has_result(self.db, sha256, run)
+
+    def add(self, result: Result, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
+        """Store a run's result; re-apply the document's corrections; open, update, reopen or
+        close its review as the rules say (`write.follow`).
+
+        A document that already has a result for this configuration keeps it: the new one is
+        not stored (`Stored.new` is False) and the path it came under is recorded.
+        """
+        return self._add(result, None, fingerprint, by)
+
+    def add_json(self, text: str, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
+        """`add` for a result given as its JSON (what a worker process sends back, or a line of
+        `extract --json`): parsed once and stored as given, never serialised again."""
+        try:
+            result = Result.model_validate_json(text)
+        except ValueError as e:
+            raise BadInput(f"not a result: {str(e).splitlines()[0]}") from None
+        return self._add(result, text, fingerprint, by)
+
+    def _add(self, result: Result, text: str | None, fingerprint: Fingerprint, by: str) -> Stored:
+        sha = result.source.sha256
+        if sha is None:
+            with self._write():
+                write.event(self.db, self._now(), by, "unreadable", path=result.source.path, error=result.error)
+            return Stored(sha256=None, run_id=None, new=False, current=result, review=None)
+        with self._write():
+            at = self._now()
+            run = self._run(fingerprint, create=True)
+            assert run is not None
+            write.seen(self.db, result.source, at)
+            if write.has_result(self.db, sha, run):
+                write.event(self.db, at, by, "skipped", sha256=sha, run_id=run, path=result.source.path)
+                return Stored(sha256=sha, run_id=run, new=False, current=self._current(sha), review=None)
+            write.insert_result(self.db, result, run, at, text=text)
+            write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=result.status, path=result.source.path)
+            current, applied_keys = write.with_corrections(self.db, result)
+            if applied_keys:
+                write.event(
+                    self.db, at, by, "corrections_applied", sha256=sha, run_id=run, keys=applied_keys, status=current.status
+                )
+            change = write.follow(self.db, current, run, applied=applied_keys, actor=by, at=at)
+        return Stored(sha256=sha, run_id=run, new=True, current=current, review=change)
+
+    def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:
+        """Record that a document seen under `path` was not read again: it has a result for
+        this configuration already (ask `has_result` first)."""
+        run = self._run(fingerprint, create=False)
+        with self._write():
+            at = self._now()
+            if not self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone():
+                raise NotFound(f"no document {sha256}: only a document the store has can be skipped")
+            self.db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (sha256, path, at))
+            write.event(self.db, at, by, "skipped", sha256=sha256, run_id=run, path=path)
+
+    def resolve(
+        self,
+        sha256: str,
+        *,
+        reviewer: str,
+        cells: Mapping[str, Number | None] | None = None,
+        accept: bool = False,
+        note: str | None = None,
+        version: int | None = None,
+    ) -> Review:
+        """A reviewer's decision on a document's open review.
+
+        `cells` correct values (kept as corrections, re-applied to every later run); the result
+        is verified again and the review closes only if it now verifies, or if `accept` (the
+        document accepted as printed, which needs a `note`). `version`: the review's version
+        the reviewer saw; if someone changed it since, `Conflict` says who and when, and
+        nothing is written.
+        """
+        if not cells and not accept:
+            raise BadInput("give corrected cells, or accept the document as printed")
+        if accept and not (note and note.strip()):
+            raise BadInput("accepting a document as printed needs a note saying why")
+        if not reviewer.strip():
+            raise BadInput("a resolution needs the reviewer's name")
+        with self._write():
+            at = self._now()
+            row = self._review_row(sha256)
+            if version is not None and row["version"] != version:
+                raise Conflict(_changed(row, version))
+            if row["state"] == "resolved":
+                raise Conflict(
+                    f"the review of {sha256[:12]} is already resolved ({row['resolution']},"
+                    f" by {row['changed_by']} at {_clock_time(row['changed_at'])})"
+                )
+            run = row["run_id"]
+            extracted = write.load_result(self.db, sha256, run)
+            unknown = sorted(set(cells or {}) - set(extracted.cells))
+            if unknown:
+                raise BadInput(f"not cells of this document: {', '.join(unknown)}")
+            before = self._current(sha256)
+            for key, value in (cells or {}).items():
+                self.db.execute(
+                    "INSERT INTO corrections (sha256, key, value, reviewer, at, note) VALUES (?, ?, ?, ?, ?, ?)",
+                    (sha256, key, value, reviewer, at, note),
+                )
+                write.event(
+                    self.db, at, reviewer, "cell_corrected", sha256=sha256, run_id=run, key=key,
+                    value=value, was=before.cells.get(key),
+                )
+            current, applied_keys = write.with_corrections(self.db, extracted)
+            closes = accept or current.status == "verified"
+            shown = json.loads(row["questioned"]) + questioned(extracted)
+            columns = write.current_columns(
+                current, run, current.model_dump_json() if applied_keys else None, also_questioned=shown if closes else ()
+            ) | {"changed_at": at, "changed_by": reviewer}
+            if closes:
+                resolution = "accepted" if accept else "corrected"
+                columns |= {"state": "resolved", "resolution": resolution, "reviewer": reviewer, "note": note, "resolved_at": at}
+            if not write.write_review(self.db, sha256, columns, version=row["version"]):
+                raise Conflict(_changed(self._review_row(sha256), row["version"]))
+            if closes:
+                action: Action = "accepted" if accept else "review_resolved"
+                write.event(self.db, at, reviewer, action, sha256=sha256, run_id=run, status=current.status, note=note)
+        return self.review(sha256)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def lookup(self, prefix: str) -> str:
+        """The sha256 of the one document whose hash starts with `prefix`."""
+        p = prefix.strip().lower()
+        if not p or any(c not in "0123456789abcdef" for c in p):
+            raise BadInput(f"not a document hash or a prefix of one: {prefix!r}")
+        rows = self.db.execute(
+            "SELECT sha256 FROM documents WHERE sha256 >= ? AND sha256 < ? ORDER BY sha256 LIMIT 3", (p, p + "g")
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no document {p}")
+        if len(rows) > 1:
+            raise BadInput(f"{p} is the start of several documents' hashes ({rows[0][0][:16]}, {rows[1][0][:16]}, …): give more of it")
+        return rows[0][0]
+
+    def runs(self) -> list[Run]:
+        return [_run(row) for row in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def run(self, run_id: int) -> Run:
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no run {run_id}")
+        return _run(row)
+
+    def paths(self, sha256: str) -> list[str]:
+        """Every path the document was seen under, first seen first."""
+        return [r[0] for r in self.db.execute("SELECT path FROM paths WHERE sha256 = ? ORDER BY first_seen, rowid", (sha256,))]
+
+    def review(self, sha256: str) -> Review:
+        row = self._review_row(sha256)
+        extracted = write.load_result(self.db, sha256, row["run_id"])
+        return Review(
+            sha256=sha256,
+            state=row["state"],
+            resolution=row["resolution"],
+            questioned=json.loads(row["questioned"]),
+            why=row["why"],
+            reviewer=row["reviewer"],
+            note=row["note"],
+            opened_at=row["opened_at"],
+            resolved_at=row["resolved_at"],
+            changed_at=row["changed_at"],
+            changed_by=row["changed_by"],
+            version=row["version"],
+            run=self.run(row["run_id"]),
+            extracted=extracted,
+            current=Result.model_validate_json(row["corrected"]) if row["corrected"] else extracted,
+            corrections=self.corrections(sha256),
+        )
+
+    def queue(self, where: Filter = OPEN, *, after: str | None = None, limit: int = 50) -> Page:
+        """One page of the reviews `where` selects, the most in doubt first (then by hash)."""
+        return queries.page(self.db, where, after, limit)
+
+    def reason_counts(self, where: Filter = OPEN) -> dict[str, int]:
+        """How many of the reviews `where` selects (whatever its `reason`) give each reason."""
+        return queries.reason_counts(self.db, where)
+
+    def current(self, sha256: str) -> Result:
+        """The document's result now: the newest run's, its corrections applied and re-verified."""
+        if not self.db.execute("SELECT 1 FROM results WHERE sha256 = ?", (sha256,)).fetchone():
+            raise NotFound(f"no document {sha256}")
+        return self._current(sha256)
+
+    def _current(self, sha256: str) -> Result:
+        (text,) = self.db.execute(
+            "SELECT coalesce(v.corrected, r.result) FROM results r"
+            " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
+            " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return Result.model_validate_json(text)
+
+    def current_results(self) -> Iterator[Result]:
+        """Every document's current result, by hash, one at a time (for exports)."""
+        for text in self.current_json():
+            yield Result.model_validate_json(text)
+
+    def current_json(self) -> Iterator[str]:
+        """The same as JSON text, as stored: a JSON lines export without parsing anything."""
+        rows = self.db.execute(
+            "SELECT coalesce(v.corrected, r.result) FROM results r"
+            " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
+            " WHERE r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256) ORDER BY r.sha256"
+        )
+        for (text,) in rows:
+            yield text
+
+    def current_cells(self, sha256: str | None = None) -> Iterator[CurrentCell]:
+        """Rows of the `current_cells` view: one document's, or every document's by hash."""
+        where, params = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
+        for row in self.db.execute(f"SELECT * FROM current_cells {where} ORDER BY sha256, key", params):
+            (sha, run, key, value, state, method, raw, location, extracted, corrected, reviewer, at, note) = row
+            yield CurrentCell(
+                sha256=sha, run_id=run, key=key, value=value, state=state, method=method, raw=raw,
+                location=json.loads(location) if location else None, extracted=extracted,
+                corrected=bool(corrected), reviewer=reviewer, corrected_at=at, note=note,
+            )  # fmt: skip
+
+    def corrections(self, sha256: str) -> list[Correction]:
+        """Every correction of the document, oldest first (the latest per cell counts)."""
+        rows = self.db.execute(
+            "SELECT id, sha256, key, value, reviewer, at, note FROM corrections WHERE sha256 = ? ORDER BY id", (sha256,)
+        )
+        return [Correction(*row) for row in rows]
+
+    def events(self, sha256: str | None = None) -> Iterator[Event]:
+        """What happened, oldest first: to one document, or to all."""
+        where, params = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
+        for row in self.db.execute(f"SELECT id, at, actor, action, sha256, run_id, key, detail FROM events {where} ORDER BY id", params):
+            id_, at, actor, action, sha, run, key, detail = row
+            yield Event(id=id_, at=at, actor=actor, action=action, sha256=sha, run_id=run, key=key, detail=json.loads(detail))
+
+    def _review_row(self, sha256: str) -> sqlite3.Row:
+        cur = self.db.cursor()
+        cur.row_factory = sqlite3.Row
+        row = cur.execute("SELECT * FROM reviews WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is not None:
+            return row
+        if self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone():
+            raise NotFound(f"document {sha256[:12]} has no review: it verified")
+        raise NotFound(f"no document {sha256}")
+
+
+def _run(row: tuple) -> Run:
+    id_, fingerprint, extractor, strategy, model, mode, prompts, first_used = row
+    return Run(
+        id=id_,
+        fingerprint=json.loads(fingerprint),
+        extractor=extractor,
+        strategy=strategy,
+        model=model,
+        mode=mode,
+        prompts=json.loads(prompts) if prompts else None,
+        first_used=first_used,
+    )
+
+
+def _clock_time(at: str) -> str:
+    when = datetime.fromisoformat(at)
+    return f"{when:%H:%M} on {when:%Y-%m-%d} (UTC)"
+
+
+def _changed(row: sqlite3.Row, yours: int) -> str:
+    return (
+        f"changed by {row['changed_by']} at {_clock_time(row['changed_at'])}: the review of {row['sha256'][:12]}"
+        f" is at version {row['version']}, yours is {yours}; reload it and decide again"
+    )

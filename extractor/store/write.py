@@ -1,0 +1,248 @@
+"""Rows written by the store, on a connection inside a transaction the caller holds.
+
+`Store` and the migration that carries over the previous version's rows both write through
+these functions, so a document is recorded one way whichever way it arrives. A later
+migration that changes these tables must give that migration frozen copies of what it uses.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic_core import to_json
+
+from ..models import Number, Result, Source
+from .judging import corrected, newly_questioned, questioned
+from .records import Action, ReviewChange
+
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON with sorted keys, so equal values are equal text (a fingerprint's key)."""
+    return _JSON.encode(value)
+
+
+def event(
+    db: sqlite3.Connection,
+    at: str,
+    actor: str,
+    action: Action,
+    *,
+    sha256: str | None = None,
+    run_id: int | None = None,
+    key: str | None = None,
+    **detail: Any,
+) -> None:
+    db.execute(
+        "INSERT INTO events (at, actor, action, sha256, run_id, key, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (at, actor, action, sha256, run_id, key, dumps(detail)),
+    )
+
+
+def run_id(db: sqlite3.Connection, fingerprint: Mapping[str, Any], at: str) -> int:
+    """The run of this configuration, added the first time it is used."""
+    key = dumps(dict(fingerprint))
+    row = db.execute("SELECT id FROM runs WHERE fingerprint = ?", (key,)).fetchone()
+    if row:
+        return row[0]
+    prompts = fingerprint.get("prompts")
+    cur = db.execute(
+        "INSERT INTO runs (fingerprint, extractor, strategy, model, mode, prompts, first_used) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            key,
+            fingerprint.get("extractor"),
+            fingerprint.get("strategy") or "rules",
+            fingerprint.get("model"),
+            fingerprint.get("mode"),
+            dumps(prompts) if prompts is not None else None,
+            at,
+        ),
+    )
+    return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
+def seen(db: sqlite3.Connection, source: Source, at: str) -> None:
+    """The document, and the path it was seen under this time."""
+    db.execute(
+        "INSERT INTO documents (sha256, format, size, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
+        " SET format = coalesce(documents.format, excluded.format), size = coalesce(documents.size, excluded.size)",
+        (source.sha256, source.format, source.size, at),
+    )
+    db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (source.sha256, source.path, at))
+
+
+def has_result(db: sqlite3.Connection, sha256: str, run: int) -> bool:
+    return db.execute("SELECT 1 FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone() is not None
+
+
+def reasons_json(result: Result) -> str:
+    return dumps([r.model_dump() for r in result.reasons])
+
+
+def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str, *, text: str | None = None) -> None:
+    """The result as read (`text`: its JSON, when the caller has it), and its cells and checks in long form."""
+    sha = result.source.sha256
+    db.execute(
+        "INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            sha,
+            run,
+            result.source.path,
+            result.status,
+            result.organ,
+            result.year,
+            result.template,
+            reasons_json(result),
+            text if text is not None else result.model_dump_json(),
+            at,
+        ),
+    )
+    cells = []
+    for key, value in result.cells.items():
+        p = result.provenance.get(key)
+        cells.append(
+            (
+                sha,
+                run,
+                key,
+                value,
+                p.kind if p else "missing",
+                p.method if p else result.method,
+                p.raw if p else "",
+                to_json(p.location).decode() if p and p.location else None,
+                int(p.ambiguous) if p else 0,
+                p.note if p else None,
+            )
+        )
+    db.executemany(
+        "INSERT INTO cells (sha256, run_id, key, value, state, method, raw, location, ambiguous, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cells,
+    )
+    db.executemany(
+        "INSERT INTO checks (sha256, run_id, rule, name, status, severity, cells, left_value, right_value, diff, message)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (sha, run, c.rule, c.check, c.status, c.severity, dumps(c.cells), c.left, c.right, c.diff, c.message)
+            for c in result.checks
+        ],
+    )
+
+
+def load_result(db: sqlite3.Connection, sha256: str, run: int) -> Result:
+    (text,) = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    return Result.model_validate_json(text)
+
+
+def latest_corrections(db: sqlite3.Connection, sha256: str) -> tuple[dict[str, Number | None], dict[str, str]]:
+    """The value that counts for each corrected cell, and who set it."""
+    rows = db.execute("SELECT key, value, reviewer FROM latest_corrections WHERE sha256 = ?", (sha256,)).fetchall()
+    return {k: v for k, v, _ in rows}, {k: who for k, _, who in rows}
+
+
+def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, list[str]]:
+    """The result with its document's corrections applied and verified again, and the keys applied."""
+    values, reviewers = latest_corrections(db, result.source.sha256 or "")
+    applied = [k for k in values if k in result.cells]
+    if not applied:
+        return result, []
+    return corrected(result, values, reviewers), applied
+
+
+def current_columns(
+    current: Result, run: int, corrected_json: str | None, *, also_questioned: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The review's columns that follow the document's current result; `also_questioned`:
+    cells a reviewer was shown besides those the current result questions."""
+    asked = questioned(current)
+    asked += newly_questioned(asked, list(also_questioned))
+    return {
+        "run_id": run,
+        "status": current.status,
+        "reasons": reasons_json(current),
+        "questioned": dumps(asked),
+        "doubt": len(asked),
+        "organ": current.organ,
+        "year": current.year,
+        "template": current.template,
+        "format": current.source.format,
+        "corrected": corrected_json,
+    }
+
+
+def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any], *, version: int | None = None) -> bool:
+    """Insert the review (version None) or update it if it is still at `version`; its reasons index follows.
+
+    Returns False when someone changed it since `version` (nothing is written then)."""
+    if version is None:
+        names = ", ".join(columns)
+        db.execute(
+            f"INSERT INTO reviews (sha256, {names}) VALUES (?, {', '.join('?' for _ in columns)})",
+            (sha256, *columns.values()),
+        )
+    else:
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        cur = db.execute(
+            f"UPDATE reviews SET {sets}, version = version + 1 WHERE sha256 = ? AND version = ?",
+            (*columns.values(), sha256, version),
+        )
+        if cur.rowcount == 0:
+            return False
+    # The reasons index follows the row as it now is, whatever changed.
+    db.execute("DELETE FROM review_reasons WHERE sha256 = ?", (sha256,))
+    db.execute(
+        "INSERT OR IGNORE INTO review_reasons (code, state, doubt, sha256)"
+        " SELECT json_extract(j.value, '$.code'), v.state, v.doubt, v.sha256"
+        " FROM reviews v, json_each(v.reasons) j WHERE v.sha256 = ?",
+        (sha256,),
+    )
+    return True
+
+
+def follow(
+    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str
+) -> ReviewChange | None:
+    """Bring the document's review up to a new current result (a new run's, corrections re-applied).
+
+    No review and verified: none is needed. No review otherwise: one opens. An open review
+    now looks at this result, and closes if it verifies. A resolved review stays resolved
+    unless this result questions cells it did not; then it reopens and says which.
+    """
+    sha = current.source.sha256
+    assert sha is not None
+    columns = current_columns(current, run, current.model_dump_json() if applied else None)
+    columns |= {"changed_at": at, "changed_by": actor}
+    row = db.execute("SELECT state, questioned, version FROM reviews WHERE sha256 = ?", (sha,)).fetchone()
+    if row is None:
+        if current.status == "verified":
+            return None
+        why = f"run {run}: {current.status.replace('_', ' ')}"
+        write_review(db, sha, columns | {"state": "open", "why": why, "opened_at": at})
+        event(db, at, actor, "review_opened", sha256=sha, run_id=run, why=why, questioned=json.loads(columns["questioned"]))
+        return "opened"
+    state, before, version = row
+    if state == "open":
+        if current.status == "verified":
+            resolution = "corrected" if applied else "verified"
+            write_review(db, sha, columns | {"state": "resolved", "resolution": resolution, "resolved_at": at}, version=version)
+            event(db, at, actor, "review_closed", sha256=sha, run_id=run, resolution=resolution)
+            return "closed"
+        write_review(db, sha, columns, version=version)
+        event(db, at, actor, "review_updated", sha256=sha, run_id=run, questioned=json.loads(columns["questioned"]))
+        return "updated"
+    new = newly_questioned(json.loads(before), json.loads(columns["questioned"]))
+    if current.status == "verified" or not new:
+        # What it questions was looked at already: the review keeps what the reviewer saw.
+        del columns["questioned"], columns["doubt"]
+        write_review(db, sha, columns, version=version)
+        return "kept"
+    why = f"run {run} questions cells not questioned before: {', '.join(new)}"
+    reopened = {"state": "open", "resolution": None, "why": why, "reviewer": None, "note": None, "resolved_at": None}
+    write_review(db, sha, columns | reopened, version=version)
+    event(db, at, actor, "review_reopened", sha256=sha, run_id=run, why=why, newly_questioned=new)
+    return "reopened"
