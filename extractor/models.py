@@ -65,6 +65,16 @@ class Provenance(_OmitsUnused):
     values: dict[str, Number | None] = Field(default_factory=dict)
 
 
+class Statement(BaseModel):
+    """A clause of the report's prose that states a table quantity (SPEC §5.5): the sum of
+    `keys` is `value`, in the clause's own words. Evidence for the checks, never a value."""
+
+    keys: list[str]
+    value: Number
+    text: str
+    location: dict[str, Any] | None = None
+
+
 class Check(BaseModel):
     rule: str
     check: str
@@ -179,7 +189,7 @@ class LlmUsage(BaseModel):
 
 
 class Result(_OmitsUnused):
-    _omit_when_empty = ("strategy", "methods", "llm")
+    _omit_when_empty = ("strategy", "methods", "llm", "prose")
     _omit_when_default = {"blanks": "zero"}
 
     source: Source
@@ -193,6 +203,8 @@ class Result(_OmitsUnused):
     culprits: list[Culprit] = Field(default_factory=list)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
+    # What the prose outside the tables says of their quantities.
+    prose: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     method: str = "rules"
     error: str | None = None

@@ -15,8 +15,9 @@ import hashlib
 import logging
 from pathlib import Path
 
-from . import reconcile
+from . import models, reconcile
 from .extract.candidate import Candidate
+from .extract.prose import Statement, read_prose
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
 from .load.archive import Input
@@ -31,16 +32,21 @@ __all__ = ["extract_document", "extract_file", "extract_bytes", "extract_input",
 
 def extract_document(doc: Document, *, options: Options = RULES_ONLY) -> Result:
     located = locate(doc)
+    prose = [statement_model(s) for s in read_prose(located)]
     strategy = options.strategy if options.llm is not None else "rules"
     judged: list[reconcile.Judged] = []
     for method in reconcile.plan(strategy):
         if reconcile.settled(strategy, judged):
             break
-        judged.append(_read(located, method, options))
+        judged.append(_read(located, method, options, prose))
     return reconcile.combine(strategy, judged)
 
 
-def _read(located: Located, method: str, options: Options) -> reconcile.Judged:
+def statement_model(s: Statement) -> models.Statement:
+    return models.Statement(keys=list(s.keys), value=s.value, text=s.text, location=s.loc.to_dict() if s.loc else None)
+
+
+def _read(located: Located, method: str, options: Options, prose: list[models.Statement]) -> reconcile.Judged:
     """One extraction path's reading, judged; a path that breaks is a path that did not pass."""
     usage: LlmUsage | None = None
     try:
@@ -52,8 +58,8 @@ def _read(located: Located, method: str, options: Options) -> reconcile.Judged:
     except Exception as e:  # noqa: BLE001 - recorded on the run, with its type
         logger.debug("the %s path failed on %s", method, located.doc.path, exc_info=True)
         error = f"the {method} path failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}"
-        return reconcile.judge(located, method, Candidate(method), error=error, blanks=options.blanks)
-    return reconcile.judge(located, method, candidate, usage=usage, blanks=options.blanks)
+        return reconcile.judge(located, method, Candidate(method), error=error, blanks=options.blanks, prose=prose)
+    return reconcile.judge(located, method, candidate, usage=usage, blanks=options.blanks, prose=prose)
 
 
 def extract_file(path: str | Path, *, options: Options = RULES_ONLY) -> Result:

@@ -11,13 +11,14 @@ No I/O, no dependency on the extractor: plain values in, findings out. It never 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .cell_types import h5_types
 from .culprit import culprits
 from .findings import Culprit, Finding, Number, Report, Status
 from .identities import Identity, evaluate, identities
 from .layout import combine_layouts, s2_layout_of, s3_layout_of
+from .narrative import Statement, narrative
 from .plausibility import plausibility
 from .structure import s1_key_sets, s2_rows_whole, s3_row_swaps
 
@@ -47,11 +48,13 @@ def verify(
     template: str | None = None,
     *,
     organ: str | None = None,
+    statements: Iterable[Statement] = (),
 ) -> Report:
     """Run every check over `cells` (dictionary keys → number or None for a blank).
 
     `template` ("2019" | "2021" | "mixed") is used only for a table that is absent, to name
-    the cells it should have had. `organ` enables the organ-level heuristics (P4, P5).
+    the cells it should have had. `organ` enables the organ-level heuristics (P4, P5);
+    `statements`, what the report's prose says of table quantities, the narrative checks (N1).
     """
     layouts = layouts_of(cells, template)
     has_s4 = any(k.startswith("s4.") for k in cells)
@@ -64,6 +67,7 @@ def verify(
     findings += h5_types(cells)
     findings += s3_row_swaps(cells, layouts["s3"], hard)
     findings += plausibility(cells, organ)
+    findings += narrative(cells, statements)
     return Report(findings=findings, culprits=culprits(cells, hard, evaluated))
 
 

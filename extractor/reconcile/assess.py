@@ -15,7 +15,8 @@ from .decide import decide
 
 def assess(result: Result) -> Result:
     cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
-    report = verify(cells, result.template, organ=result.organ)
+    statements = [(tuple(s.keys), s.value, s.text) for s in result.prose]
+    report = verify(cells, result.template, organ=result.organ, statements=statements)
     decision = decide(result.model_copy(update={"cells": cells}), report)
     return result.model_copy(
         update={

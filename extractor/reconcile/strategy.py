@@ -32,7 +32,7 @@ from typing import Literal
 from ..extract.candidate import Candidate
 from ..kinds import STRATEGIES
 from ..locate import Located
-from ..models import LlmUsage, MethodRun, Provenance, Result
+from ..models import LlmUsage, MethodRun, Provenance, Result, Statement
 from .assess import assess
 from .build import build_result
 
@@ -105,10 +105,12 @@ def judge(
     error: str | None = None,
     usage: LlmUsage | None = None,
     blanks: str = "zero",
+    prose: list[Statement] | None = None,
 ) -> Judged:
     """A reading verified on its own; `error` when its path broke (its candidate is then empty).
-    `blanks`: the policy for blank applicant cells, recorded on the result (see `Result.blanks`)."""
-    built = build_result(located, candidate).model_copy(update={"blanks": blanks})
+    `blanks`: the policy for blank applicant cells, recorded on the result (see `Result.blanks`);
+    `prose`: what the report's prose states of table quantities."""
+    built = build_result(located, candidate).model_copy(update={"blanks": blanks, "prose": prose or []})
     return Judged(method, assess(built), error, usage)
 
 
