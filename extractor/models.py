@@ -75,6 +75,17 @@ class Statement(BaseModel):
     location: dict[str, Any] | None = None
 
 
+class Related(BaseModel):
+    """The same organ's report of the year before or after, as far as the cross-year checks read
+    it (SPEC §5.4): evidence beside this report, never its values."""
+
+    relation: Literal["previous", "next"]
+    sha256: str
+    path: str
+    year: int
+    cells: dict[str, Number | None] = Field(default_factory=dict)
+
+
 class Check(BaseModel):
     rule: str
     check: str
@@ -189,7 +200,7 @@ class LlmUsage(BaseModel):
 
 
 class Result(_OmitsUnused):
-    _omit_when_empty = ("strategy", "methods", "llm", "prose")
+    _omit_when_empty = ("strategy", "methods", "llm", "prose", "related")
     _omit_when_default = {"blanks": "zero"}
 
     source: Source
@@ -205,6 +216,8 @@ class Result(_OmitsUnused):
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     # What the prose outside the tables says of their quantities.
     prose: list[Statement] = Field(default_factory=list)
+    # The same organ's reports of the neighbouring years, when a store holds them.
+    related: list[Related] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     method: str = "rules"
     error: str | None = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .cell_types import h5_types
+from .crossyear import cross_year
 from .culprit import culprits
 from .findings import Culprit, Finding, Number, Report, Status
 from .identities import Identity, evaluate, identities
@@ -49,12 +50,16 @@ def verify(
     *,
     organ: str | None = None,
     statements: Iterable[Statement] = (),
+    previous: Mapping[str, Number | None] | None = None,
+    following: Mapping[str, Number | None] | None = None,
 ) -> Report:
     """Run every check over `cells` (dictionary keys → number or None for a blank).
 
     `template` ("2019" | "2021" | "mixed") is used only for a table that is absent, to name
     the cells it should have had. `organ` enables the organ-level heuristics (P4, P5);
-    `statements`, what the report's prose says of table quantities, the narrative checks (N1).
+    `statements`, what the report's prose says of table quantities, the narrative checks (N1);
+    `previous`/`following`, the same organ's cells of the years before and after, the
+    cross-year checks (X1–X3).
     """
     layouts = layouts_of(cells, template)
     has_s4 = any(k.startswith("s4.") for k in cells)
@@ -68,6 +73,7 @@ def verify(
     findings += s3_row_swaps(cells, layouts["s3"], hard)
     findings += plausibility(cells, organ)
     findings += narrative(cells, statements)
+    findings += cross_year(cells, previous, following)
     return Report(findings=findings, culprits=culprits(cells, hard, evaluated))
 
 

@@ -16,7 +16,11 @@ from .decide import decide
 def assess(result: Result) -> Result:
     cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
     statements = [(tuple(s.keys), s.value, s.text) for s in result.prose]
-    report = verify(cells, result.template, organ=result.organ, statements=statements)
+    by = {r.relation: r.cells for r in result.related}
+    report = verify(
+        cells, result.template, organ=result.organ, statements=statements,
+        previous=by.get("previous"), following=by.get("next"),
+    )
     decision = decide(result.model_copy(update={"cells": cells}), report)
     return result.model_copy(
         update={

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..models import Number, Provenance, Result
+from ..models import INFORMATIVE, Number, Provenance, Result
 from ..reconcile import assess
-
-# Records that another path's reading was set aside; it holds nothing back on its own.
-_NOT_A_QUESTION = {"fallback"}
 
 
 def questioned(result: Result) -> list[str]:
@@ -30,7 +27,7 @@ def questioned(result: Result) -> list[str]:
         return []
     out: list[str] = []
     for reason in result.reasons:
-        if reason.code in _NOT_A_QUESTION:
+        if reason.code in INFORMATIVE:  # how it was decided, not a doubt
             continue
         for item in reason.cells or [reason.code]:
             if item not in out:

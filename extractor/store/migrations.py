@@ -8,7 +8,7 @@ migration that has shipped; add the next one.
     >>> import sqlite3
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
-    ['m001_previous_version', 'm002_store']
+    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year']
     >>> migrate(db)
     []
 
@@ -306,3 +306,9 @@ def m002_store(db: sqlite3.Connection) -> None:
     carry_over(db, "_previous_results", "_previous_reviews")
     db.execute("DROP TABLE _previous_reviews")
     db.execute("DROP TABLE _previous_results")
+
+
+@migration
+def m003_results_by_organ_and_year(db: sqlite3.Connection) -> None:
+    """The same organ's reports of neighbouring years, found by an index (cross-year evidence)."""
+    db.execute("CREATE INDEX results_organ_year ON results (organ, year)")

@@ -30,6 +30,7 @@ Action = Literal[
     "cell_corrected",  # key; detail: value, was
     "review_resolved",  # by corrections that verify
     "accepted",  # accepted as printed; detail: note
+    "related_years",  # another year of the organ arrived; the current result now weighs it (detail: other, status)
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 

@@ -211,13 +211,25 @@ class Store:
                 return Stored(sha256=sha, run_id=run, new=False, current=self._current(sha), review=None)
             write.insert_result(self.db, result, run, at, text=text)
             write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=result.status, path=result.source.path)
-            current, applied_keys = write.with_corrections(self.db, result)
+            current, applied_keys, differs = write.current_of(self.db, result)
             if applied_keys:
                 write.event(
                     self.db, at, by, "corrections_applied", sha256=sha, run_id=run, keys=applied_keys, status=current.status
                 )
-            change = write.follow(self.db, current, run, applied=applied_keys, actor=by, at=at)
+            change = write.follow(self.db, current, run, applied=applied_keys, actor=by, at=at, differs=differs)
+            for other in current.related:
+                self._weigh_again(other.sha256, because=sha, actor=by, at=at)
         return Stored(sha256=sha, run_id=run, new=True, current=current, review=change)
+
+    def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str) -> None:
+        """A document of the organ's neighbouring year, weighed again now that `because` is here."""
+        (run,) = self.db.execute("SELECT run_id FROM results WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
+        before = self._current(sha256)
+        current, applied, differs = write.current_of(self.db, write.load_result(self.db, sha256, run))
+        if current.model_dump() == before.model_dump():
+            return
+        write.follow(self.db, current, run, applied=applied, actor=actor, at=at, differs=differs)
+        write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=current.status)
 
     def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:
         """Record that a document seen under `path` was not read again: it has a result for
@@ -279,11 +291,11 @@ class Store:
                     self.db, at, reviewer, "cell_corrected", sha256=sha256, run_id=run, key=key,
                     value=value, was=before.cells.get(key),
                 )
-            current, applied_keys = write.with_corrections(self.db, extracted)
+            current, applied_keys, differs = write.current_of(self.db, extracted)
             closes = accept or current.status == "verified"
             shown = json.loads(row["questioned"]) + questioned(extracted)
             columns = write.current_columns(
-                current, run, current.model_dump_json() if applied_keys else None, also_questioned=shown if closes else ()
+                current, run, current.model_dump_json() if differs else None, also_questioned=shown if closes else ()
             ) | {"changed_at": at, "changed_by": reviewer}
             if closes:
                 resolution = "accepted" if accept else "corrected"

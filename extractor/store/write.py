@@ -14,7 +14,10 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from ..models import Number, Result, Source
+from verify.crossyear import EQUATIONS
+
+from ..models import Number, Related, Result, Source
+from ..reconcile import assess
 from .judging import corrected, newly_questioned, questioned
 from .records import Action, ReviewChange
 
@@ -154,6 +157,51 @@ def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, li
     return corrected(result, values, reviewers), applied
 
 
+# The cells of a neighbouring year the cross-year checks read.
+_CROSS_YEAR_KEYS = frozenset(k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms)))
+
+
+def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
+    """The organ's reports of the year before and the year after, as the store holds them now
+    (their newest run, corrections applied). A year with two different documents (a report
+    and its revision, say) gives no evidence: which one counts is not the store's to say."""
+    sha, organ, year = result.source.sha256, result.organ, result.year
+    if not (sha and organ and year):
+        return []
+    rows = db.execute(
+        "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
+        " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
+        (organ, year - 1, year + 1, sha),
+    ).fetchall()
+    out = []
+    for other_year, relation in ((year - 1, "previous"), (year + 1, "next")):
+        found = [row for row in rows if row[3] == other_year]
+        if len(found) != 1:
+            continue
+        other_sha, run, path, _ = found[0]
+        other, _ = with_corrections(db, load_result(db, other_sha, run))
+        cells = {k: v for k, v in other.cells.items() if k in _CROSS_YEAR_KEYS}
+        out.append(Related(relation=relation, sha256=other_sha, path=path, year=other_year, cells=cells))  # type: ignore[arg-type]
+    return out
+
+
+def with_related(db: sqlite3.Connection, result: Result) -> Result:
+    """The result weighed with the organ's neighbouring years the store holds (assessed again
+    when they differ from what it already weighed)."""
+    related = neighbours(db, result)
+    if related == result.related:
+        return result
+    return assess(result.model_copy(update={"related": related}))
+
+
+def current_of(db: sqlite3.Connection, extracted: Result) -> tuple[Result, list[str], bool]:
+    """A stored result as it now stands: the organ's other years weighed, the corrections applied.
+    Returns it, the corrected keys, and whether it differs from what was stored."""
+    weighed = with_related(db, extracted)
+    current, applied = with_corrections(db, weighed)
+    return current, applied, weighed is not extracted or bool(applied)
+
+
 def current_columns(
     current: Result, run: int, corrected_json: str | None, *, also_questioned: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -205,21 +253,28 @@ def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any]
 
 
 def follow(
-    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str
+    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str, differs: bool = False
 ) -> ReviewChange | None:
-    """Bring the document's review up to a new current result (a new run's, corrections re-applied).
+    """Bring the document's review up to a new current result (a new run's, corrections re-applied,
+    the organ's other years weighed: `differs` when that makes it differ from the stored result).
 
-    No review and verified: none is needed. No review otherwise: one opens. An open review
-    now looks at this result, and closes if it verifies. A resolved review stays resolved
-    unless this result questions cells it did not; then it reopens and says which.
+    No review and verified: none is needed, unless the current result must be kept (`differs`):
+    then a resolved one holds it. No review otherwise: one opens. An open review now looks at
+    this result, and closes if it verifies. A resolved review stays resolved unless this result
+    questions cells it did not; then it reopens and says which.
     """
     sha = current.source.sha256
     assert sha is not None
-    columns = current_columns(current, run, current.model_dump_json() if applied else None)
+    columns = current_columns(current, run, current.model_dump_json() if applied or differs else None)
     columns |= {"changed_at": at, "changed_by": actor}
     row = db.execute("SELECT state, questioned, version FROM reviews WHERE sha256 = ?", (sha,)).fetchone()
     if row is None:
         if current.status == "verified":
+            if differs:
+                why = "verified; kept to hold its result as the organ's other years weigh it"
+                write_review(
+                    db, sha, columns | {"state": "resolved", "resolution": "verified", "why": why, "opened_at": at, "resolved_at": at}
+                )
             return None
         why = f"run {run}: {current.status.replace('_', ' ')}"
         write_review(db, sha, columns | {"state": "open", "why": why, "opened_at": at})

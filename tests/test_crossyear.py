@@ -1,0 +1,98 @@
+"""The same organ's consecutive years (SPEC §5.4): the checks X1–X3, and a store that weighs them.
+
+When a store holds an organ's report of the year before or after, each result weighs the other
+as evidence: the cross-year checks appear on both, as warnings where they do not hold, and a
+later document of a neighbouring year makes the store weigh the earlier one again.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import Options, Store
+from extractor.pipeline import extract_bytes
+from verify.crossyear import cross_year
+from verify.fields import S3_COLUMNS
+
+from . import fixtures as F
+
+RULES = Options().fingerprint
+
+
+@pytest.mark.parametrize(
+    "now,previous,following,expected",
+    [
+        ({"s3.carried_over.total": 3}, {"s3.carried_forward.total": 3}, None, [("X1.total", "pass")]),
+        ({"s3.carried_over.total": 4}, {"s3.carried_forward.total": 3}, None, [("X1.total", "warn")]),
+        ({"s3.carried_over.total": None}, {"s3.carried_forward.total": 3}, None, []),  # a blank: nothing to say
+        ({"s3.carried_forward.total": 2}, None, {"s3.carried_over.total": 2}, [("X1.total (next year)", "pass")]),
+        # 2021: in force = last year's in force + issued − repealed
+        (
+            {"s2.normative_docs.in_force": 12, "s2.normative_docs.issued": 3, "s2.normative_docs.repealed": 1},
+            {"s2.normative_docs.in_force": 10},
+            None,
+            [("X2.normative_docs", "pass")],
+        ),
+        # 2019: this year's list = last year's list + last year's change
+        (
+            {"s2.licensing.prev_count": 396},
+            {"s2.licensing.prev_count": 400, "s2.licensing.change": -4},
+            None,
+            [("X3.licensing", "pass")],
+        ),
+        # across the template switch nothing compares: 2021 has no 上一年项目数量
+        ({"s2.licensing.decisions": 5}, {"s2.licensing.prev_count": 400, "s2.licensing.change": -4}, None, []),
+    ],
+)
+def test_cross_year_checks(now, previous, following, expected):
+    assert [(f.check, f.status) for f in cross_year(now, previous, following)] == expected
+
+
+def _next_year(report: F.Report, *, off_by: int = 0) -> F.Report:
+    """The organ's report of the year after: last year's 结转下年度 is this year's 上年结转 (plus
+    `off_by` on 自然人), new applications adjusted so that every identity still holds."""
+    cells = dict(report.cells)
+    for c in S3_COLUMNS:
+        carried = report.cells[f"s3.carried_forward.{c}"] + (off_by if c in ("natural", "total") else 0)
+        cells[f"s3.new_received.{c}"] += report.cells[f"s3.carried_over.{c}"] - carried
+        cells[f"s3.carried_over.{c}"] = carried
+        assert cells[f"s3.new_received.{c}"] >= 0
+    return F.Report(report.organ, report.year + 1, report.template, cells)
+
+
+def _add(store: Store, report: F.Report):
+    result = extract_bytes(f"{report.organ}{report.year}.txt", F.text(report).encode("utf-8"))
+    assert result.status == "verified" and result.year == report.year
+    return store.add(result, RULES)
+
+
+@pytest.mark.parametrize("off_by,status", [(0, "pass"), (1, "warn")])
+def test_a_store_weighs_an_organs_neighbouring_years_on_both_results(tmp_path, off_by, status):
+    this_year = F.Report.golden("01_huaian_shi_2024")
+    with Store(tmp_path / "r.sqlite") as store:
+        first = _add(store, this_year)
+        assert first.current.related == []
+        second = _add(store, _next_year(this_year, off_by=off_by))
+        (related,) = second.current.related
+        assert (related.relation, related.sha256, related.year) == ("previous", first.sha256, 2024)
+        x1 = {c.check: c.status for c in second.current.checks if c.rule == "X1"}
+        assert x1["X1.natural"] == status and x1["X1.research"] == "pass"
+        # The earlier report is weighed again, with the later one as its next year.
+        earlier = store.current(first.sha256)
+        assert [(r.relation, r.sha256) for r in earlier.related] == [("next", second.sha256)]
+        assert {c.check: c.status for c in earlier.checks if c.rule == "X1"}["X1.natural (next year)"] == status
+        assert "related_years" in [e.action for e in store.events(first.sha256)]
+        # A warning holds nothing back: both stay verified, and nothing goes to the queue.
+        assert earlier.status == second.current.status == "verified"
+        assert store.queue().total == 0
+
+
+def test_two_reports_of_one_year_give_no_evidence(tmp_path):
+    """A report and its revision for the same year: which one counts is not the store's to say."""
+    this_year = F.Report.golden("01_huaian_shi_2024")
+    revised = F.Report(this_year.organ, this_year.year, this_year.template, {**this_year.cells, "s2.licensing.decisions": 1})
+    with Store(tmp_path / "r.sqlite") as store:
+        _add(store, this_year)
+        _add(store, revised)
+        later = _add(store, _next_year(this_year))
+        assert later.current.related == []
