@@ -14,20 +14,25 @@ as it was scanned (the straightening undone).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from . import ocr_engine, ocr_grid, raster
+from ..numbers import PLACEHOLDERS
 from .document import Document
 from .pdf_page import GridCell, Line, Page, Table, Word, _lines
 
 PxBox = tuple[int, int, int, int]
+_NUMBER = re.compile(r"[-−]?\d[\d,.]*")
 # Scans are made at 150-300 dpi; a PDF page of pictures is rendered at this resolution.
 DPI = 200
 # A recognition below this is tried again on a roomier picture of the same ink.
-_RETRY_BELOW = 0.9
+_RETRY_BELOW = 0.95
+# A mark at most this many times as wide as it is tall is short: a number of a few digits.
+_SHORT = 3.0
 # Ink below this many square points is scanner noise, not a printed mark (a decimal point
 # is about 1 square point at 8 pt).
 _SPECK_PT2 = 0.3
@@ -41,6 +46,8 @@ class _Piece:
     cell: int | None  # index of the grid cell, None for a line outside the tables
     text: str = ""
     confidence: float = 0.0
+    digits: str = ""  # the same ink read as digits alone, and how sure of them the model was
+    digits_confidence: float = 0.0
 
 
 def read_scan(name: str, data: bytes, number: int) -> Page:
@@ -98,6 +105,7 @@ def read_page(gray: np.ndarray, number: int, px_per_pt: float) -> Page:
             by_cell.setdefault(p.cell, []).append(p)
     start = 0
     for g in grids:
+        _settle_numbers(g, [by_cell.get(start + j, []) for j in range(len(g.cells))])
         cells = {}
         for j, c in enumerate(g.cells):
             cells[(c.r0, c.c0)] = (c, by_cell.get(start + j, []))
@@ -226,18 +234,83 @@ def _picture(gray: np.ndarray, box: PxBox, room: float) -> np.ndarray:
 
 
 def _recognise(gray: np.ndarray, pieces: list[_Piece]) -> None:
-    results = ocr_engine.recognise([_picture(gray, p.box, 0.25) for p in pieces])
-    for p, (text, confidence) in zip(pieces, results):
-        p.text, p.confidence = text, confidence
-    doubtful = [p for p in pieces if p.cell is not None and (not p.text or p.confidence < _RETRY_BELOW)]
-    for room in (0.6, 1.2):
-        if not doubtful:
+    """Read every piece; a piece of a table cell read with doubt is read again with more room
+    around its ink, and the surer reading kept."""
+    todo = pieces
+    for room in (0.25, 0.6, 1.2):
+        results = ocr_engine.recognise([_picture(gray, p.box, room) for p in todo])
+        for p, r in zip(todo, results):
+            if r.text and (not p.text or r.confidence > p.confidence):
+                p.text, p.confidence = r.text, r.confidence
+            if r.digits_confidence > p.digits_confidence:
+                p.digits, p.digits_confidence = r.digits, r.digits_confidence
+        todo = [p for p in todo if p.cell is not None and _doubtful(p)]
+        if not todo:
             break
-        again = ocr_engine.recognise([_picture(gray, p.box, room) for p in doubtful])
-        for p, (text, confidence) in zip(doubtful, again):
-            if text and (not p.text or confidence > p.confidence):
-                p.text, p.confidence = text, confidence
-        doubtful = [p for p in doubtful if not p.text or p.confidence < _RETRY_BELOW]
+    _read_repeated(gray, [p for p in todo if p.box[2] - p.box[0] <= _SHORT * (p.box[3] - p.box[1])])
+
+
+def _doubtful(p: _Piece) -> bool:
+    """A reading worth another look: unsure, or one sign that is no digit where a digit may
+    stand (two "1"s whose serifs touch read as "目")."""
+    return not p.text or p.confidence < _RETRY_BELOW or (len(p.text) == 1 and not p.text.isdigit() and bool(p.digits))
+
+
+def _read_repeated(gray: np.ndarray, pieces: list[_Piece]) -> None:
+    """A short mark read once by a recogniser made for running text is its weak case (a lone
+    "1", a "0"): the mark is printed three times in a row and read again; when the reading is
+    one text three times over, that text is taken, with the confidence of the whole reading."""
+    if not pieces:
+        return
+    results = ocr_engine.recognise([_repeated(gray, p.box) for p in pieces])
+    for p, r in zip(pieces, results):
+        text = r.text.replace(" ", "")
+        third = len(text) // 3
+        if not third or text != text[:third] * 3 or r.confidence <= p.confidence:
+            continue
+        p.text, p.confidence = text[:third], r.confidence
+    for p, r in zip(pieces, results):
+        digits = r.digits.replace(" ", "")
+        third = len(digits) // 3
+        if third and digits == digits[:third] * 3 and r.digits_confidence > p.digits_confidence:
+            p.digits, p.digits_confidence = digits[:third], r.digits_confidence
+
+
+def _repeated(gray: np.ndarray, box: PxBox) -> np.ndarray:
+    x0, top, x1, bottom = box
+    crop = gray[top:bottom, x0:x1]
+    h = crop.shape[0]
+    gap = np.full((h, max(2, h)), 255, np.uint8)
+    line = np.hstack([crop, gap, crop, gap, crop])
+    pad = max(2, round(0.4 * h))
+    return cv2.copyMakeBorder(line, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def _settle_numbers(grid: ocr_grid.Grid, pieces: list[list[_Piece]]) -> None:
+    """Where a table's row and column hold numbers, a cell read as one sign that is no number
+    and no placeholder (two touching "1"s read as "目") is read as digits alone, and keeps the
+    probability the model gave those digits: low, so the cell is questioned. With no digits
+    to read it is ink that reads as nothing."""
+    rows: dict[int, list[str]] = {}
+    columns: dict[int, list[str]] = {}
+    for box, ps in zip(grid.cells, pieces):
+        text = "".join(p.text for p in ps)
+        if text and box.c1 - box.c0 == 1:
+            rows.setdefault(box.r0, []).append(text)
+            columns.setdefault(box.c0, []).append(text)
+
+    def numeric(texts: list[str]) -> bool:
+        n = sum(bool(_NUMBER.fullmatch(t)) for t in texts)
+        return n >= 2 and n * 2 >= len(texts)
+
+    for box, ps in zip(grid.cells, pieces):
+        if len(ps) != 1 or box.c1 - box.c0 != 1 or box.r1 - box.r0 != 1:
+            continue
+        p = ps[0]
+        if _NUMBER.fullmatch(p.text) or p.text in PLACEHOLDERS or len(p.text) > 1:
+            continue
+        if numeric(rows.get(box.r0, [])) and numeric(columns.get(box.c0, [])):
+            p.text, p.confidence = (p.digits, p.digits_confidence) if p.digits else ("", 0.0)
 
 
 def _table(grid: ocr_grid.Grid, cells: dict, back) -> Table:

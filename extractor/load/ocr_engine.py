@@ -9,6 +9,7 @@ is still read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -58,12 +59,53 @@ def detect(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def recognise(lines: list[np.ndarray]) -> list[tuple[str, float]]:
-    """The text and the confidence (0-1) of each picture of one line of text."""
+@dataclass(frozen=True)
+class Recognised:
+    """One line picture as read: freely, and as digits alone (the same model's frames decoded
+    over the digit classes only, with the probability the model gave those digits)."""
+
+    text: str
+    confidence: float
+    digits: str
+    digits_confidence: float
+
+
+_BATCH = 8
+_DIGITS = "0123456789."
+
+
+def recognise(lines: list[np.ndarray]) -> list[Recognised]:
+    """Each picture (grayscale) of one line of text, read."""
     if not lines:
         return []
     import cv2
+    import numpy as np
 
-    pictures = [cv2.cvtColor(p, cv2.COLOR_GRAY2BGR) for p in lines]
-    results, _ = _engine().text_rec(pictures)
-    return [(text.strip(), float(score)) for text, score in results]
+    rec = _engine().text_rec
+    chars = rec.postprocess_op.character  # index 0 is CTC's blank
+    allowed = np.array([0] + [i for i, ch in enumerate(chars) if ch in _DIGITS])
+    _, height, width = rec.rec_image_shape
+    order = sorted(range(len(lines)), key=lambda i: lines[i].shape[1] / lines[i].shape[0])
+    out: list[Recognised | None] = [None] * len(lines)
+    for start in range(0, len(order), _BATCH):
+        batch = order[start : start + _BATCH]
+        ratio = max(width / height, *(lines[i].shape[1] / lines[i].shape[0] for i in batch))
+        pictures = [rec.resize_norm_img(cv2.cvtColor(lines[i], cv2.COLOR_GRAY2BGR), ratio)[np.newaxis] for i in batch]
+        frames = rec.session(np.concatenate(pictures).astype(np.float32))[0]
+        for i, probs in zip(batch, frames):
+            text, confidence = _decode(probs, np.arange(probs.shape[1]), chars)
+            digits, digits_confidence = _decode(probs, allowed, chars)
+            out[i] = Recognised(text.strip(), confidence, digits, digits_confidence)
+    return out  # type: ignore[return-value]
+
+
+def _decode(probs: np.ndarray, classes: np.ndarray, chars: list[str]) -> tuple[str, float]:
+    """Greedy CTC decoding over `classes` only: the text, and the mean probability of its characters."""
+    sub = probs[:, classes]
+    best = classes[sub.argmax(axis=1)]
+    p = sub.max(axis=1)
+    keep = best != 0
+    keep[1:] &= best[1:] != best[:-1]
+    if not keep.any():
+        return "", 0.0
+    return "".join(chars[i] for i in best[keep]), float(p[keep].mean())

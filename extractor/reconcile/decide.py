@@ -19,6 +19,7 @@ from verify.layout import label
 
 from ..load.pdf import NO_TEXT_LAYER
 from ..models import MethodRun, Provenance, Reason, Result, Status, TableInfo
+from .ocr import ocr_uncertain
 
 TABLE_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
 _LIST_AT_MOST = 8
@@ -115,6 +116,7 @@ def decide_cells(
                 cells=guessed,
             )
         )
+    reasons += ocr_uncertain(provenance)
     return ("verified" if not reasons else "needs_review"), reasons
 
 
