@@ -26,6 +26,7 @@ from .document import Document
 from .pdf_page import GridCell, Line, Page, Table, Word, _lines
 
 PxBox = tuple[int, int, int, int]
+_DASHES = frozenset("-—–―一_~")
 _NUMBER = re.compile(r"[-−]?\d[\d,.]*")
 # Scans are made at 150-300 dpi; a PDF page of pictures is rendered at this resolution.
 DPI = 200
@@ -112,7 +113,8 @@ def read_page(gray: np.ndarray, number: int, px_per_pt: float) -> Page:
         start += len(g.cells)
         blocks.append(_table(g, cells, back))
     blocks.sort(key=lambda b: b.top)
-    page.blocks = blocks
+    # Empty ruled boxes and nothing else is a form with no text, not a page that was read.
+    page.blocks = blocks if words or any(p.text for p in pieces) else []
     page.chars = sum(len(w.text) for w in words)
     return page
 
@@ -236,24 +238,36 @@ def _picture(gray: np.ndarray, box: PxBox, room: float) -> np.ndarray:
 def _recognise(gray: np.ndarray, pieces: list[_Piece]) -> None:
     """Read every piece; a piece of a table cell read with doubt is read again with more room
     around its ink, and the surer reading kept."""
-    todo = pieces
-    for room in (0.25, 0.6, 1.2):
-        results = ocr_engine.recognise([_picture(gray, p.box, room) for p in todo])
-        for p, r in zip(todo, results):
-            if r.text and (not p.text or r.confidence > p.confidence):
-                p.text, p.confidence = r.text, r.confidence
-            if r.digits_confidence > p.digits_confidence:
-                p.digits, p.digits_confidence = r.digits, r.digits_confidence
-        todo = [p for p in todo if p.cell is not None and _doubtful(p)]
-        if not todo:
-            break
-    _read_repeated(gray, [p for p in todo if p.box[2] - p.box[0] <= _SHORT * (p.box[3] - p.box[1])])
+    _read(gray, pieces, 0.25)
+    doubtful = [p for p in pieces if p.cell is not None and _doubtful(p)]
+    short = [p for p in doubtful if p.box[2] - p.box[0] <= _SHORT * (p.box[3] - p.box[1])]
+    _read(gray, [p for p in doubtful if p not in short], 0.8)
+    _read(gray, short, 0.25, padded=True)
+    _read_repeated(gray, [p for p in short if _doubtful(p)])
+
+
+def _read(gray: np.ndarray, pieces: list[_Piece], room: float, padded: bool = False) -> None:
+    """Read the pieces, each keeping the surer of this reading and what it had."""
+    results = ocr_engine.recognise([_picture(gray, p.box, room) for p in pieces], padded)
+    for p, r in zip(pieces, results):
+        if r.text and (not p.text or r.confidence > p.confidence):
+            p.text, p.confidence = r.text, r.confidence
+        if r.digits_confidence > p.digits_confidence:
+            p.digits, p.digits_confidence = r.digits, r.digits_confidence
 
 
 def _doubtful(p: _Piece) -> bool:
     """A reading worth another look: unsure, or one sign that is no digit where a digit may
     stand (two "1"s whose serifs touch read as "目")."""
-    return not p.text or p.confidence < _RETRY_BELOW or (len(p.text) == 1 and not p.text.isdigit() and bool(p.digits))
+    if not p.text or p.confidence < _RETRY_BELOW:
+        return True
+    return len(p.text) == 1 and not p.text.isdigit() and (bool(p.digits) or _upright_dash(p))
+
+
+def _upright_dash(p: _Piece) -> bool:
+    """A dash read from a mark taller than it is wide: the mark is a "1", not a dash."""
+    x0, top, x1, bottom = p.box
+    return p.text in _DASHES and bottom - top > x1 - x0
 
 
 def _read_repeated(gray: np.ndarray, pieces: list[_Piece]) -> None:
@@ -262,7 +276,7 @@ def _read_repeated(gray: np.ndarray, pieces: list[_Piece]) -> None:
     one text three times over, that text is taken, with the confidence of the whole reading."""
     if not pieces:
         return
-    results = ocr_engine.recognise([_repeated(gray, p.box) for p in pieces])
+    results = ocr_engine.recognise([_repeated(gray, p.box) for p in pieces], padded=True)
     for p, r in zip(pieces, results):
         text = r.text.replace(" ", "")
         third = len(text) // 3
@@ -307,7 +321,7 @@ def _settle_numbers(grid: ocr_grid.Grid, pieces: list[list[_Piece]]) -> None:
         if len(ps) != 1 or box.c1 - box.c0 != 1 or box.r1 - box.r0 != 1:
             continue
         p = ps[0]
-        if _NUMBER.fullmatch(p.text) or p.text in PLACEHOLDERS or len(p.text) > 1:
+        if _NUMBER.fullmatch(p.text) or (p.text in PLACEHOLDERS and not _upright_dash(p)) or len(p.text) > 1:
             continue
         if numeric(rows.get(box.r0, [])) and numeric(columns.get(box.c0, [])):
             p.text, p.confidence = (p.digits, p.digits_confidence) if p.digits else ("", 0.0)

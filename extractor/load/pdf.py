@@ -35,8 +35,8 @@ def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Docum
     pages = _read_pages(name, data, rulings)
     blank = _pages_without_text(pages)
     scanned = _read_scans(name, data, pages, blank)
-    if scanned:
-        blank = [n for n in blank if n not in scanned]
+    # A scanned page where OCR found nothing to read is still a page whose content is unknown.
+    blank = [n for n in blank if n not in scanned or not pages[n - 1].blocks]
     dropped = drop_furniture(pages)
     if not any(p.blocks for p in pages):
         undecodable = any(p.undecodable for p in pages)

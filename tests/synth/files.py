@@ -109,13 +109,17 @@ class Scanned:
 
     def render(self, doc: Document, d: Draw) -> Rendered:
         printed = Pdf().render(doc, d)
-        style = ScanStyle(
-            dpi=d.choice((150, 180, 200)),
-            angle=d.choice((-1, 1)) * d.integer(0, 9) / 10,
-            blur=d.integer(3, 8) / 10,
-            quality=d.integer(50, 85),
-        )
-        return Rendered(self.name, printed.name, scanned(printed.data, style), printed.runs, encoding=None)
+        return Rendered(self.name, printed.name, scanned(printed.data, scan_style(d)), printed.runs, encoding=None)
+
+
+def scan_style(d: Draw) -> ScanStyle:
+    """How a scanner degrades a page: 150-200 dpi, under a degree askew, blurred, JPEG'd."""
+    return ScanStyle(
+        dpi=d.choice((150, 180, 200)),
+        angle=d.choice((-1, 1)) * d.integer(0, 9) / 10,
+        blur=d.integer(3, 8) / 10,
+        quality=d.integer(50, 85),
+    )
 
 
 FILE_RENDERERS: dict[str, Renderer] = {r.name: r for r in (Html(), Docx(), Pdf(), Pdf(ruled=False))}

@@ -21,6 +21,10 @@ class ScanStyle:
     seed: int = 0
 
 
+# A careless scan: 150 dpi, turned by 0.6°, blurred, JPEG at quality 60.
+CARELESS = ScanStyle(dpi=150, angle=0.6, blur=0.7, quality=60)
+
+
 def pictures(pdf: bytes, style: ScanStyle = ScanStyle(), pages: list[int] | None = None) -> list:
     """The degraded page pictures (PIL images) of a PDF; `pages`: 1-based, all by default."""
     import pypdfium2 as pdfium
