@@ -33,12 +33,14 @@ NO_TEXT_FOUND = "scanned pages hold no text that OCR can read"
 def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Document:
     """`rulings=False` ignores the ruled tables and reads every page as text lines."""
     pages = _read_pages(name, data, rulings)
+    dropped = drop_furniture(pages)
     blank = _pages_without_text(pages)
     scanned = _read_scans(name, data, pages, blank)
+    if scanned:
+        dropped += drop_furniture([pages[n - 1] for n in scanned])
     # A scanned page where OCR found nothing to read is still a page whose content is unknown.
-    blank = [n for n in blank if n not in scanned or not pages[n - 1].blocks]
-    dropped = drop_furniture(pages)
-    if not any(p.blocks for p in pages):
+    blank = [n for n in blank if n not in scanned or not _has_text(pages[n - 1])]
+    if not any(_has_text(p) for p in pages):
         undecodable = any(p.undecodable for p in pages)
         if scanned:
             raise LoadError(name, NO_TEXT_FOUND)
@@ -95,6 +97,11 @@ def _read_scans(name: str, data: bytes, pages: list[Page], numbers: list[int]) -
     for n in numbers:
         pages[n - 1] = read_scan(name, data, n)
     return numbers
+
+
+def _has_text(page: Page) -> bool:
+    """Whether a page holds any text: a line, or a table with a cell that is not empty."""
+    return any(isinstance(b, Line) or any(c is not None and c.text for r in b.rows for c in r) for b in page.blocks)
 
 
 def _needs_ocr(problem: str) -> str:
