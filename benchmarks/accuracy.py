@@ -77,9 +77,10 @@ def scanned_side_by_side(n: int, seed: int, options) -> None:
                 review[f"{group} {how}"] += 1
                 reasons[f"{group} {how}"].update({r.code for r in result.reasons})
             if how == "scanned":
-                misread.update(k for k, v in gold.cells.items() if result.cells.get(k) != v)
-        if i % 10 == 0:
-            print(f"  {i + 1}/{len(pairs)} read ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+                wrong = [k for k, v in gold.cells.items() if result.cells.get(k) != v]
+                misread.update(wrong)
+                why = sorted({r.code for r in result.reasons})
+                print(f"  {i + 1}/{len(pairs)} scan {result.status}, {len(wrong)} cells wrong, {why} ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
     print(f"{n} generated ruled PDFs (seed {seed}, random damage) and the corpus PDF, each from its text layer and from its scan")
     print(HEAD)
     for group in sorted(by):
