@@ -2,6 +2,11 @@
 over a synthetic corpus whose every cell is known.
 
     python benchmarks/accuracy.py [--generated 1000] [--seed 0] [--strategy rules]
+    python benchmarks/accuracy.py --scanned 200 [--seed 0]
+
+`--scanned N`: N generated ruled PDFs and the corpus PDF, each read from its text layer and
+from its scan (tests/synth/scan.py: rendered, askew, blurred, JPEG'd, read by OCR), side by
+side: cells right, false accepts, the review rate and the reasons documents went to review.
 
 Each document gets a random damage or none (tests/synth/damage.py) and is scored twice:
 against what the damaged document prints (the extractor's own accuracy: a false accept here
@@ -44,13 +49,59 @@ def line(name: str, scores: list[DocumentScore]) -> str:
 HEAD = f"{'':<22}{'docs':>6}{'cells':>10}{'exact':>8}{'verif':>7}{'review':>7}{'fail':>6}{'FA':>7}{'review%':>9}"
 
 
+def scanned_side_by_side(n: int, seed: int, options) -> None:
+    import json
+    import time
+    from collections import Counter
+
+    from tests.synth.corpus import scans
+    from tests.synth.scan import CARELESS, scanned
+
+    by: dict[str, list[DocumentScore]] = defaultdict(list)
+    reasons: dict[str, Counter] = defaultdict(Counter)
+    review: Counter = Counter()
+    misread: Counter = Counter()
+    huaian = ROOT / "golden" / "docs" / "01_huaian_shi_2024.pdf"
+    expected = json.loads((ROOT / "golden" / "expected" / "01_huaian_shi_2024.json").read_text(encoding="utf-8"))
+    real = Golden(doc=huaian.name, organ=expected.get("organ"), year=expected.get("year"), template=expected.get("template"), cells=expected["cells"])
+    pairs = [(real, huaian.read_bytes(), scanned(huaian.read_bytes(), CARELESS), "real")]
+    start = time.perf_counter()
+    for case, scan in scans(n, seed, damage=None):
+        pairs.append((golden(case, case.expected.cells), case.rendered.data, scan, "generated"))
+    for i, (gold, text_pdf, scan, group) in enumerate(pairs):
+        for how, data in (("text layer", text_pdf), ("scanned", scan)):
+            result = extract_bytes(f"{i:04d}.pdf", data, options=options)
+            s = score(result, gold)
+            by[f"{group} {how}"].append(s)
+            if result.status != "verified":
+                review[f"{group} {how}"] += 1
+                reasons[f"{group} {how}"].update({r.code for r in result.reasons})
+            if how == "scanned":
+                wrong = [k for k, v in gold.cells.items() if result.cells.get(k) != v]
+                misread.update(wrong)
+                why = sorted({r.code for r in result.reasons})
+                print(f"  {i + 1}/{len(pairs)} scan {result.status}, {len(wrong)} cells wrong, {why} ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+    print(f"{n} generated ruled PDFs (seed {seed}, random damage) and the corpus PDF, each from its text layer and from its scan")
+    print(HEAD)
+    for group in sorted(by):
+        print(line(group, by[group]))
+    for group in sorted(by):
+        docs = len(by[group])
+        why = ", ".join(f"{code} {k}" for code, k in reasons[group].most_common())
+        print(f"{group}: {review[group]}/{docs} not verified ({review[group] / docs:.1%}); reasons: {why or '-'}")
+    print(f"cells most often misread on the scans: {misread.most_common(8)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strategy", choices=available_strategies(), default="rules")
+    parser.add_argument("--scanned", type=int, default=0, help="compare N generated PDFs with their scans instead")
     args = parser.parse_args()
     options = options_for(args.strategy)
+    if args.scanned:
+        return scanned_side_by_side(args.scanned, args.seed, options)
     printed: dict[str, list[DocumentScore]] = defaultdict(list)
     meant: list[DocumentScore] = []
     faults = []

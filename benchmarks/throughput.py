@@ -1,6 +1,12 @@
 """Documents per second and peak memory, per format and per strategy, beside a bare baseline.
 
     python benchmarks/throughput.py [--generated 1000] [--rounds 3] [--seed 0]
+    python benchmarks/throughput.py --scanned 20 [--seed 0]
+
+`--scanned N`: N generated ruled PDFs and the corpus PDF, read from their text layer and from
+their scans (read by OCR), pages per second side by side, one pass each, and the process's
+peak resident memory after each (OCR's models live outside Python's allocator, so tracemalloc
+would not see them).
 
 For PDFs it also prints pages per second, the extractor's beside pdfplumber's bare text
 extraction of the same files.
@@ -116,12 +122,44 @@ def groups(folder: Path, generated: int, seed: int) -> dict[str, list[Path]]:
     return out
 
 
+def scanned_side_by_side(n: int, seed: int) -> None:
+    import resource
+
+    from tests.synth.corpus import scans
+    from tests.synth.scan import CARELESS, scanned
+
+    huaian = ROOT / "golden" / "docs" / "01_huaian_shi_2024.pdf"
+    pairs = [(huaian.read_bytes(), scanned(huaian.read_bytes(), CARELESS))]
+    pairs += [(case.rendered.data, scan) for case, scan in scans(n, seed)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        text_files, scan_files = [], []
+        for i, (text_pdf, scan) in enumerate(pairs):
+            (folder / f"{i:04d}.pdf").write_bytes(text_pdf)
+            (folder / f"{i:04d}_scan.pdf").write_bytes(scan)
+            text_files.append(folder / f"{i:04d}.pdf")
+            scan_files.append(folder / f"{i:04d}_scan.pdf")
+        total_pages = sum(map(pages, text_files))
+        extract_file(text_files[0])  # imports warm
+        print(f"{len(pairs)} documents ({n} generated, seed {seed}, and the corpus PDF), {total_pages} pages; one pass each")
+        for name, files in (("text layer", text_files), ("scanned (OCR)", scan_files)):
+            start = time.perf_counter()
+            for f in files:
+                extract_file(f)
+            took = time.perf_counter() - start
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"{name:<16} {total_pages / took:>8.2f} pages/s {took / total_pages:>8.2f} s/page   peak RSS so far {rss:.0f} MB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=1000, help="synthetic documents (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="passes per measurement; the best is kept")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scanned", type=int, default=0, help="compare N generated PDFs with their scans instead")
     args = parser.parse_args()
+    if args.scanned:
+        return scanned_side_by_side(args.scanned, args.seed)
     strategies = available_strategies()
     with tempfile.TemporaryDirectory() as tmp:
         by_format = groups(Path(tmp), args.generated, args.seed)

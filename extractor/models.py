@@ -51,7 +51,7 @@ class Source(_OmitsUnused):
 class Provenance(_OmitsUnused):
     """Where one cell's value came from, and in what state the cell was printed."""
 
-    _omit_when_empty = ("values",)
+    _omit_when_empty = ("values", "confidence")
 
     kind: Literal["number", "zero", "blank", "placeholder", "text", "missing"]
     raw: str = ""
@@ -63,6 +63,9 @@ class Provenance(_OmitsUnused):
     # "llm": 5}). Values that differ are a disagreement a person must settle: to settle it,
     # correct the cell and drop this entry.
     values: dict[str, Number | None] = Field(default_factory=dict)
+    # For a cell read by OCR: the recogniser's confidence (0-1); a box with ink that read as
+    # nothing has 0. Unset for every other source.
+    confidence: float | None = None
 
 
 class Statement(BaseModel):
@@ -135,6 +138,7 @@ class Reason(BaseModel):
         "methods_disagree",
         "fallback",
         "blank_as_zero",
+        "ocr_uncertain",
     ]
     message: str
     cells: list[str] = Field(default_factory=list)

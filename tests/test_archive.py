@@ -9,7 +9,7 @@ from functools import cache
 
 from extractor.load import LoadError
 from extractor.load.archive import inputs, members
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_FOUND
 from extractor.pipeline import extract_input
 
 from . import fixtures as F
@@ -106,5 +106,5 @@ def test_cli_batch_of_bad_files_goes_on_and_names_each_problem(tmp_path):
     assert errors[0] == f"error: {tmp_path}/cut.pdf: truncated or damaged PDF: the file ends too early"
     assert errors[1] == f"error: {tmp_path}/locked.pdf: {ENCRYPTED}"
     assert errors[2].startswith(f"error: {tmp_path}/reports.zip!年报/坏.txt: corrupt archive member: its ")
-    assert errors[3] == f"error: {tmp_path}/scan.pdf: {NO_TEXT_LAYER}"
+    assert errors[3] == f"error: {tmp_path}/scan.pdf: {NO_TEXT_FOUND}"
     assert results["reports.zip!年报/兴安区.pdf"]["cells"] == r.cells

@@ -10,7 +10,7 @@ import pytest
 
 from extractor import extract_bytes, extract_document, extract_file
 from extractor.load import LoadError, load, load_bytes
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, _Stitcher, read_pdf
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_FOUND, NO_TEXT_LAYER, _Stitcher, read_pdf
 from extractor.load.pdf_page import GridCell as PageCell
 from extractor.load.pdf_page import Page, Table
 
@@ -85,11 +85,12 @@ def test_generated_pdf_page_numbers_are_not_read_as_values(ruled):
     assert doc.pages == 3 and "3 page numbers or running headers dropped" in doc.notes
 
 
-def test_scanned_pdf_fails_with_no_text_layer():
+def test_scanned_pdf_with_nothing_to_read_fails_and_no_number_is_guessed():
+    """Pictures of empty ruled boxes: OCR reads them, and finds no text."""
     result = extract_bytes("scan.pdf", F.scanned_pdf())
     assert result.status == "failed"
-    assert [r.message for r in result.reasons] == [NO_TEXT_LAYER]
-    assert result.error == f"scan.pdf: {NO_TEXT_LAYER}"
+    assert [r.message for r in result.reasons] == [NO_TEXT_FOUND]
+    assert result.error == f"scan.pdf: {NO_TEXT_FOUND}"
     assert result.cells == {}
 
 

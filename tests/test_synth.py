@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import pdfplumber
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import extract_bytes
@@ -57,6 +57,38 @@ def test_damaged_rendering_reads_as_printed_and_is_never_verified_when_it_breaks
     assert problems(case, result) == [], str(case)
     if case.damage.breaks_identity:
         assert result.status != "verified", str(case)
+
+
+# --- scans: the ruled PDF printed and scanned back, read by OCR (seconds a page: few examples) ----
+
+
+def _misread(case, result) -> list[str]:
+    return [k for k, v in case.expected.cells.items() if result.cells.get(k, _MISSING) != v or (v is None) != (result.cells.get(k) is None)]
+
+
+_MISSING = object()
+
+
+@settings(max_examples=2)
+@given(data=st.data())
+def test_scanned_rendering_is_never_verified_with_a_misread_and_names_every_misread(data):
+    case = data.draw(cases("scanned", "none"), label="case")
+    result = extract(case)
+    wrong = _misread(case, result)
+    assert not (wrong and result.status == "verified"), str(case)
+    named = {k for r in result.reasons for k in r.cells}
+    assert set(wrong) <= named, (str(case), wrong, [r.message for r in result.reasons])
+    assert len(wrong) <= 0.05 * len(case.expected.cells), (str(case), wrong)
+
+
+@settings(max_examples=2)
+@given(data=st.data())
+def test_damaged_scanned_rendering_is_never_verified_when_the_damage_breaks_an_identity(data):
+    case = data.draw(cases("scanned"), label="case")
+    result = extract(case)
+    if case.damage.breaks_identity:
+        assert result.status != "verified", str(case)
+    assert not (_misread(case, result) and result.status == "verified"), str(case)
 
 
 # --- the generator itself ------------------------------------------------------------------------

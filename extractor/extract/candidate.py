@@ -22,11 +22,15 @@ class Reading:
     # Several readings of the source were possible and this one was chosen (e.g. digits
     # written together with no separator, split by plausibility): a human should confirm.
     ambiguous: bool = False
+    # The OCR recogniser's confidence in the cells read (the least of them); None off a scan.
+    confidence: float | None = None
 
     @classmethod
-    def of(cls, v: Value, loc: Location | None, note: str | None = None, ambiguous: bool = False) -> Reading:
+    def of(
+        cls, v: Value, loc: Location | None, note: str | None = None, ambiguous: bool = False, confidence: float | None = None
+    ) -> Reading:
         notes = "; ".join(n for n in (v.note, note) if n) or None
-        return cls(v.value, v.kind, v.raw, loc, notes, ambiguous)
+        return cls(v.value, v.kind, v.raw, loc, notes, ambiguous, confidence)
 
     @classmethod
     def missing(cls, note: str) -> Reading:

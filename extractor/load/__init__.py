@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .document import Cell, Document, Location, Row
 from .errors import LoadError
+from .raster import image_kind
 from .text import decode, text_rows
 
 __all__ = ["load", "load_bytes", "Document", "Row", "Cell", "Location", "LoadError", "sniff"]
@@ -30,6 +31,8 @@ def sniff(name: str, data: bytes) -> str:
         return "pdf"
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _zip_kind(data)
+    if image_kind(data) is not None:
+        return "image"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # A password-protected DOCX is stored inside an OLE container as "EncryptedPackage".
         return "encrypted-office" if "EncryptedPackage".encode("utf-16-le") in data else "ole"
@@ -91,6 +94,14 @@ def _read(name: str, data: bytes) -> Document:
         from .html import read_html
 
         return read_html(name, data, sha)
+    if fmt == "image":
+        from .ocr_engine import MISSING, available
+
+        if not available():
+            raise LoadError(name, f"an image of a page: {MISSING}")
+        from .ocr import read_image
+
+        return read_image(name, data, sha)
     if fmt == "ole":
         raise LoadError(name, "legacy binary Word/Excel file (.doc/.xls): save it as DOCX or PDF first")
     if fmt == "encrypted-office":

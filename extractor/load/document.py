@@ -60,6 +60,8 @@ class Cell:
     loc: Location
     # A copy made while expanding a rowspan/colspan: it fills the grid but is not a printed cell.
     span_copy: bool = False
+    # How sure the recogniser was of the text (0-1), for a cell read by OCR; None otherwise.
+    confidence: float | None = None
 
 
 @dataclass

@@ -8,8 +8,10 @@ page ("（四）无" / "法提供") reads as if the page were not there. A part 
 than the next (its rows merge the label columns the next page's rows divide), so a table goes
 on when it has the same columns or spans the same width of the page.
 
-A PDF whose pages are images has no text to read: it fails with "no text layer: OCR needed"
-rather than giving numbers from an empty page.
+A page that is only a picture (a scan), or whose fonts cannot be decoded, is read by OCR
+(`load.ocr`) into the same blocks, and merged in page order with the text pages. Without the
+OCR engine installed such a PDF fails with a line saying which extra to install, rather than
+giving numbers from an empty page.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .pdf_page import BBox, GridCell, Line, Page, Table, read_page
 NO_TEXT_LAYER = "no text layer: OCR needed"
 UNDECODABLE = "text layer cannot be decoded (its fonts have no Unicode map): OCR needed"
 ENCRYPTED = "encrypted PDF: a password is needed"
+NO_TEXT_FOUND = "scanned pages hold no text that OCR can read"
 
 
 def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Document:
@@ -32,11 +35,20 @@ def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Docum
     pages = _read_pages(name, data, rulings)
     dropped = drop_furniture(pages)
     blank = _pages_without_text(pages)
-    if not any(p.blocks for p in pages):
+    scanned = _read_scans(name, data, pages, blank)
+    if scanned:
+        dropped += drop_furniture([pages[n - 1] for n in scanned])
+    # A scanned page where OCR found nothing to read is still a page whose content is unknown.
+    blank = [n for n in blank if n not in scanned or not _has_text(pages[n - 1])]
+    if not any(_has_text(p) for p in pages):
         undecodable = any(p.undecodable for p in pages)
-        raise LoadError(name, UNDECODABLE if undecodable else NO_TEXT_LAYER)
+        if scanned:
+            raise LoadError(name, NO_TEXT_FOUND)
+        raise LoadError(name, _needs_ocr(UNDECODABLE if undecodable else NO_TEXT_LAYER))
     doc = Document(path=name, format="pdf", sha256=sha256, pages=len(pages))
     doc.pages_without_text = blank
+    if scanned:
+        doc.notes.append(f"pages read by OCR: {', '.join(map(str, scanned))}")
     if blank:
         doc.notes.append(f"pages without a text layer (images only): {', '.join(map(str, blank))}")
     if dropped:
@@ -72,6 +84,33 @@ def _read_pages(name: str, data: bytes, rulings: bool) -> list[Page]:
         raise LoadError(name, f"damaged PDF: cannot be parsed ({detail})") from None
 
 
+def _read_scans(name: str, data: bytes, pages: list[Page], numbers: list[int]) -> list[int]:
+    """OCR the pages without text in place; the numbers of those read (none without the engine)."""
+    if not numbers:
+        return []
+    from . import ocr_engine
+
+    if not ocr_engine.available():
+        return []
+    from .ocr import read_scan
+
+    for n in numbers:
+        pages[n - 1] = read_scan(name, data, n)
+    return numbers
+
+
+def _has_text(page: Page) -> bool:
+    """Whether a page holds any text: a line, or a table with a cell that is not empty."""
+    return any(isinstance(b, Line) or any(c is not None and c.text for r in b.rows for c in r) for b in page.blocks)
+
+
+def _needs_ocr(problem: str) -> str:
+    """The problem, and how to read such pages when the OCR engine is not installed."""
+    from . import ocr_engine
+
+    return problem if ocr_engine.available() else f"{problem}; {ocr_engine.MISSING}"
+
+
 def _pages_without_text(pages: list[Page]) -> list[int]:
     """Pages where something is printed but no text can be read: scans (a page number printed
     over a scan does not count), or fonts with no Unicode map."""
@@ -89,7 +128,7 @@ def _box(b: BBox) -> tuple[float, float, float, float]:
 
 
 def _line_row(line: Line, page: int) -> Row:
-    return Row([Cell(w.text, Location(page=page, bbox=_box(w.bbox))) for w in line.words])
+    return Row([Cell(w.text, Location(page=page, bbox=_box(w.bbox)), confidence=w.confidence) for w in line.words])
 
 
 @dataclass
@@ -175,5 +214,5 @@ def _grid_row(row: list[GridCell | None], page: int, table: int, index: int) -> 
             cells.append(Cell("", Location(page=page, table=table, row=index, column=column), span_copy=True))
             continue
         loc = Location(page=page, bbox=_box(cell.bbox), table=table, row=index, column=column)
-        cells.append(Cell(cell.text, loc, span_copy=cell.copy))
+        cells.append(Cell(cell.text, loc, span_copy=cell.copy, confidence=cell.confidence))
     return Row(cells, grid=True)

@@ -21,6 +21,7 @@ _SNAP = 1.0
 class Word:
     text: str
     bbox: BBox
+    confidence: float | None = None  # the recogniser's, for a word read by OCR
 
 
 @dataclass
@@ -39,6 +40,7 @@ class GridCell:
     text: str
     bbox: BBox
     copy: bool = False  # a position covered by a merged cell that starts elsewhere
+    confidence: float | None = None  # the recogniser's, for a cell read by OCR
 
 
 @dataclass

@@ -68,6 +68,12 @@ class Stream:
             return cell.loc
         return cell.loc.narrow(first[1], last[1] + 1)
 
+    def confidence(self, start: int, end: int) -> float | None:
+        """The least OCR confidence of the cells behind text[start:end]; None when none was OCR'd."""
+        ids = {o[0] for o in self.origin[start:end] if o}
+        found = [c for c in (self.cells[i].confidence for i in ids) if c is not None]
+        return min(found) if found else None
+
     def raw(self, start: int, end: int) -> str:
         """The source characters behind text[start:end], cell breaks shown as a space."""
         out: list[str] = []

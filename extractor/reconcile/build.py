@@ -16,6 +16,7 @@ def _provenance(candidate: Candidate) -> dict[str, Provenance]:
             method=candidate.method,
             note=r.note,
             ambiguous=r.ambiguous,
+            confidence=None if r.confidence is None else round(r.confidence, 3),
         )
         for key, r in candidate.readings().items()
     }

@@ -19,6 +19,7 @@ from verify.layout import label
 
 from ..load.pdf import NO_TEXT_LAYER
 from ..models import INFORMATIVE, MethodRun, Provenance, Reason, Result, Status, TableInfo
+from .ocr import ocr_uncertain
 
 TABLE_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
 _LIST_AT_MOST = 8
@@ -121,6 +122,7 @@ def decide_cells(
                 cells=guessed,
             )
         )
+    reasons += ocr_uncertain(provenance)
     if inferred:
         held = [f.check for f in report.pass_if_blank_zero if f.severity == "hard"]
         reasons.append(

@@ -18,7 +18,7 @@ from .document import Document, build
 from .draw import Draw
 from .expect import Expected, expect
 from .render import Rendered, Renderer
-from .renderers import RENDERERS
+from .renderers import ALL_RENDERERS, RENDERERS
 from .report import Report, random_report
 
 DAMAGES = ("none", *KINDS)
@@ -55,7 +55,7 @@ def make_case(
     paged: bool | None = None,
 ) -> Case:
     report = random_report(d, mixed)
-    chosen = RENDERERS[renderer] if renderer else d.choice(list(RENDERERS.values()))
+    chosen = ALL_RENDERERS[renderer] if renderer else d.choice(list(RENDERERS.values()))
     kind = damage if damage is not None else d.choice(DAMAGES)
     if not chosen.keeps_cell_boundaries:
         # Cells written together: a number split in two prints as the same digits, a blank

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .case import Case, make_case
 from .draw import RandomDraw
+from .files import scan_style
 from .renderers import RENDERERS
+from .scan import scanned
 
 
 def corpus(n: int, seed: int = 0, damage: str | None = "none", renderers: list[str] | None = None) -> Iterator[Case]:
@@ -15,6 +17,12 @@ def corpus(n: int, seed: int = 0, damage: str | None = "none", renderers: list[s
     names = renderers or list(RENDERERS)
     for i in range(n):
         yield make_case(RandomDraw(seed * 1_000_003 + i), names[i % len(names)], damage)
+
+
+def scans(n: int, seed: int = 0, damage: str | None = "none") -> Iterator[tuple[Case, bytes]]:
+    """n ruled-PDF cases, each with its scan: the same document as a text layer and as pictures."""
+    for i, case in enumerate(corpus(n, seed, damage, renderers=["pdf"])):
+        yield case, scanned(case.rendered.data, scan_style(RandomDraw(seed * 1_000_003 + i + 7)))
 
 
 def write(cases: list[Case], folder: Path) -> list[tuple[Case, Path]]:

@@ -22,6 +22,7 @@ from .draw import Draw
 from .html_writer import HtmlStyle, write_html
 from .pdf_writer import PdfStyle, write_pdf
 from .render import Rendered, Renderer, all_cell_runs, page_break_row
+from .scan import ScanStyle, scanned
 
 
 @dataclass
@@ -96,4 +97,31 @@ class Pdf:
         return Rendered(self.name, f"doc{self.suffix}", write_pdf(doc, style), all_cell_runs(doc), encoding=None)
 
 
+@dataclass
+class Scanned:
+    """The ruled PDF printed and scanned back: grayscale page pictures at 150-200 dpi, turned
+    by under a degree, blurred, JPEG-compressed, in a PDF with no text layer (read by OCR)."""
+
+    name: str = "scanned"
+    suffix: str = ".pdf"
+    keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = True
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        printed = Pdf().render(doc, d)
+        return Rendered(self.name, printed.name, scanned(printed.data, scan_style(d)), printed.runs, encoding=None)
+
+
+def scan_style(d: Draw) -> ScanStyle:
+    """How a scanner degrades a page: 150-200 dpi, under a degree askew, blurred, JPEG'd."""
+    return ScanStyle(
+        dpi=d.choice((150, 180, 200)),
+        angle=d.choice((-1, 1)) * d.integer(0, 9) / 10,
+        blur=d.integer(3, 8) / 10,
+        quality=d.integer(50, 85),
+    )
+
+
 FILE_RENDERERS: dict[str, Renderer] = {r.name: r for r in (Html(), Docx(), Pdf(), Pdf(ruled=False))}
+# OCR takes seconds a page: the scans are drawn only when asked for by name.
+SLOW_RENDERERS: dict[str, Renderer] = {"scanned": Scanned()}

@@ -176,5 +176,5 @@ def readings(
         extra = note
         if p.split_from is not None:
             extra = "; ".join(x for x in (f"split from {p.split_from!r}", note) if x)
-        out[key] = Reading.of(value, loc, extra, ambiguous)
+        out[key] = Reading.of(value, loc, extra, ambiguous, stream.confidence(p.start, max(p.end, p.start + 1)))
     return out

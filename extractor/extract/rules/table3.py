@@ -19,7 +19,7 @@ from verify.layout import S3_COLUMNS, s3_key, s3_rows
 
 from ...labels import S3_LABEL
 from ...locate.layout import Layout
-from ...locate.stream import ROW, Stream
+from ...locate.stream import CELL, ROW, Stream
 from ...locate.zones import Zone
 from ...normalize import compact
 from ...numbers import read_cell
@@ -41,6 +41,16 @@ class RowRead:
     subtotal_skipped: bool = False  # the row's 小计 value, not a cell of the dictionary, was left out
 
 
+def _undotted_leaf(stream: Stream, leaf: int, window_start: int, start: int) -> int:
+    """Where the label at compact `start` begins when its leaf number stands before it with no
+    dot: only where that number opens a cell, so it is no value of the row before."""
+    pm = re.search(rf"{leaf}[^\d]{{0,14}}$", stream.compact[window_start:start])
+    if pm is None:
+        return start
+    at = stream.to_text(window_start + pm.start())
+    return window_start + pm.start() if at == 0 or stream.text[at - 1] in (CELL, ROW) else start
+
+
 def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     """Compact (start, end) of each row label found, searching in template order."""
     c = stream.compact
@@ -58,6 +68,8 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
             pm = re.search(rf"{label.leaf}[.、．][^\d]{{0,14}}$", c[window_start:start])
             if pm:
                 start = window_start + pm.start()
+            else:  # "4保护第三方…" in one cell: a scan whose recogniser lost the dot
+                start = _undotted_leaf(stream, label.leaf, window_start, start)
         found[row] = (start, m.end())
         pos = m.end()
     return found
