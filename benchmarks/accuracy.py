@@ -2,6 +2,7 @@
 over a synthetic corpus whose every cell is known.
 
     python benchmarks/accuracy.py [--generated 1000] [--seed 0] [--strategy rules]
+                                  [--renderers crawler,md_sections] [--damage none]
     python benchmarks/accuracy.py --scanned 200 [--seed 0]
 
 `--scanned N`: N generated ruled PDFs and the corpus PDF, each read from its text layer and
@@ -28,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 from extractor.evaluate import DocumentScore, Golden, score, summarise  # noqa: E402
 from extractor.options import available_strategies, options_for  # noqa: E402
 from extractor.pipeline import extract_bytes  # noqa: E402
-from tests.synth.case import Case, problems  # noqa: E402
+from tests.synth.case import DAMAGES, Case, problems  # noqa: E402
 from tests.synth.corpus import corpus  # noqa: E402
+from tests.synth.renderers import RENDERERS  # noqa: E402
 
 
 def golden(case: Case, cells: dict) -> Golden:
@@ -98,7 +100,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strategy", choices=available_strategies(), default="rules")
     parser.add_argument("--scanned", type=int, default=0, help="compare N generated PDFs with their scans instead")
+    parser.add_argument("--renderers", help="flattenings to take in turn, comma-separated (default: all)")
+    parser.add_argument("--damage", choices=DAMAGES, help="one damage for every document (default: a random one or none)")
     args = parser.parse_args()
+    renderers = args.renderers.split(",") if args.renderers else None
+    unknown = [r for r in renderers or [] if r not in RENDERERS]
+    if unknown:
+        parser.error(f"unknown flattening {', '.join(unknown)}: choose among {', '.join(RENDERERS)}")
     options = options_for(args.strategy)
     if args.scanned:
         return scanned_side_by_side(args.scanned, args.seed, options)
@@ -106,7 +114,7 @@ def main() -> None:
     meant: list[DocumentScore] = []
     faults = []
     s2_misprints = s2_named = s2_verified = 0
-    for case in corpus(args.generated, args.seed, damage=None):
+    for case in corpus(args.generated, args.seed, damage=args.damage, renderers=renderers):
         result = extract_bytes(case.rendered.name, case.rendered.data, options=options)
         as_printed = score(result, golden(case, case.expected.cells))
         for group in ("all", f"format {case.renderer.name}", f"damage {case.damage.kind}"):
@@ -120,7 +128,9 @@ def main() -> None:
         found = problems(case, result)
         if found:
             faults.append((str(case), found[:3]))
-    print(f"{args.generated} generated documents (seed {args.seed}), random damage, strategy {args.strategy}")
+    damage = f"damage {args.damage}" if args.damage else "random damage"
+    which = f", flattenings {args.renderers}" if args.renderers else ""
+    print(f"{args.generated} generated documents (seed {args.seed}{which}), {damage}, strategy {args.strategy}")
     print("scored against what each document prints (FA: verified with a cell not as printed):")
     print(HEAD)
     for group in sorted(printed, key=lambda g: (g != "all", g)):

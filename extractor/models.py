@@ -89,6 +89,25 @@ class Related(BaseModel):
     cells: dict[str, Number | None] = Field(default_factory=dict)
 
 
+class Ambiguity(BaseModel):
+    """Printed text that allows several readings (digits written together with no separator).
+
+    `readings` holds every reading the source allows, best first, one value per key of `keys`
+    (the cells the text spreads over, in printed order); `texts` the printed piece behind each
+    value; `chosen` the reading `cells` hold; `basis` what ranked them. A rule with more evidence
+    (the report's prose, the organ's other years) may take another reading, and a reviewer
+    may pick one: either way, by copying `readings[i]` into the cells of `keys`.
+    """
+
+    keys: list[str]
+    raw: str
+    location: dict[str, Any] | None = None
+    readings: list[list[Number | None]]
+    texts: list[list[str]] = Field(default_factory=list)
+    chosen: int = 0
+    basis: str = ""
+
+
 class Check(BaseModel):
     rule: str
     check: str
@@ -204,7 +223,7 @@ class LlmUsage(BaseModel):
 
 
 class Result(_OmitsUnused):
-    _omit_when_empty = ("strategy", "methods", "llm", "prose", "related")
+    _omit_when_empty = ("strategy", "methods", "llm", "prose", "related", "ambiguities")
     _omit_when_default = {"blanks": "zero"}
 
     source: Source
@@ -218,6 +237,8 @@ class Result(_OmitsUnused):
     culprits: list[Culprit] = Field(default_factory=list)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
+    # Cells whose printed digits allow several readings: every reading, to choose from.
+    ambiguities: list[Ambiguity] = Field(default_factory=list)
     # What the prose outside the tables says of their quantities.
     prose: list[Statement] = Field(default_factory=list)
     # The same organ's reports of the neighbouring years, when a store holds them.

@@ -126,6 +126,7 @@ _FEATURES = {
     "markdown": re.compile(r"\n\|---\|"),
     "tab_rows": re.compile(r"\n规章\t\d"),
     "concatenated": re.compile(r"规章[ ]?\d+[ ]?\d"),
+    "crawler": re.compile(r"上一年项目数量.{0,20}行政许可[ ]?\d+[ ]?[+\-\u2212\uff0d]?\d"),
 }
 
 
@@ -241,3 +242,40 @@ def test_a_mixed_report_is_expected_by_the_layout_its_table_three_prints():
         runs = [v for k, v in c.rendered.runs.items() if k.startswith("s3.")]
         ambiguous_rows += sum(len(sum_cuts(pieces, 7, 1)) > 1 for pieces in runs)
     assert ambiguous_rows > 0  # rows only the column identities settle were among them
+
+
+# --- readings offered as choices -----------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_digits_a_crawler_ran_together_are_offered_as_every_reading_they_allow(data):
+    """A 2019 table 二 dumped with its cells run together ("396442278", "2648-18538"): every row
+    whose characters cut more than one way is an ambiguity over exactly its cells, the reading
+    the document prints among its readings, and such a document is never verified."""
+    case = data.draw(cases("crawler", "none"), label="case")
+    result = extract(case)
+    assert problems(case, result) == [], str(case)
+    offered = {a.keys[0].rsplit(".", 1)[0]: a for a in result.ambiguities}
+    open_rows = {k.rsplit(".", 1)[0] for k in case.expected.open if k.startswith("s2.")}
+    for row in open_rows:
+        a = offered.get(row)
+        assert a is not None, f"{row} cuts several ways but offers no choice: {case}"
+        assert a.keys == [k for k in case.expected.cells if k.rsplit(".", 1)[0] == row]
+        assert [case.expected.cells[k] for k in a.keys] in a.readings
+        assert all(result.provenance[k].ambiguous for k in a.keys)
+    if open_rows:
+        assert result.status != "verified"
+
+
+@pytest.mark.parametrize("renderer", ["concatenated", "crawler"])
+@given(data=st.data())
+def test_splits_of_tables_3_and_4_offered_as_choices_each_add_up(renderer, data):
+    """Where the totals leave several splits, each one offered satisfies the row's identity: a
+    table-三 reading adds up to its 总计 (H3), a table-四 one in each group of five (H4)."""
+    case = data.draw(cases(renderer, "none"), label="case")
+    result = extract(case)
+    for a in result.ambiguities:
+        if a.keys[0].startswith("s3."):
+            assert all(sum(r[:-1]) == r[-1] for r in a.readings), a
+        elif a.keys[0].startswith("s4."):
+            assert all(sum(r[i : i + 4]) == r[i + 4] for r in a.readings for i in (0, 5, 10)), a

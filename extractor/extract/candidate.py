@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from verify.layout import order_keys
 
+from .. import models
 from ..load.document import Location
 from ..numbers import CellKind, Value
 
@@ -37,6 +38,44 @@ class Reading:
         return cls(None, "missing", "", None, note)
 
 
+CellValue = int | float | None
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """Printed text that allows several readings (digits written together with no separator):
+    every reading the source allows, best first, and the one the cells hold.
+
+    It is data, not a verdict: a later rule (the report's prose, the organ's other years) may
+    take another reading, and a review page offers each one as a choice.
+    """
+
+    keys: tuple[str, ...]  # the cells the raw text spreads over, in printed order
+    raw: str  # the source text, as printed
+    loc: Location | None  # where that text sits
+    readings: tuple[tuple[CellValue, ...], ...]  # one value per key in each reading, best first
+    texts: tuple[tuple[str, ...], ...]  # the printed piece behind each value, per reading
+    chosen: int = 0  # the reading the cells hold
+    basis: str = ""  # what ranked the readings: what the order is worth to a later rule
+
+    def __post_init__(self) -> None:
+        if len(self.readings) < 2 or not 0 <= self.chosen < len(self.readings):
+            raise ValueError(f"an ambiguity needs two readings or more and a chosen one: {self}")
+        if any(len(r) != len(self.keys) for r in (*self.readings, *self.texts)):
+            raise ValueError(f"every reading gives one value per key: {self}")
+
+    def to_model(self) -> models.Ambiguity:
+        return models.Ambiguity(
+            keys=list(self.keys),
+            raw=self.raw,
+            location=self.loc.to_dict() if self.loc else None,
+            readings=[list(r) for r in self.readings],
+            texts=[list(t) for t in self.texts],
+            chosen=self.chosen,
+            basis=self.basis,
+        )
+
+
 @dataclass
 class TableReading:
     table: str  # "s2" | "s3" | "s4"
@@ -44,6 +83,7 @@ class TableReading:
     found: bool
     cells: dict[str, Reading] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ambiguities: list[Ambiguity] = field(default_factory=list)
 
     @property
     def read_any(self) -> bool:
@@ -64,6 +104,9 @@ class Candidate:
             if t in self.tables:
                 out.update(self.tables[t].cells)
         return {k: out[k] for k in order_keys(set(out))}
+
+    def ambiguities(self) -> list[Ambiguity]:
+        return [a for t in ("s2", "s3", "s4") if t in self.tables for a in self.tables[t].ambiguities]
 
     def values(self) -> dict[str, int | float | None]:
         return {k: r.value for k, r in self.readings().items()}

@@ -51,6 +51,7 @@ def build_result(located: Located, candidate: Candidate) -> Result:
         cells=candidate.values(),
         tables=tables,
         provenance=_provenance(candidate),
+        ambiguities=[a.to_model() for a in candidate.ambiguities()],
         notes=list(located.title.notes) + located.doc.notes + candidate.notes,
         method=candidate.method,
     )

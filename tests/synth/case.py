@@ -54,8 +54,8 @@ def make_case(
     subtotal: bool | None = None,
     paged: bool | None = None,
 ) -> Case:
-    report = random_report(d, mixed)
     chosen = ALL_RENDERERS[renderer] if renderer else d.choice(list(RENDERERS.values()))
+    report = random_report(d, mixed, items=getattr(chosen, "items", False))
     kind = damage if damage is not None else d.choice(DAMAGES)
     if not chosen.keeps_cell_boundaries:
         # Cells written together: a number split in two prints as the same digits, a blank
@@ -91,6 +91,7 @@ def problems(case: Case, result: Result) -> list[str]:
         got = cells.get(k)
         if got is not None and got != exp.cells[k] and k not in ambiguous:
             out.append(f"{k}: undetermined by the format, read {got} (printed {exp.cells[k]}) without saying so")
+    out += _choices_problems(case, result, ambiguous)
     verified = result.status == "verified"
     if verified:
         wrong = [k for k, v in exp.cells.items() if cells.get(k, _ABSENT) != v or (v is None) != (cells.get(k) is None)]
@@ -109,4 +110,25 @@ def problems(case: Case, result: Result) -> list[str]:
         stray = {k for r in result.reasons for k in r.cells} - exp.open
         if stray:
             out.append(f"reasons name cells the format determines: {sorted(stray)[:8]}")
+    return out
+
+
+def _choices_problems(case: Case, result: Result, ambiguous: set[str]) -> list[str]:
+    """The readings offered as choices: the cells hold the chosen one, every cell marked
+    ambiguous is among them, and where the damage left the table's arithmetic as the organ
+    meant it, what the document prints is one of the readings."""
+    out: list[str] = []
+    offered: set[str] = set()
+    for a in result.ambiguities:
+        offered |= set(a.keys)
+        held = [result.cells.get(k) for k in a.keys]
+        if len(a.readings) < 2 or held != a.readings[a.chosen]:
+            out.append(f"ambiguity over {a.keys[0]}…: the cells hold {held}, not reading {a.chosen} of {a.readings[:3]}")
+        table = a.keys[0].split(".")[0]
+        damaged = case.damage.table == table and (case.damage.changes_value or case.damage.kind == "drop_row")
+        printed = [case.expected.cells.get(k) for k in a.keys]
+        if not damaged and printed not in a.readings:
+            out.append(f"ambiguity over {a.keys[0]}…: the printed reading {printed} is not among {a.readings[:4]}…")
+    if ambiguous - offered:
+        out.append(f"cells marked ambiguous with no readings to choose from: {sorted(ambiguous - offered)[:5]}")
     return out

@@ -367,7 +367,19 @@ class Concatenated:
         return Rendered(self.name, f"doc{self.suffix}", "\n".join(lines).encode(), runs)
 
 
+@dataclass
+class Crawler(Concatenated):
+    """A crawler's dump of a 2019 report (SPEC §2.1): the same page text with cells run
+    together, drawn from reports whose 上一年项目数量 · 本年增/减 · 处理决定数量 rows have the
+    magnitudes of real ones, so a signed change sits between two counts ("2648-18538") or an
+    unsigned one runs into them ("396442278"). Nothing in table 二 tells where its digits part:
+    every cut the characters allow is a reading, and the document cannot be verified."""
+
+    name: str = "crawler"
+    items: bool = True  # make_case draws the report with `random_report(..., items=True)`
+
+
 TEXT_RENDERERS: dict[str, Renderer] = {
     r.name: r
-    for r in (CellLines(), CellLines(vertical=True), BlankSeparated(), Markdown(), TabRows(), Concatenated())
+    for r in (CellLines(), CellLines(vertical=True), BlankSeparated(), Markdown(), TabRows(), Concatenated(), Crawler())
 }

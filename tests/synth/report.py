@@ -117,13 +117,68 @@ def count(v: int) -> Printed:
     return Printed("count", str(v))
 
 
-def _signed(d: Draw, level: str) -> Printed:
+def _signed(d: Draw, level: str, prev: int) -> Printed:
+    """本年增/减 of a list of `prev` items; it cannot take the list below zero (SPEC P2)."""
     if not d.chance({"township": 0.1, "county": 0.3, "city": 0.5}[level]):
         return Printed("signed", "0")
     v = d.integer(1, {"township": 3, "county": 20, "city": 200}[level])
+    return _change(d, v, prev)
+
+
+def _change(d: Draw, v: int, prev: int) -> Printed:
     if d.chance(0.5):
-        return Printed("signed", str(v), sign=d.choice(MINUS_SIGNS))
+        minus = d.choice(MINUS_SIGNS)
+        return Printed("signed", str(v), sign=minus if v <= prev else "")
     return Printed("signed", str(v), sign=d.choice(("", "+")))
+
+
+# Orders of magnitude (log10) of an organ's lists of items and of its decisions, per level.
+_ITEM_SCALE = {"township": (0.3, 1.5), "county": (1.0, 2.6), "city": (1.8, 3.6)}
+
+
+def _around(d: Draw, scale: float, spread: float) -> int:
+    """A count within `spread` orders of magnitude of 10**scale (log-uniform)."""
+    step = d.integer(-round(spread * 100), round(spread * 100)) / 100
+    return max(1, round(10 ** (scale + step)))
+
+
+def _items_2019(d: Draw, level: str) -> dict[str, Printed]:
+    """The rows of 上一年项目数量 · 本年增/减 · 处理决定数量 as real 2019 tables print them: one
+    organ's counts of one scale, a list that often stays as it was and otherwise changes by a
+    few items up to about as many as it had (a rebuilt list), decisions of the same scale."""
+    lo, hi = _ITEM_SCALE[level]
+    scale = d.integer(round(lo * 100), round(hi * 100)) / 100
+    out: dict[str, Printed] = {}
+    for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        prev = 0 if d.chance(0.1) else _around(d, scale, 0.6)
+        change = Printed("signed", "0")
+        if d.chance(0.6):
+            share = d.integer(-230, 10) / 100  # 0.5% to 125% of the list
+            change = _change(d, max(1, round(max(prev, 1) * 10**share)), prev)
+        out[f"s2.{row}.prev_count"] = count(prev)
+        out[f"s2.{row}.change"] = change
+        if row != "fees":
+            out[f"s2.{row}.decisions"] = count(0 if d.chance(0.15) else _around(d, scale, 0.8))
+    projects = 0 if d.chance(0.2) else _around(d, scale - 0.5, 0.6)
+    out["s2.procurement.projects"] = count(projects)
+    out["s2.procurement.amount_wan"] = _spend(d, projects)
+    return out
+
+
+def _spend(d: Draw, projects: int) -> Printed:
+    """采购总金额 of real reports: some 10万 to 200万元 a project (the golden reports: 11万 to 66万)."""
+    if projects == 0:
+        return Printed("bare", "0")
+    yuan = projects * 10 ** (d.integer(450, 630) / 100)
+    form = d.choice(("bare", "wan", "yuan"))
+    if form == "yuan":
+        places = d.integer(0, 2)
+        return Printed("yuan", f"{yuan:.{places}f}", unit=d.choice(("元", " 元")))
+    places = d.integer(0, 4)
+    wan = f"{yuan / 10000:.{places}f}"
+    if "." in wan:
+        wan = wan.rstrip("0").rstrip(".")
+    return Printed(form, wan, unit="" if form == "bare" else d.choice(("万", "万元")))
 
 
 def _decimal(d: Draw, whole_digits: int, max_places: int) -> str:
@@ -159,8 +214,9 @@ def _s2_2019(d: Draw, level: str) -> dict[str, Printed]:
         out |= {f"s2.{row}.new_made": count(made), f"s2.{row}.new_published": count(published)}
         out[f"s2.{row}.total_published"] = count(total)
     for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
-        out[f"s2.{row}.prev_count"] = count(_count(d, 0.5, max(1, big - (row == "fees"))))
-        out[f"s2.{row}.change"] = _signed(d, level)
+        prev = _count(d, 0.5, max(1, big - (row == "fees")))
+        out[f"s2.{row}.prev_count"] = count(prev)
+        out[f"s2.{row}.change"] = _signed(d, level, prev)
         if row != "fees":
             out[f"s2.{row}.decisions"] = count(_count(d, 0.5, big + 1))
     projects = _count(d, 0.5, big)
@@ -239,19 +295,23 @@ def _s2(d: Draw, layout: str, level: str) -> dict[str, Printed]:
     return _s2_2019(d, level) if layout == "2019" else _s2_2021(d, level)
 
 
-def random_report(d: Draw, mixed: bool | None = None) -> Report:
-    """`mixed`: True for a mixed-template document, False for none, None for now and then."""
+def random_report(d: Draw, mixed: bool | None = None, items: bool = False) -> Report:
+    """`mixed`: True for a mixed-template document, False for none, None for now and then.
+    `items`: a 2019 table 二 whose item rows have the magnitudes of real ones (`_items_2019`),
+    beside a 2019 table 三 or, when mixed, a 2021 one."""
     if mixed is None:
         mixed = d.chance(0.08)
     if mixed:
-        s2_layout, s3_layout = d.choice(MIXED)
+        s2_layout, s3_layout = ("2019", "2021") if items else d.choice(MIXED)
         template = "mixed"
     else:
-        template = d.choice(("2021", "2019"))
+        template = "2019" if items else d.choice(("2021", "2019"))
         s2_layout = s3_layout = template
     level = d.choice(LEVELS)
     year = d.choice((2019, 2020)) if s3_layout == "2019" else d.integer(2021, 2024)
     s2 = _s2(d, s2_layout, level)
+    if items:
+        s2 |= _items_2019(d, level)
     s2 = {k: s2[k] for k in s2_layout_keys(s2_layout)}
     s3 = {k: count(v) for k, v in _s3(d, s3_layout, level).items()}
     cells = s2 | s3 | {k: count(v) for k, v in _s4(d, level).items()}

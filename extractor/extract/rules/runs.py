@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ...load.document import Location
 from ...locate.stream import Stream
 from ...numbers import Value, read_cell
-from ..candidate import Reading
+from ..candidate import Ambiguity, Reading
 from .split import Span
 from .tokens import Token
 
@@ -178,3 +178,25 @@ def readings(
             extra = "; ".join(x for x in (f"split from {p.split_from!r}", note) if x)
         out[key] = Reading.of(value, loc, extra, ambiguous, stream.confidence(p.start, max(p.end, p.start + 1)))
     return out
+
+
+def ambiguity(
+    stream: Stream,
+    keys: list[str],
+    options: list[Slots],
+    basis: str,
+    *,
+    money_keys: frozenset[str] = frozenset(),
+    unit_printed: frozenset[str] = frozenset(),
+) -> Ambiguity:
+    """Several placements of the same printed text, best first, as data: the reading of each
+    option (what `readings` would give the cells), the text behind it, and where it is printed."""
+    values = []
+    texts = []
+    for option in options:
+        found = readings(stream, keys, option, money_keys=money_keys, unit_printed=unit_printed)
+        values.append(tuple(found[k].value for k in keys))
+        texts.append(tuple(p.text if p is not None else "" for p in option))
+    printed = [p for p in options[0] if p is not None]
+    start, end = min(p.start for p in printed), max(p.end for p in printed)
+    return Ambiguity(tuple(keys), stream.raw(start, end), stream.locate(start, end), tuple(values), tuple(texts), 0, basis)

@@ -19,7 +19,7 @@ from ...locate.stream import Stream
 from ...locate.zones import Zone
 from ...numbers import read_cell
 from ..candidate import Reading, TableReading
-from .runs import Slots, blank_cells, first_run, label_row, readings, slots, split_pieces
+from .runs import Slots, ambiguity, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
 from .tokens import tokenize, written_together
 
@@ -65,22 +65,45 @@ def _header_for(row_start: int, prev_row: int, headers: list[int], columns: list
     return seen
 
 
+# The count fields of table 二 (every field but 本年增/减 and the two of 政府集中采购).
+_SCALE_FREE = frozenset({"change", "amount_wan", "projects"})
+# What a non-zero 本年增/减 costs against a zero one: most organs' item lists do not change.
+_NONZERO_CHANGE = 1.0
+_CHANGE_SHARE_LOG10 = -1.0  # a change of about a tenth of the items
+_CHANGE_WEIGHT = 0.25  # broad: changes from a few items to a rebuilt list are all seen
+_STOCK_BELOW_FLOW = 2.0
+
+
 def _cost(fields: list[str], values: list[float | int | None]) -> float:
-    """How implausible a split of a row is (lower is better); SPEC §5.3 as a prior."""
+    """How implausible a split of a row is (lower is better); SPEC §5.3 as a prior.
+
+    The counts of one row are the same organ's figures, of one scale (SPEC P8): their orders of
+    magnitude lie close together. A 本年增/减 is most often 0, and otherwise a change in the
+    number of items of about a tenth of them (it may be more, as when a list is rebuilt). An
+    order of magnitude is the unit of each penalty, so no one count dominates.
+    """
     v = dict(zip(fields, values))
     if any(x is None for x in values):
         return math.inf
     cost = 0.0
-    counts = [len(str(abs(int(x)))) for f, x in v.items() if f not in ("change", "amount_wan", "projects")]
-    if counts:
-        mean = sum(counts) / len(counts)
-        cost += sum(abs(n - mean) for n in counts)
-    if "change" in v:
-        cost += 2 * math.log10(abs(v["change"]) + 1)
+    scales = [math.log10(x) for f, x in v.items() if f not in _SCALE_FREE and x > 0]
+    if scales:
+        mean = sum(scales) / len(scales)
+        cost += sum((m - mean) ** 2 for m in scales)
+    if v.get("change"):
+        prev = v.get("prev_count") or 0
+        expected = math.log10(prev) + _CHANGE_SHARE_LOG10 if prev > 0 else 0.0
+        cost += _NONZERO_CHANGE + _CHANGE_WEIGHT * (math.log10(abs(v["change"])) - expected) ** 2
+        if prev + v["change"] < 0:
+            cost += 5  # a list of items cannot go below zero (SPEC P2)
     if "new_published" in v and "total_published" in v and v["new_published"] > v["total_published"]:
         cost += 5
-    if {"issued", "in_force", "repealed"} <= v.keys() and v["issued"] > v["in_force"] + v["repealed"]:
-        cost += 5
+    if {"issued", "in_force", "repealed"} <= v.keys():
+        if v["issued"] > v["in_force"] + v["repealed"]:
+            cost += 5
+        # What is in force is a stock, what was issued or repealed this year a flow.
+        if v["in_force"] < max(v["issued"], v["repealed"]):
+            cost += _STOCK_BELOW_FLOW
     if "projects" in v and "amount_wan" in v:
         if v["projects"] == 0:
             cost += 0 if v["amount_wan"] == 0 else 5
@@ -88,6 +111,9 @@ def _cost(fields: list[str], values: list[float | int | None]) -> float:
             per_project = v["amount_wan"] * 10000 / v["projects"]
             cost += abs(math.log10(per_project) - _PROCUREMENT_PER_PROJECT_LOG10)
     return cost
+
+
+_PRIOR = "plausibility prior on table 二 (SPEC §5.3): nothing inside the table decides"
 
 
 def _impossible(fields: list[str], texts: list[str]) -> bool:
@@ -211,6 +237,9 @@ def _read_row(
             ambiguous = True
             note = f"{raw!r} has no separators; split by plausibility among {len(options)} readings"
             table.notes.append(f"table 二 row {row}: {note}")
+            table.ambiguities.append(
+                ambiguity(stream, keys, options, _PRIOR, money_keys=money, unit_printed=unit_printed)
+            )
     if placed is None:
         raw = " ".join(t.text for t in run.values)
         for k in keys:

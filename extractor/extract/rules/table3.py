@@ -24,11 +24,12 @@ from ...locate.zones import Zone
 from ...normalize import compact
 from ...numbers import read_cell
 from ..candidate import Reading, TableReading
-from .runs import Slots, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
+from .runs import Slots, ambiguity, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
 from .tokens import Token, tokenize, written_together
 
 N = len(S3_COLUMNS)
+_SPLITS_ADD_UP = "each reading adds up to its row's 总计 (H3); ranked by the column identities (H1, H2) of the whole table"
 _MAX_COMBINATIONS = 20000
 
 
@@ -251,34 +252,44 @@ def _score(cells: dict[str, int | None], layout: str) -> tuple[int, int]:
     return (sum(r.status == "fail" for r in results), sum(r.status == "not_assessable" for r in results))
 
 
-def resolve(reads: dict[str, RowRead], layout: str) -> tuple[dict[str, Slots], set[str], list[str]]:
+@dataclass
+class Resolved:
+    chosen: dict[str, Slots]
+    ambiguous: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    # For each ambiguous row, its candidates best first: the chosen one, then the others by the
+    # best combination of the open rows each takes part in.
+    options: dict[str, list[Slots]] = field(default_factory=dict)
+
+
+def resolve(reads: dict[str, RowRead], layout: str) -> Resolved:
     """Choose one candidate per row; rows with several are settled by the column identities."""
     chosen = {r: rr.candidates[0] for r, rr in reads.items() if len(rr.candidates) == 1}
     open_rows = [r for r, rr in reads.items() if len(rr.candidates) > 1]
-    notes: list[str] = []
-    ambiguous: set[str] = set()
     if not open_rows:
-        return chosen, ambiguous, notes
+        return Resolved(chosen)
     options = [reads[r].candidates for r in open_rows]
     size = 1
     for o in options:
         size *= len(o)
-    best: list[tuple[tuple[int, int], dict[str, Slots]]] = []
+    best: list[tuple[tuple[int, int], tuple[int, ...]]] = []
     if size <= _MAX_COMBINATIONS:
-        for combo in itertools.product(*options):
+        for combo in itertools.product(*(range(len(o)) for o in options)):
             trial = dict(chosen)
-            trial.update(zip(open_rows, combo))
-            best.append((_score(_cells_of(trial), layout), dict(zip(open_rows, combo))))
+            trial.update((r, o[i]) for r, o, i in zip(open_rows, options, combo))
+            best.append((_score(_cells_of(trial), layout), combo))
         best.sort(key=lambda x: x[0])
     if best and best[0][0][0] == 0 and (len(best) == 1 or best[1][0] > best[0][0]):
-        chosen.update(best[0][1])
-        notes.append(f"split of rows {', '.join(open_rows)} settled by the column identities")
-        return chosen, ambiguous, notes
-    pick = best[0][1] if best else {r: reads[r].candidates[0] for r in open_rows}
-    chosen.update(pick)
-    ambiguous.update(open_rows)
-    notes.append(f"rows {', '.join(open_rows)}: several splits of the digits fit; one was chosen, please confirm")
-    return chosen, ambiguous, notes
+        chosen.update((r, o[i]) for r, o, i in zip(open_rows, options, best[0][1]))
+        return Resolved(chosen, notes=[f"split of rows {', '.join(open_rows)} settled by the column identities"])
+    pick = best[0][1] if best else (0,) * len(open_rows)
+    chosen.update((r, o[i]) for r, o, i in zip(open_rows, options, pick))
+    ranked: dict[str, list[Slots]] = {}
+    for n, (row, candidates) in enumerate(zip(open_rows, options)):
+        order = list(dict.fromkeys([pick[n], *(combo[n] for _, combo in best), *range(len(candidates))]))
+        ranked[row] = [candidates[i] for i in order]
+    note = f"rows {', '.join(open_rows)}: several splits of the digits fit; one was chosen, please confirm"
+    return Resolved(chosen, set(open_rows), [note], ranked)
 
 
 def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableReading:
@@ -289,18 +300,18 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
         return TableReading("s3", None, True, notes=[decided.evidence])
     notes = [decided.evidence]
     reads, missing = anchored(stream, zone, layout)
-    chosen, ambiguous, more = resolve(reads, layout)
+    resolved = resolve(reads, layout)
     method = "anchored"
-    quality = _quality(chosen, layout)
+    quality = _quality(resolved.chosen, layout)
     if quality != (0, 0, 0):
         alt = aligned(stream, zone, layout)
         if alt is not None:
-            alt_chosen, alt_amb, alt_notes = resolve(alt, layout)
-            alt_quality = _quality(alt_chosen, layout)
-            if alt_quality < quality:
-                chosen, ambiguous, more, method, missing = alt_chosen, alt_amb, alt_notes, "aligned", []
+            alt_resolved = resolve(alt, layout)
+            if _quality(alt_resolved.chosen, layout) < quality:
+                resolved, method, missing = alt_resolved, "aligned", []
                 notes.append("labels detached from their values: value rows laid over the template rows in reading order")
-    notes += more
+    notes += resolved.notes
+    chosen, ambiguous = resolved.chosen, resolved.ambiguous
     skipped = [row for row, rr in reads.items() if rr.subtotal_skipped and method == "anchored"]
     if skipped:
         notes.append(f"a 法人或其他组织 小计 column is printed; its value, not a cell of the template, was left out in {len(skipped)} rows")
@@ -315,6 +326,8 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
             elif rr is not None and rr.split and row not in ambiguous:
                 note = "the only split whose parts add up"
             table.cells.update(readings(stream, keys, chosen[row], note=note, ambiguous=row in ambiguous))
+            if row in ambiguous:
+                table.ambiguities.append(ambiguity(stream, keys, resolved.options[row], _SPLITS_ADD_UP))
         else:
             why_missing = "row label not found" if row in missing else "values not readable"
             raw = reads[row].raw if row in reads else ""

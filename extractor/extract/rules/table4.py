@@ -12,7 +12,7 @@ from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
 from ...locate.stream import Stream
 from ...locate.zones import Zone
 from ..candidate import Reading, TableReading
-from .runs import Run, Slots, blank_cells, first_run, piece, readings, slots, split_pieces
+from .runs import Run, Slots, ambiguity, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
 from .tokens import tokenize, written_together
 
@@ -86,7 +86,11 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
         if spans:
             ambiguous = len(spans) > 1
             note = "the only split whose groups add up" if not ambiguous else "several splits add up; one chosen"
-            table.cells = readings(stream, KEYS, split_pieces(values, spans[0]), note=note, ambiguous=ambiguous)
+            options = [split_pieces(values, s) for s in spans]
+            table.cells = readings(stream, KEYS, options[0], note=note, ambiguous=ambiguous)
+            if ambiguous:
+                basis = "each reading's three groups add up to their 总计 (H4); nothing else in the table ranks them"
+                table.ambiguities.append(ambiguity(stream, KEYS, options, basis))
             return table
         forced = split_free(pieces, N, limit=2) if written_together(values) else []
         if len(forced) == 1:  # as for a table-三 row: the digits state the numbers; H4 names the error
