@@ -49,9 +49,9 @@ S3_LABELS: tuple[RowLabel, ...] = (
     RowLabel("rejected_publication", _p(r"出版物"), 3),
     RowLabel("rejected_mass_repeat", _p(r"大量反复"), 4),
     RowLabel("rejected_confirm", _p(r"确认或重新|重新出具"), 5),
-    RowLabel("other", _p(r"其他处理")),
+    RowLabel("other", _p(r"其他处理|\(六\)其他")),  # "(六) 其他": a conversion's short label
     RowLabel("other_overdue_correction", _p(r"逾期不补|无正当理由逾期"), 1),
-    RowLabel("other_overdue_fee", _p(r"收费通知|逾期未按|缴纳费用"), 2),
+    RowLabel("other_overdue_fee", _p(r"收费通知|逾期未按|缴纳费用|逾期未缴"), 2),
     RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)"), numbered=_p(r"3[.、]其他")),
     RowLabel("results_total", _p(r"\(七\)(?:总计|合计)|总计|合计"), numbered=_p(r"\(七\)(?:总计|合计)")),
     RowLabel("carried_forward", _p(r"结转下年度|结转下一年度|转下年度|转下一年度|结转至下年度")),
@@ -59,8 +59,8 @@ S3_LABELS: tuple[RowLabel, ...] = (
 S3_LABEL = {lab.row: lab for lab in S3_LABELS}
 
 # The 2021 table 三 splits （六）其他处理 into three leaves; any of these after （六） says so.
-S3_2021_MARKER = _p(r"逾期不补|收费通知|逾期未按|缴纳费用")
-S3_2019_OTHER = _p(r"其他处理")
+S3_2021_MARKER = _p(r"逾期不补|收费通知|逾期未按|缴纳费用|逾期未缴")
+S3_2019_OTHER = _p(r"其他处理|\(六\)其他")
 
 # Table 二 row labels and column headers (field names of the dictionary).
 S2_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (

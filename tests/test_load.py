@@ -134,3 +134,11 @@ def test_a_row_of_table_four_starting_with_blanks_reads_them_in_place(tmp_file):
     row = [result.cells[f"s4.{g}.{c}"] for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total")]
     assert row == [None, None, 6, 0, 6] + [0] * 10
     assert result.provenance["s4.review.upheld"].kind == "blank"
+
+
+def test_a_row_of_dashes_right_under_the_rule_is_a_row_of_placeholders():
+    """Only the line under the header is the table's rule; '| -- | -- |' below it is a row."""
+    from extractor.load.text import text_rows
+
+    rows = text_rows("| 结果维持 | 总计 |\n|---|---|\n| -- | -- |\n")
+    assert [[c.text for c in r.cells] for r in rows] == [["结果维持", "总计"], ["--", "--"]]

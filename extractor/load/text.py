@@ -200,6 +200,7 @@ def text_rows(text: str) -> list[Row]:
     table_index = -1
     row_index = 0
     in_table = False
+    ruled = False
     lines = ["" if len(line) <= _PAGE_NUMBER_MAX and is_marked_page_number(line) else line for line in text.splitlines()]
     groups = _cell_per_line_groups(lines)
     skip_to = 0
@@ -216,7 +217,11 @@ def text_rows(text: str) -> list[Row]:
                 table_index += 1
                 row_index = 0
                 in_table = True
-            if _PIPE_RULE.match(line) and (row_index == 1 or _LONG_RULE.match(line)):
+                ruled = False
+            # Only the line under the header is the table's rule: a row of "--" right below it
+            # is the first body row, of placeholders.
+            if _PIPE_RULE.match(line) and ((row_index == 1 and not ruled) or _LONG_RULE.match(line)):
+                ruled = ruled or row_index == 1
                 continue
             rows.append(split_line(line, line_no, table_index, row_index))
             row_index += 1

@@ -53,6 +53,12 @@ class Stream:
             return 0
         return self.compact_to_text[compact_end - 1] + 1
 
+    def row_cells(self, row: int) -> range:
+        """The ids of the cells of one document row (cells are numbered in reading order)."""
+        import bisect
+
+        return range(bisect.bisect_left(self.cell_row, row), bisect.bisect_right(self.cell_row, row))
+
     def cell_at(self, pos: int) -> int | None:
         o = self.origin[pos] if 0 <= pos < len(self.origin) else None
         return o[0] if o else None
@@ -95,7 +101,7 @@ class Stream:
 
 
 @lru_cache(maxsize=8192)
-def _clean_cell(text: str) -> tuple[str, tuple[int, ...]]:
+def clean_cell(text: str) -> tuple[str, tuple[int, ...]]:
     """Normalised characters of one cell, and the raw offset of each; markup becomes a space.
 
     Cached: a report repeats the same cell texts ("0", "\t", labels) hundreds of times.
@@ -142,7 +148,7 @@ def build(doc: Document) -> Stream:
                 chars.append(CELL)
                 origin.append(None)
             first = False
-            text, offsets = _clean_cell(cell.text)
+            text, offsets = clean_cell(cell.text)
             if not text:
                 chars.append(EMPTY)
                 origin.append((cid, 0))

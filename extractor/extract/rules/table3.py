@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from verify.identities import evaluate, identities
-from verify.layout import S3_COLUMNS, s3_key, s3_rows
+from verify.layout import S3_COLUMN_LABELS, S3_COLUMNS, s3_key, s3_rows
 
 from ...labels import S3_LABEL
 from ...locate.layout import Layout
@@ -26,7 +26,7 @@ from ...numbers import read_cell
 from ..candidate import Reading, TableReading
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import Token, tokenize, written_together
+from .tokens import Token, is_header_row, tokenize, written_together
 
 N = len(S3_COLUMNS)
 _SPLITS_ADD_UP = "each reading adds up to its row's 总计 (H3); ranked by the column identities (H1, H2) of the whole table"
@@ -52,14 +52,55 @@ def _undotted_leaf(stream: Stream, leaf: int, window_start: int, start: int) -> 
     return window_start + pm.start() if at == 0 or stream.text[at - 1] in (CELL, ROW) else start
 
 
+_COLUMN_NAMES = frozenset(compact(name) for name in S3_COLUMN_LABELS.values()) | {"法人或其他组织", "申请人情况"}
+
+
+def _names_the_columns(stream: Stream, row: int, rows: tuple[str, ...]) -> bool:
+    """A header row: cells but no value, more text cells than a row's labels, or three naming
+    rows or columns of the table (a header of invented names counts by its width). A
+    conversion may print one with the wrong labels between two rows ("| 项目 | 本年新收件数 |
+    上年结转件数 | 予以公开 |…"): what it names are not the rows that follow, so its labels
+    anchor nothing."""
+    if not is_header_row(stream, row):
+        return False
+    texts = [t for t in (compact(stream.cells[cid].text) for cid in stream.row_cells(row)) if t]
+    named = sum(t in _COLUMN_NAMES or any(S3_LABEL[r].pattern.search(t) for r in rows) for t in texts)
+    return named >= _LABEL_CELLS or len(texts) > _LABEL_CELLS
+
+
+# A row of blanks prints at most three labels (三、本年度办理结果 · its group · its own);
+# a header names more, or as many columns.
+_LABEL_CELLS = 3
+
+
+def _search(stream: Stream, pattern: re.Pattern[str], pos: int, end: int, skip) -> re.Match[str] | None:
+    """The first match of a label outside the rows `skip` tells to pass over."""
+    m = pattern.search(stream.compact, pos, end)
+    while m is not None:
+        cid = stream.cell_at(stream.to_text(m.start()))
+        if cid is None or not skip(stream.cell_row[cid]):
+            return m
+        m = pattern.search(stream.compact, m.end(), end)
+    return None
+
+
 def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     """Compact (start, end) of each row label found, searching in template order."""
     c = stream.compact
     pos, end = stream.to_compact(zone.start), stream.to_compact(zone.end)
     found: dict[str, tuple[int, int]] = {}
+    headers: dict[int, bool] = {}
+
+    def header(row: int) -> bool:
+        if row not in headers:
+            headers[row] = _names_the_columns(stream, row, rows)
+        return headers[row]
+
     for row in rows:
         label = S3_LABEL[row]
-        m = (label.numbered and label.numbered.search(c, pos, end)) or label.pattern.search(c, pos, end)
+        m = (label.numbered and _search(stream, label.numbered, pos, end, header)) or _search(
+            stream, label.pattern, pos, end, header
+        )
         if not m:
             continue
         start = m.start()
@@ -83,6 +124,8 @@ def _row_read(
     document row of the label, whose empty cells are the row's blanks when it has no value."""
     run, _ = first_run(tokens)
     if run is None:
+        if first_column is not None:
+            tokens = [t for t in tokens if t.column is not None and t.column >= first_column]
         blanks = blank_cells(tokens, N + subtotal, row)
         if blanks is None:
             return RowRead()
@@ -146,12 +189,32 @@ def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead
         segments[row] = (_label_cell(stream, seg_start), tokenize(stream, seg_start, seg_end))
     subtotal = _has_subtotal_column(stream, zone, found)
     starts = _value_columns(segments.values(), N + subtotal)
-    out = {
-        row: _row_read(stream, tokens, starts.get(where), subtotal, label_row(stream, stream.to_text_end(found[row][1])))
-        for row, (where, tokens) in segments.items()
-    }
+    out = {}
+    for row, (where, tokens) in segments.items():
+        at = label_row(stream, stream.to_text_end(found[row][1]))
+        below = _table_below(stream, tokens, at, N + subtotal)
+        first_column = starts.get(where)
+        if below is not None:
+            at, first_column = below
+        out[row] = _row_read(stream, tokens, first_column, subtotal, at)
     missing = [r for r in rows if r not in found]
     return out, missing
+
+
+def _table_below(stream: Stream, tokens: list[Token], label_at: int | None, width: int) -> tuple[int, int] | None:
+    """A label printed above its row's cells, as a heading over a table of one row: the first
+    row below with a value or an empty cell is the label's, and (document row, first value
+    column) say where its cells are. It has one cell per value, or a label column more (empty,
+    or a word such as "数量"): counted from the right, a blank at either end keeps its place."""
+    if label_at is None or any(t.row == label_at and t.kind != "text" for t in tokens):
+        return None
+    row = next((t.row for t in tokens if t.kind != "text" and t.row != label_at), None)
+    if row is None:
+        return None
+    cells = stream.row_cells(row)
+    if any(stream.cells[c].loc.column is None for c in cells) or len(cells) - width not in (0, 1):
+        return None
+    return row, stream.cells[cells[-width]].loc.column
 
 
 def _label_cell(stream: Stream, label_end: int) -> tuple[int | None, int | None]:

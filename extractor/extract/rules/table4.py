@@ -7,14 +7,17 @@ together are split so that each group of five adds up.
 
 from __future__ import annotations
 
+import re
+
 from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
 
 from ...locate.stream import Stream
 from ...locate.zones import Zone
+from ...normalize import compact
 from ..candidate import Reading, TableReading
-from .runs import Run, Slots, ambiguity, blank_cells, first_run, piece, readings, slots, split_pieces
+from .runs import Piece, Run, Slots, ambiguity, blank_cells, first_run, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
-from .tokens import tokenize, written_together
+from .tokens import Token, tokenize, written_together
 
 KEYS = [s4_key(g, c) for g in S4_GROUPS for c in S4_COLUMNS]
 N = len(KEYS)
@@ -41,6 +44,38 @@ def _runs(tokens: list, limit: int) -> list[tuple[Run, str]]:
     return out
 
 
+# The litigation groups' names, as a row label or the heading of a table of their own (SPEC V14).
+_LATER_GROUPS = (re.compile(r"未经复议|直接起诉"), re.compile(r"复议后"))
+_GROUP_SIZE = len(S4_COLUMNS)
+
+
+def _by_group(tokens: list[Token]) -> Slots | None:
+    """The row printed group by group, each group a row of five cells of its own (values or
+    blanks) after its name, whatever headers stand between (SPEC V14): the first three such
+    rows, the second after 未经复议直接起诉 and the third after 复议后起诉."""
+    rows: dict[int, list[Token]] = {}
+    for t in tokens:
+        rows.setdefault(t.row, []).append(t)
+    groups: list[list[Token]] = []
+    gaps: list[str] = []
+    gap: list[str] = []
+    for found in rows.values():
+        cells = [t for t in found if t.kind != "text"]
+        if len(cells) == _GROUP_SIZE and len(cells) == len(found) and all(t.whole_cell for t in cells):
+            groups.append(cells)
+            gaps.append("".join(gap))
+            gap = []
+            if len(groups) == len(S4_GROUPS):
+                break
+        else:
+            gap += [t.text for t in found if t.kind == "text"]
+    if len(groups) != len(S4_GROUPS):
+        return None
+    if not all(p.search(compact(text)) for p, text in zip(_LATER_GROUPS, gaps[1:])):
+        return None
+    return [piece(t) if t.is_value else Piece("", t.start, t.end) for g in groups for t in g]
+
+
 def _blank_row(tokens: list) -> Slots | None:
     """The data row printed with no value at all: the first row of the zone made only of empty
     cells, at least 15 of them (the header rows hold text)."""
@@ -62,7 +97,7 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
     runs = _runs(tokens, N)
     table = TableReading("s4", "any", True)
     if not runs:
-        blanks = _blank_row(tokens)
+        blanks = _blank_row(tokens) or _by_group(tokens)
         if blanks is not None:
             table.cells = readings(stream, KEYS, blanks)
             return table
@@ -80,6 +115,11 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
         if len(joined) == N and all(len(gap) <= _MAX_GAP_TEXT for _, gap in runs[1:]):
             table.cells = readings(stream, KEYS, [piece(t) for t in joined])
             table.notes.append("table 四 printed as several labelled rows; joined in order")
+            return table
+        grouped = _by_group(tokens)
+        if grouped is not None:
+            table.cells = readings(stream, KEYS, grouped)
+            table.notes.append("table 四 printed group by group, each under its name; joined in order")
             return table
         pieces = [t.text for t in values]
         spans = split_sums(pieces, [5, 5, 5]) if written_together(values) else []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ...locate.stream import CELL, EMPTY, ROW, Stream
+from ...locate.stream import CELL, EMPTY, ROW, Stream, clean_cell
 from ...numbers import PLACEHOLDERS, read_cell
 
 TokenKind = Literal["value", "empty", "text"]
@@ -111,11 +111,32 @@ def _tokens(stream: Stream, start: int, end: int) -> list[Token]:
         if whole and _reads_as_one_value(chunk):
             out.append(Token("value", a, b, chunk, row, whole_cell=True, column=column))
             continue
-        if whole and chunk in _UNITS:
+        if whole and (chunk in _UNITS or _names_a_column(stream, cid, chunk)):
             out.append(Token("text", a, b, chunk, row, whole_cell=True, column=column))
             continue
         out.extend(_inline_tokens(chunk, a, row))
     return out
+
+
+# A word with a number in it ("数据1", "第2列"): a column's name when it heads a column.
+_NUMBERED_NAME = re.compile(r"[^\W\d_][\d]|[\d][^\W\d_]")
+
+
+def _names_a_column(stream: Stream, cid: int | None, chunk: str) -> bool:
+    """A cell of a header row: a row of several cells none of which is a value. Conversions
+    invent column names ("数据1" … "数据6"); the digits in them are not the table's values."""
+    if cid is None or not _NUMBERED_NAME.search(chunk) or _LIST_MARKER.match(chunk):
+        return False
+    return is_header_row(stream, stream.cell_row[cid])
+
+
+def is_header_row(stream: Stream, row: int) -> bool:
+    """A row of several cells none of which is a value (nor a blank or a placeholder's mark)."""
+    cells = stream.row_cells(row)
+    if len(cells) < 2:
+        return False
+    texts = [clean_cell(stream.cells[i].text)[0] for i in cells]
+    return any(texts) and not any(_reads_as_one_value(t) for t in texts if t)
 
 
 def _reads_as_one_value(chunk: str) -> bool:

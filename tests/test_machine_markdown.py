@@ -1,0 +1,61 @@
+"""Markdown from machine and LLM conversions that break the tables apart (tests/synth/machine.py
+renders whole reports so; these pin the rules one by one on small pieces)."""
+
+from __future__ import annotations
+
+from extractor.extract.rules.table3 import _names_the_columns
+from extractor.extract.rules.table4 import read_table4
+from extractor.extract.rules.tokens import tokenize
+from extractor.load.document import Document
+from extractor.load.text import text_rows
+from extractor.locate.zones import Zone
+from extractor.locate.stream import build
+from verify.layout import s3_rows
+
+
+def stream_of(markdown: str):
+    return build(Document("t.md", "markdown", "", text_rows(markdown)))
+
+
+def test_the_numbers_in_invented_column_names_are_not_values():
+    stream = stream_of("| 类别 | 数据1 | 数据2 | 总计 |\n|---|---|---|---|\n| 数量 | 5 | 0 | 5 |\n")
+    tokens = tokenize(stream, 0, len(stream.text))
+    assert [t.text for t in tokens if t.is_value] == ["5", "0", "5"]
+
+
+def test_a_label_with_its_leaf_number_in_a_row_of_blanks_is_still_a_label():
+    stream = stream_of("| 1.属于国家秘密 |  |  |\n")
+    tokens = tokenize(stream, 0, len(stream.text))
+    assert [t.kind for t in tokens] == ["text", "empty", "empty"]
+
+
+def _row_of(stream, text: str) -> int:
+    return next(stream.cell_row[i] for i, c in enumerate(stream.cells) if c.text == text)
+
+
+def test_a_header_of_the_wrong_labels_is_told_from_a_row_of_blanks():
+    stream = stream_of(
+        "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 总计 | 结转下年度 |\n|---|---|---|---|---|---|\n"
+        "| （六）其他处理 | 3.其他 |  |  |  |  |\n"
+        "| 2.其他法律行政法规禁止公开 |  |  |  |  |  |\n"
+        "| 项目 | 数据1 | 数据2 | 数据3 | 数据4 | 总计 |\n"
+    )
+    rows = s3_rows("2021")
+    assert _names_the_columns(stream, _row_of(stream, "本年新收件数"), rows)
+    assert _names_the_columns(stream, _row_of(stream, "数据1"), rows)
+    assert not _names_the_columns(stream, _row_of(stream, "3.其他"), rows)
+    assert not _names_the_columns(stream, _row_of(stream, "2.其他法律行政法规禁止公开"), rows)
+
+
+def test_table_four_printed_group_by_group_is_read_by_the_groups_names():
+    head = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|\n"
+    markdown = (
+        f"### 行政复议\n\n{head}| 1 | 0 | 0 |  | 1 |\n\n"
+        f"### 行政诉讼（未经复议直接起诉）\n\n{head}|  |  |  |  |  |\n\n"
+        f"### 行政诉讼（复议后起诉）\n\n{head}| 0 | 2 | 0 | 0 | 2 |\n"
+    )
+    stream = stream_of(markdown)
+    table = read_table4(stream, Zone("s4", 0, len(stream.text)))
+    values = [table.cells[k].value for k in table.cells]
+    assert values == [1, 0, 0, None, 1, None, None, None, None, None, 0, 2, 0, 0, 2]
+    assert table.cells["s4.review.pending"].kind == "blank"
