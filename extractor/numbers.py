@@ -24,6 +24,9 @@ NUMBER = re.compile(
     r"(?P<sign>[+\-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>亿元|万元|万|元|件|项|个)?"
 )
 _SPACED_DIGITS = re.compile(r"\d\s+[+\-]?\d")
+# A number with a remark in brackets after it, in words ("22（其中修订16件）"): the cell's value
+# is the number; what the remark counts is part of it, not another cell.
+_REMARK = re.compile(r"(?P<number>[^()]+?)\((?P<remark>[^()]*[^\W\d_][^()]*)\)")
 _WORD_SIGN = re.compile(r"^(?P<word>增加|新增|减少|减)(?P<rest>.+)$")
 
 
@@ -66,6 +69,8 @@ def read_cell(raw: str, *, money: bool = False, unit_printed: bool = False) -> V
     ('placeholder', 'blank', 'zero')
     >>> read_cell("−3").value
     -3
+    >>> read_cell("22（其中修订16件）").value
+    22
     """
     if _SPACED_DIGITS.search(raw):
         return Value("text", None, raw, note=f"several numbers in one cell: {raw.strip()!r}")
@@ -83,6 +88,11 @@ def read_cell(raw: str, *, money: bool = False, unit_printed: bool = False) -> V
         text = ("-" if "减" in sign_word else "+") + word["rest"]
     m = NUMBER.fullmatch(text)
     if not m:
+        remark = _REMARK.fullmatch(text)
+        if remark and NUMBER.fullmatch(remark["number"]):
+            v = read_cell(remark["number"], money=money, unit_printed=unit_printed)
+            note = "; ".join(n for n in (v.note, f"remark {remark['remark']!r} is not a value") if n)
+            return Value(v.kind, v.value, raw, v.unit, note)
         return Value("text", None, raw, note=f"text where a number belongs: {raw.strip()!r}")
     return from_match(m, raw, money=money, unit_printed=unit_printed, sign_word=sign_word)
 

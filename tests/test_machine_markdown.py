@@ -59,3 +59,52 @@ def test_table_four_printed_group_by_group_is_read_by_the_groups_names():
     values = [table.cells[k].value for k in table.cells]
     assert values == [1, 0, 0, None, 1, None, None, None, None, None, 0, 2, 0, 0, 2]
     assert table.cells["s4.review.pending"].kind == "blank"
+
+
+# --- cells floated out of their table (a PDF converted to markdown) -------------------------------
+
+from extractor.extract.rules.table2 import read_table2  # noqa: E402
+from extractor.locate.layout import s2_layout  # noqa: E402
+
+_HEAD = "第二十条第（一）项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+_NEXT = "\n第二十条第（五）项\n| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政许可 | 97 |\n"
+
+
+def table2_of(markdown: str):
+    stream = stream_of(markdown)
+    zone = Zone("s2", 0, len(stream.text))
+    table = read_table2(stream, zone, s2_layout(stream, zone, 2024))
+    return {k.split(".", 1)[1]: r for k, r in table.cells.items()}, table
+
+
+def test_a_value_floated_below_its_row_goes_back_to_the_empty_cell_it_left():
+    cells, _ = table2_of(_HEAD + "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 |  | 3 | 55 |\n22（其中修订16件）\n" + _NEXT)
+    assert [cells[f"normative_docs.{f}"].value for f in ("issued", "repealed", "in_force")] == [22, 3, 55]
+    assert "其中修订16件" in cells["normative_docs.issued"].note
+    assert cells["normative_docs.issued"].loc.line == 6  # where the value is printed
+    assert cells["licensing.decisions"].value == 97
+
+
+def test_values_floated_below_the_block_go_back_in_reading_order():
+    md = _HEAD + "| 规章 |  | 0 | 0 |\n| 行政规范性文件 | 13 | 0 |  |\n4（其中修订1件）\n55（含自然失效29件）\n" + _NEXT
+    cells, _ = table2_of(md)
+    assert [cells["regulations.issued"].value, cells["normative_docs.in_force"].value] == [4, 55]
+
+
+def test_a_remark_floated_alone_is_no_value():
+    cells, _ = table2_of(_HEAD + "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 22 | 3 | 55 |\n（其中修订16件）\n" + _NEXT)
+    assert [cells[f"normative_docs.{f}"].value for f in ("issued", "repealed", "in_force")] == [22, 3, 55]
+
+
+def test_a_floated_value_that_could_have_left_either_of_two_cells_is_not_placed():
+    """A blank cell and a lifted value print alike: the row is not read rather than misread."""
+    cells, table = table2_of(_HEAD + "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 |  | 3 |  |\n22（其中修订16件）\n" + _NEXT)
+    assert all(cells[f"normative_docs.{f}"].value is None for f in ("issued", "repealed", "in_force"))
+    assert any("not placed" in n for n in table.notes)
+    assert cells["regulations.issued"].value == 0
+
+
+def test_a_piece_of_a_group_label_left_of_the_row_label_is_not_a_placeholder():
+    stream = stream_of("| （四）无 | 1.本机关不掌握相关政府信息 | 0 | 0 |\n| 无 | 2.没有现成信息需要另行制作 | 0 | 0 |\n| 3.补正后 | 无 | 无 |\n")
+    tokens = tokenize(stream, 0, len(stream.text))
+    assert [t.kind for t in tokens if t.text == "无"] == ["text", "value", "value"]

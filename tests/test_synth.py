@@ -127,6 +127,7 @@ _FEATURES = {
     "tab_rows": re.compile(r"\n规章\t\d"),
     "concatenated": re.compile(r"规章[ ]?\d+[ ]?\d"),
     "md_sections": re.compile(r"\n[#* ]*一、本年新收[^\n|]*\n\n\|[^\n]*\|\n\|---"),
+    "md_floating": re.compile(r"\n\| [（(][三四五]）?[^|\n]* \| \d\.|\n\d\.[^|]+?\n\| \d"),
     "crawler": re.compile(r"上一年项目数量.{0,20}行政许可[ ]?\d+[ ]?[+\-\u2212\uff0d]?\d"),
 }
 

@@ -8,6 +8,13 @@
   labels shortened ("(六) 其他", "1.国家秘密"); table 二 block by block under its caption, and
   table 四 group by group under the group's name.
 
+* `md_floating` (a PDF converted to markdown, parts of cells floated out of the tables): a
+  table-二 cell whose text wraps a remark ("22（其中修订16件）") printed as a line of its own
+  below its row or its table, its cell left empty, or only the remark floated out; table 三's
+  group labels cut into pieces that land in the first cells of its rows ("| （三）不 | 4.保护
+  第三方合法权益 | … |"), a row's label floated above it as lines, cut mid-word, its value row
+  left with no label; page footers ("— 4 —") between rows, the table going on below.
+
 The values always keep their cells, so the document determines every one of them.
 """
 
@@ -236,4 +243,137 @@ class MdSections:
         return out
 
 
-MACHINE_RENDERERS = {r.name: r for r in (MdSections(),)}
+# Remarks a cell of table 二 carries on its second line, each with a count inside it.
+_REMARKS = ("（其中修订{k}件）", "（含自然失效{k}件）", "（其中新增{k}项）")
+
+
+def _remark(d: Draw, value: str) -> str:
+    return d.choice(_REMARKS).format(k=d.integer(1, max(1, int(value))))
+
+
+def _pieces(d: Draw, text: str, n: int, keep: int = 1) -> list[str]:
+    """`text` cut into `n` pieces (or fewer, for a short text) at random places, the first
+    `keep` characters together (a leaf number stays with its label's first word)."""
+    cuts = sorted({d.integer(keep, len(text) - 1) for _ in range(n - 1)}) if len(text) > keep else []
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+@dataclass
+class MdFloating:
+    name: str = "md_floating"
+    suffix: str = ".md"
+    keeps_cell_boundaries: bool = True
+    shows_empty_cells: bool = True
+
+    def render(self, doc: Document, d: Draw) -> Rendered:
+        lines = ["# " + doc.title, *doc.meta, ""]
+        unsettled: set[str] = set()
+        for b in doc.blocks:
+            if isinstance(b, (Heading, Paragraph)):
+                lines += [b.text, ""]
+            elif b.table == "s2":
+                lines += self._table2(b, d, unsettled)
+            elif b.table == "s3":
+                lines += self._table3(doc, b, d)
+            else:
+                lines += self._table4(b)
+        data = "\n".join(lines).encode()
+        return Rendered(self.name, f"doc{self.suffix}", data, all_cell_runs(doc), unsettled=unsettled)
+
+    def _table2(self, grid: Grid, d: Draw, unsettled: set[str]) -> list[str]:
+        """Each block under its caption line; a count that wraps a remark may float out, whole
+        (its cell left empty) or its remark alone, below its row or below the block. In a block
+        that also prints blank cells, nothing tells which empty cell a lifted value left: its
+        rows with empty cells are `unsettled`."""
+        out: list[str] = []
+        holed: list[str] = []  # the block's rows with an empty cell
+        holes = lifted = 0  # the block's empty cells, and how many a lifted value left
+        rows: list[str] = []
+        below: list[str] = []  # lines floated to the foot of the block
+        # A converter puts what it lifts out of a block either under each row or at its foot.
+        at_foot = False
+        for r in range(grid.height):
+            cells = [c for _, c in grid.origins(r)]
+            if not cells:
+                continue
+            if cells[0].role == "caption":
+                unsettled |= set(holed) if 0 < lifted < holes else set()
+                out += rows + below + ([""] if rows else [])
+                out.append(cells[0].text)
+                rows, below, at_foot, holed, holes, lifted = [], [], d.chance(0.5), [], 0, 0
+                continue
+            if cells[0].role == "header":
+                fields = [c.text for c in cells]
+                rows += [_pipe(fields), "|" + "|".join(["---"] * len(fields)) + "|"]
+                continue
+            fields, floated = [cells[0].text], []
+            for c in cells[1:]:
+                if c.role != "value" or not (c.key or c.text):
+                    continue
+                text = c.text
+                if c.key and text.isdigit() and text != "0" and d.chance(0.25):
+                    remark = _remark(d, text)
+                    how = d.choice(("whole", "remark", "kept"))
+                    if how == "whole":
+                        text, floated, lifted = "", [*floated, text + remark], lifted + 1
+                    elif how == "remark":
+                        floated = [*floated, remark]
+                    else:
+                        text += remark
+                fields.append(text)
+            rows.append(_pipe(fields))
+            if "" in fields[1:]:
+                holed.append(grid.data_rows[r])
+                holes += fields[1:].count("")
+            if at_foot:
+                below += floated
+            else:
+                rows += floated
+        unsettled |= set(holed) if 0 < lifted < holes else set()
+        return out + rows + below + [""]
+
+    def _table3(self, doc: Document, grid: Grid, d: Draw) -> list[str]:
+        ascii_ = doc.ascii_punctuation
+        subtotal = ["小计"] if doc.subtotal else []
+        names = [S3_COLUMN_LABELS[c] for c in S3_APPLICANT_COLUMNS] + subtotal + ["总计"]
+        out = ["申请人情况", "自然人法人或其他组织总计", "".join(names[1:-1]), ""]
+        data = sorted(grid.data_rows)
+        # The pieces of each group label, one per row of the group, first rows first.
+        pieces: dict[str, list[str]] = {}
+        for group, (text, _) in GROUP_LABELS.items():
+            size = sum(1 for r in data if _group(grid.data_rows[r].split(".", 1)[1]) == group)
+            if size > 1:
+                cut = _pieces(d, _paren(text, ascii_), d.integer(1, min(size, 3)))
+                pieces[group] = cut + [""] * (size - len(cut))
+        table: list[str] = []
+        footer_at = d.choice(data[1:]) if d.chance(0.6) else None
+        for r in data:
+            row = grid.data_rows[r].split(".", 1)[1]
+            values = [c.text for _, c in grid.origins(r) if c.role == "value"]
+            label = _paren(S3_ROW_LABELS[row], ascii_)
+            group = _group(row) if row != "other" else None
+            first = pieces[group].pop(0) if group in pieces else None
+            if r == footer_at:
+                out += table + ["", d.choice(("— 4 —", "- 5 -", "第 3 页")), ""]
+                table = []
+            if d.chance(0.3):
+                # The label floats out above its row, cut mid-word; the row keeps its values.
+                out += table + _pieces(d, label, d.integer(1, 3), keep=3)
+                table = []
+                fields = ([first] if first is not None and d.chance(0.5) else []) + values
+            else:
+                fields = ([first] if first is not None else []) + [label, *values]
+            if not table:
+                table = [_pipe(fields), "|" + "|".join(["---"] * len(fields)) + "|"]
+            else:
+                table.append(_pipe(fields))
+        return out + table + [""]
+
+    def _table4(self, grid: Grid) -> list[str]:
+        rows = [[c.text for _, c in grid.origins(r)] for r in range(grid.height)]
+        width = max(len(r) for r in rows)
+        return _table(None, [r + [""] * (width - len(r)) for r in rows])
+
+
+MACHINE_RENDERERS = {r.name: r for r in (MdSections(), MdFloating())}

@@ -24,8 +24,12 @@ All but `concatenated` sometimes write large counts with thousands separators ("
 When the source was paged (`Document.paged`), the flattenings of a PDF carry a page number
 into the middle of table 三 ("- 4 -", "第 4 页": SPEC V6).
 
-The file formats (HTML, DOCX, PDF) are in `files.py`, behind the same protocol:
-`render(doc, draw) -> Rendered`; `renderers.py` lists them all.
+`crawler` is `concatenated` drawn from 2019 reports whose item rows have real magnitudes, so
+signed and unsigned changes run into the counts around them.
+
+The machine conversions to markdown (`md_sections`, `md_floating`) are in `machine.py`, the file
+formats (HTML, DOCX, PDF) in `files.py`, behind the same protocol: `render(doc, draw) ->
+Rendered`; `renderers.py` lists them all.
 """
 
 from __future__ import annotations

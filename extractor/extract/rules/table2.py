@@ -21,7 +21,8 @@ from ...numbers import read_cell
 from ..candidate import Reading, TableReading
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
-from .tokens import tokenize, written_together
+from .floating import Segment, join_floated
+from .tokens import Token, tokenize, written_together
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
 _PROCUREMENT_PER_PROJECT_LOG10 = 5.5
@@ -151,6 +152,7 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
     columns = _columns(c, cs, ce)
     hint = decided.columns
     table = TableReading("s2", decided.layout, True)
+    rows = []
     for i, (start, end, row) in enumerate(hits):
         prev = hits[i - 1][1] if i else cs
         cols = _header_for(start, prev, headers, columns)
@@ -159,8 +161,18 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
             table.notes.append(f"table 二 row {row}: no header read, columns of the {hint} template assumed")
         # An empty cell leaves nothing in the compact view: the next label may start right at `end`.
         boundaries = [p for p in headers + captions + [h[0] for h in hits] if p >= end] + [ce]
-        seg_end = stream.to_text(min(boundaries))
-        _read_row(stream, table, row, fields, stream.to_text_end(end), seg_end, _grid_columns(stream, cols))
+        a, b = stream.to_text_end(end), stream.to_text(min(boundaries))
+        block = sum(p <= start for p in headers + captions)
+        segment = Segment(tokenize(stream, a, b), label_row(stream, a), _grid_columns(stream, cols), block)
+        rows.append((row, fields, segment))
+    joined = join_floated(stream, [seg for _, _, seg in rows])
+    table.notes += [f"table 二: {n}" for n in joined.notes]
+    for row, fields, segment in rows:
+        if segment.row in joined.unsure:
+            for f, _, _ in fields:
+                table.cells.setdefault(s2_key(row, f), Reading.missing("a value printed outside the table may be this row's"))
+            continue
+        _read_row(stream, table, row, fields, joined.apply(segment.tokens), segment.row, segment.columns)
     keys = set(table.cells)
     for key in _required_keys(table.layout, keys, hint):
         if key not in table.cells:
@@ -203,20 +215,20 @@ def _read_row(
     table: TableReading,
     row: str,
     fields: list[tuple[str, str, bool]],
-    a: int,
-    b: int,
+    tokens: list[Token],
+    at: int | None,
     columns: list[int] | None = None,
 ) -> None:
+    """`tokens`: what follows the row's label, up to the next; `at`: the label's document row."""
     keys = [s2_key(row, f) for f, _, _ in fields]
     unknown = [k for k in keys if k not in S2_ALL_KEYS]
     if unknown:
         table.notes.append(f"table 二: {', '.join(unknown)} is not a template cell; skipped")
     money = frozenset(k for k in keys if k.endswith("_wan"))
     unit_printed = frozenset(k for k, (_, _, printed) in zip(keys, fields) if printed)
-    tokens = tokenize(stream, a, b)
     run, _ = first_run(tokens)
     if run is None:
-        blanks = blank_cells(tokens, len(keys), label_row(stream, a))
+        blanks = blank_cells(tokens, len(keys), at)
         if blanks is not None:
             for k, r in readings(stream, keys, blanks).items():
                 table.cells.setdefault(k, r)

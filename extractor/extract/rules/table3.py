@@ -196,6 +196,9 @@ def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead
         first_column = starts.get(where)
         if below is not None:
             at, first_column = below
+            # The label column holds no value, whatever is printed there (a piece of the
+            # group's label: "（四）无 | 法提供" cut over two rows).
+            tokens = [t for t in tokens if t.row != at or t.column is None or t.column >= first_column]
         out[row] = _row_read(stream, tokens, first_column, subtotal, at)
     missing = [r for r in rows if r not in found]
     return out, missing

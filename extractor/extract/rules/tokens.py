@@ -108,7 +108,7 @@ def _tokens(stream: Stream, start: int, end: int) -> list[Token]:
         if chunk == EMPTY:
             out.append(Token("empty", a, b, "", row, whole_cell=True, column=column))
             continue
-        if whole and _reads_as_one_value(chunk):
+        if whole and _reads_as_one_value(chunk) and not _left_of_label(stream, cid, chunk):
             out.append(Token("value", a, b, chunk, row, whole_cell=True, column=column))
             continue
         if whole and (chunk in _UNITS or _names_a_column(stream, cid, chunk)):
@@ -139,18 +139,35 @@ def is_header_row(stream: Stream, row: int) -> bool:
     return any(texts) and not any(_reads_as_one_value(t) for t in texts if t)
 
 
+def _left_of_label(stream: Stream, cid: int | None, chunk: str) -> bool:
+    """A mark that is also a word ("无", "-") in a grid row, left of the row's label: a piece of a
+    group label a conversion cut ("（四）无 | 法提供"), not a placeholder (values follow labels)."""
+    if cid is None or chunk not in PLACEHOLDERS or stream.cells[cid].loc.column is None:
+        return False
+    later = [clean_cell(stream.cells[i].text)[0] for i in stream.row_cells(stream.cell_row[cid]) if i > cid]
+    return any(t and not _reads_as_one_value(t) for t in later)
+
+
 def _reads_as_one_value(chunk: str) -> bool:
     if chunk in PLACEHOLDERS or chunk.replace(" ", "") in PLACEHOLDERS:
         return True
     return read_cell(chunk, money=True).kind in ("number", "zero")
 
 
+# A remark in brackets, in words: "(其中修订16件)". The numbers in it count part of a cell's
+# value; they are not cells.
+_REMARK = re.compile(r"\([^()]*[^\W\d_][^()]*\)")
+
+
 def _inline_tokens(chunk: str, offset: int, row: int) -> list[Token]:
     out: list[Token] = []
     pos = 0
+    remarks = [m.span() for m in _REMARK.finditer(chunk)]
     for m in _INLINE_NUMBER.finditer(chunk):
         if _LIST_MARKER.match(chunk, m.start()):
             continue  # "1.属于国家秘密": a leaf number, part of the label
+        if any(a < m.start() < b for a, b in remarks):
+            continue
         if m.start() > pos:
             _text_token(out, chunk, pos, m.start(), offset, row)
         out.append(Token("value", offset + m.start(), offset + m.end(), m.group(), row))
