@@ -106,8 +106,8 @@ def _cost(fields: list[str], values: list[float | int | None]) -> float:
         if v["in_force"] < max(v["issued"], v["repealed"]):
             cost += _STOCK_BELOW_FLOW
     if "projects" in v and "amount_wan" in v:
-        if v["projects"] == 0:
-            cost += 0 if v["amount_wan"] == 0 else 5
+        if (v["projects"] == 0) != (v["amount_wan"] == 0):
+            cost += 5  # projects bought for nothing, or money spent on no project
         elif v["amount_wan"] > 0:
             per_project = v["amount_wan"] * 10000 / v["projects"]
             cost += abs(math.log10(per_project) - _PROCUREMENT_PER_PROJECT_LOG10)

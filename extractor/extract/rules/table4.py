@@ -7,6 +7,7 @@ together are split so that each group of five adds up.
 
 from __future__ import annotations
 
+import math
 import re
 
 from verify.layout import S4_COLUMNS, S4_GROUPS, s4_key
@@ -76,6 +77,12 @@ def _by_group(tokens: list[Token]) -> Slots | None:
     return [piece(t) if t.is_value else Piece("", t.start, t.end) for g in groups for t in g]
 
 
+def _size(cells: Slots) -> float:
+    """How large a reading's counts are, in orders of magnitude: few organs see many cases of
+    review or litigation, so of two splits that add up the one with smaller counts comes first."""
+    return sum(math.log10(1 + int(p.text)) for p in cells if p is not None and p.text.isdigit())
+
+
 def _blank_row(tokens: list) -> Slots | None:
     """The data row printed with no value at all: the first row of the zone made only of empty
     cells, at least 15 of them (the header rows hold text)."""
@@ -126,10 +133,10 @@ def read_table4(stream: Stream, zone: Zone | None) -> TableReading:
         if spans:
             ambiguous = len(spans) > 1
             note = "the only split whose groups add up" if not ambiguous else "several splits add up; one chosen"
-            options = [split_pieces(values, s) for s in spans]
+            options = sorted((split_pieces(values, s) for s in spans), key=_size)
             table.cells = readings(stream, KEYS, options[0], note=note, ambiguous=ambiguous)
             if ambiguous:
-                basis = "each reading's three groups add up to their 总计 (H4); nothing else in the table ranks them"
+                basis = "each reading's three groups add up to their 总计 (H4); ranked by the prior that cases are few"
                 table.ambiguities.append(ambiguity(stream, KEYS, options, basis))
             return table
         forced = split_free(pieces, N, limit=2) if written_together(values) else []
