@@ -3,13 +3,15 @@ renders whole reports so; these pin the rules one by one on small pieces)."""
 
 from __future__ import annotations
 
+from extractor.extract.rules.table2 import read_table2
 from extractor.extract.rules.table3 import _names_the_columns
 from extractor.extract.rules.table4 import read_table4
 from extractor.extract.rules.tokens import tokenize
 from extractor.load.document import Document
 from extractor.load.text import text_rows
-from extractor.locate.zones import Zone
+from extractor.locate.layout import s2_layout
 from extractor.locate.stream import build
+from extractor.locate.zones import Zone
 from verify.layout import s3_rows
 
 
@@ -63,8 +65,6 @@ def test_table_four_printed_group_by_group_is_read_by_the_groups_names():
 
 # --- cells floated out of their table (a PDF converted to markdown) -------------------------------
 
-from extractor.extract.rules.table2 import read_table2  # noqa: E402
-from extractor.locate.layout import s2_layout  # noqa: E402
 
 _HEAD = "第二十条第（一）项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
 _NEXT = "\n第二十条第（五）项\n| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政许可 | 97 |\n"

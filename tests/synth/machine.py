@@ -22,7 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from verify.layout import S3_APPLICANT_COLUMNS, S3_COLUMN_LABELS, S3_ROW_LABELS, S4_COLUMN_LABELS, S4_COLUMNS, S4_GROUP_LABELS
+from verify.layout import (
+    S3_APPLICANT_COLUMNS,
+    S3_COLUMN_LABELS,
+    S3_ROW_LABELS,
+    S4_COLUMN_LABELS,
+    S4_COLUMNS,
+    S4_GROUP_LABELS,
+)
 
 from .document import Document, Grid, GridCell, Heading, Paragraph, _paren
 from .draw import Draw

@@ -19,9 +19,9 @@ from ...locate.stream import Stream
 from ...locate.zones import Zone
 from ...numbers import read_cell
 from ..candidate import Reading, TableReading
+from .floating import Segment, join_floated
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
-from .floating import Segment, join_floated
 from .tokens import Token, tokenize, written_together
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
