@@ -108,3 +108,15 @@ def test_a_piece_of_a_group_label_left_of_the_row_label_is_not_a_placeholder():
     stream = stream_of("| （四）无 | 1.本机关不掌握相关政府信息 | 0 | 0 |\n| 无 | 2.没有现成信息需要另行制作 | 0 | 0 |\n| 3.补正后 | 无 | 无 |\n")
     tokens = tokenize(stream, 0, len(stream.text))
     assert [t.kind for t in tokens if t.text == "无"] == ["text", "value", "value"]
+
+
+def test_table_three_without_its_header_and_first_row_starts_at_its_heading():
+    from extractor.locate.zones import find_zones
+
+    md = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n"
+        "三、收到和处理政府信息公开申请情况\n\n### 二、上年结转申请数量\n\n| 数量 | 0 | 0 |\n|---|---|---|\n"
+    )
+    stream = stream_of(md)
+    zone = find_zones(stream)["s3"]
+    assert zone is not None and stream.text[zone.start :].startswith("收到和处理")

@@ -52,11 +52,26 @@ def _s2_start(stream: Stream) -> int | None:
     return None
 
 
+# Table 三's second and third rows: one of them follows its heading when the first row is lost.
+_S3_EARLY_ROWS = tuple(S3_LABEL[r].pattern for r in ("carried_over", "granted"))
+_HEADING_TO_ROWS = 240
+
+
+def _s3_by_heading(c: str, start: int) -> int | None:
+    """Table 三 with neither its header nor its first row (a conversion dropped them): the
+    section's heading, when one of the table's next rows follows it."""
+    for h in S3_HEADING.finditer(c, start):
+        window = c[h.end() : h.end() + _HEADING_TO_ROWS]
+        if any(p.search(window) for p in _S3_EARLY_ROWS):
+            return h.start()
+    return None
+
+
 def find_zones(stream: Stream) -> dict[str, Zone | None]:
     c = stream.compact
     s2 = _s2_start(stream)
     m3 = S3_START.search(c, s2 or 0)
-    s3 = m3.start() if m3 else None
+    s3 = m3.start() if m3 else _s3_by_heading(c, s2 or 0)
     if s3 is not None:
         heading = S3_HEADING.search(c, max(0, s3 - _HEADING_REACH), s3 + 1)
         if heading:
