@@ -106,6 +106,9 @@ class Ambiguity(BaseModel):
     texts: list[list[str]] = Field(default_factory=list)
     chosen: int = 0
     basis: str = ""
+    # The evidence that decided the reading (the report's prose, the organ's other years), when
+    # exactly one reading agreed with it; None while the choice is still the ranking's.
+    settled_by: str | None = None
 
 
 class Check(BaseModel):
@@ -133,7 +136,7 @@ class Culprit(BaseModel):
 
 
 # Reasons that record how a document was decided without holding it back.
-INFORMATIVE = frozenset({"fallback", "blank_as_zero"})
+INFORMATIVE = frozenset({"fallback", "blank_as_zero", "reading_confirmed"})
 
 
 class Reason(BaseModel):
@@ -142,7 +145,9 @@ class Reason(BaseModel):
     Two codes do not by themselves hold a document back (`INFORMATIVE`): `fallback` records
     that one extraction path failed and the document stands on the other path's reading;
     `blank_as_zero` that blank applicant cells of table 三 were taken as zeros because every
-    identity they enter holds that way (SPEC §5.1; the cells stay null).
+    identity they enter holds that way (SPEC §5.1; the cells stay null); `reading_confirmed`
+    that of the readings of digits printed run together, the report's prose or the organ's
+    other years agree with exactly one, which was taken.
     """
 
     code: Literal[
@@ -157,6 +162,7 @@ class Reason(BaseModel):
         "methods_disagree",
         "fallback",
         "blank_as_zero",
+        "reading_confirmed",
         "ocr_uncertain",
     ]
     message: str

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import ocr_engine, ocr_grid, raster
 from ..numbers import PLACEHOLDERS
+from . import ocr_engine, ocr_grid, raster
 from .document import Document
 from .pdf_page import GridCell, Line, Page, Table, Word, _lines
 

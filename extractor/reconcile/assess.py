@@ -11,9 +11,11 @@ from verify.layout import order_keys
 
 from ..models import Check, Culprit, Result
 from .decide import decide
+from .evidence import settle_with_evidence
 
 
 def assess(result: Result) -> Result:
+    result = settle_with_evidence(result)
     cells = {k: result.cells[k] for k in order_keys(set(result.cells))}
     statements = [(tuple(s.keys), s.value, s.text) for s in result.prose]
     by = {r.relation: r.cells for r in result.related}

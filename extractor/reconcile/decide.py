@@ -42,6 +42,7 @@ def _short(keys: list[str]) -> str:
 def decide(result: Result, report: Report) -> Decision:
     """The status of a result and every reason for it."""
     status, reasons = decide_cells(result.tables, result.cells, result.provenance, report, blanks=result.blanks)
+    reasons += confirmed_readings(result)
     reasons += fallbacks(result)
     disagree = disagreement(result)
     if disagree is not None:
@@ -153,6 +154,24 @@ def blanks_as_zero(cells: Mapping[str, object], provenance: Mapping[str, Provena
         return []
     covered = {k for f in hard for k in f.blank_cells}
     return [k for k in blank if k in covered]
+
+
+def confirmed_readings(result: Result) -> list[Reason]:
+    """A `reading_confirmed` for each run of digits other evidence read one way (see evidence)."""
+    out = []
+    for amb in result.ambiguities:
+        reading = amb.readings[amb.chosen]
+        if amb.settled_by is None or [result.cells.get(k) for k in amb.keys] != list(reading):
+            continue
+        shown = " / ".join("null" if v is None else str(v) for v in reading)
+        out.append(
+            Reason(
+                code="reading_confirmed",
+                message=f"{amb.raw!r} allows {len(amb.readings)} readings; {shown} is the one {amb.settled_by} agrees with",
+                cells=list(amb.keys),
+            )
+        )
+    return out
 
 
 def _passes(run: MethodRun) -> bool:
