@@ -343,6 +343,37 @@ def _prose(d: Draw, year: int) -> str:
     return "".join(d.choice(_FILLER).format(n=d.integer(10, 2000), k=d.integer(1, 12)) for _ in range(d.integer(1, 3)))
 
 
+# Sentences of the overview that restate a table quantity (SPEC §5.5), as the organ meant it;
+# each gives the cells it sums. Now and then one counts with another scope (a number the table
+# does not print), as real reports do.
+_RESTATED = (
+    ("清理并集中公开现行有效行政规范性文件{v}件", ("s2.normative_docs.in_force",)),
+    ("本年度制发行政规范性文件{v}件", ("s2.normative_docs.issued",)),
+    ("全年收到政府信息公开申请{v}件", ("s3.new_received.total",)),
+    ("上年结转政府信息公开申请{v}件", ("s3.carried_over.total",)),
+    ("结转下年度继续办理{v}件", ("s3.carried_forward.total",)),
+    ("因政府信息公开引起的行政复议案件{v}件", ("s4.review.total",)),
+    ("行政诉讼案件{v}件", ("s4.suit_direct.total", "s4.suit_after_review.total")),
+)
+
+
+def _restated(report: Report, d: Draw) -> str:
+    """Clauses that restate some of the tables' quantities, or nothing."""
+    if not d.chance(0.5):
+        return ""
+    truth = report.truth or report.printed_values()
+    usable = [(text, keys) for text, keys in _RESTATED if all(truth.get(k) is not None for k in keys)]
+    clauses = []
+    for text, keys in usable:
+        if not d.chance(0.5):
+            continue
+        value = sum(truth[k] for k in keys)  # type: ignore[misc]
+        if d.chance(0.1):
+            value += d.integer(1, 50)  # another scope: more than the table counts
+        clauses.append(text.format(v=value))
+    return "，".join(clauses) + "。" if clauses else ""
+
+
 def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | None = None) -> Document:
     """`subtotal`, `paged`: force a 小计 column in table 三, or page numbers in a text
     flattening (True), forbid them (False), or leave them to chance (None)."""
@@ -372,4 +403,8 @@ def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | N
         Paragraph("无。"),
     ]
     paged = d.chance(0.2) if paged is None else paged
+    # Drawn last, so the draws of everything before are those of a report without it.
+    restated = _restated(report, d)
+    if restated:
+        blocks[2] = Paragraph(blocks[2].text + restated)  # type: ignore[union-attr]
     return Document(report, title, meta, blocks, ascii_, paged)
