@@ -9,6 +9,7 @@ document: `extract_input` ends every input with a result.
 
 from __future__ import annotations
 
+import os
 import signal
 from dataclasses import dataclass
 
@@ -56,10 +57,24 @@ _options: Options | None = None
 def start_worker(options: Options) -> None:
     """A pool process's initializer: the run's options, once. Ctrl-C reaches the whole process
     group on a terminal; the parent decides what it means, so a worker ignores it and finishes
-    the document it holds."""
+    the document it holds. A worker outlives no parent: if the batch is killed, its workers
+    would otherwise wait for work forever."""
+    import multiprocessing
+    import threading
+
     global _options
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _options = options
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])  # readable once the parent is gone
+    os._exit(1)
 
 
 def read_in_worker(seq: int, work: Work) -> Done:
