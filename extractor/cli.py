@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 # The capability table is plain data: reading it does not load the model client.
+from . import __version__
 from .extract.llm.capabilities import FAMILIES, MODES
 from .kinds import STRATEGIES
 
@@ -70,7 +71,9 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.version_option(package_name="gov-report-extractor")
+# The version is the package's own constant: looking it up in the installed metadata costs more
+# than the rest of `--version`.
+@click.version_option(__version__, package_name="gov-report-extractor")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging (also EXTRACTOR_DEBUG=1).")
 def cli(debug: bool) -> None:
     """Extract and verify the statistical tables of government information-disclosure annual reports."""
