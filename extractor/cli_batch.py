@@ -111,8 +111,7 @@ def batch(
     options = options_from_flags(**model)
     pool = _pool(engine, options, workers, ray_address)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    store = Store(db)
-    ledger = Ledger(store, options.fingerprint)
+    ledger = Ledger(Store(db), options.fingerprint)
     lines = None
     try:
         if output:
@@ -145,6 +144,6 @@ def batch(
     finally:
         if lines is not None:
             lines.close()
-        store.close()
+        ledger.close()
     print_summary(Console(soft_wrap=True, highlight=False), tally, stopped=stop.is_set(), abandoned=abandoned)
     sys.exit(STOPPED if stop.is_set() else tally.exit_code)
