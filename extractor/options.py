@@ -60,7 +60,7 @@ class Options:
     def __reduce__(self) -> tuple:
         # Options cross to worker processes (and Ray's) by their settings: a model client and its
         # connections cannot be pickled, so each process builds its own, once.
-        return (_rebuilt, (self.strategy, self.llm.settings if self.llm else None))
+        return (_rebuilt, (self.strategy, self.llm.settings if self.llm else None, self.blanks))
 
     @property
     def fingerprint(self) -> dict[str, str | None]:
@@ -82,8 +82,10 @@ RULES_ONLY = Options()
 
 
 @cache
-def _rebuilt(strategy: str, settings: LlmSettings | None) -> Options:
-    return Options.from_settings(settings, strategy) if settings is not None else Options(strategy=strategy)
+def _rebuilt(strategy: str, settings: LlmSettings | None, blanks: str) -> Options:
+    if settings is None:
+        return Options(strategy=strategy, blanks=blanks)
+    return Options.from_settings(settings, strategy, blanks=blanks)
 
 
 def options_for(strategy: str) -> Options:
