@@ -88,14 +88,13 @@ def run(
         work = flying.pop(done.seq, None)
         if output is not None:
             output.write(done.text)
-        if store is not None:
-            store.add(done)
-        yield Outcome(done.name, done.sha256, done.status, True, done.text, done.error, done.result)
+        status = store.add(done) if store is not None else done.status
+        yield Outcome(done.name, done.sha256, status, True, done.text, done.error, done.result)
         if work is not None and work.sha256 is not None:
             for name in copies.pop(work.sha256, []):
                 if store is not None:
                     store.seen(work.sha256, name)
-                yield Outcome(name, work.sha256, done.status, False)
+                yield Outcome(name, work.sha256, status, False)
 
     def collect(timeout: float | None) -> Iterator[Outcome]:
         dones = pool.done(timeout)
