@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/extractor: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,ocr]'
+	$(BIN)/pip install --quiet -e '.[test,ocr,ray,export,bench]'  # the tests run a local Ray and read exports back; bench: benchmarks/
 	touch $(BIN)/extractor
 
 install: $(BIN)/extractor

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 # The capability table is plain data: reading it does not load the model client.
+from . import __version__
 from .extract.llm.capabilities import FAMILIES, MODES
 from .kinds import STRATEGIES
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
 # Commands defined in modules of their own, imported only when run (or when help lists them).
 LAZY_COMMANDS = {
+    "batch": "extractor.cli_batch:batch",
+    "export": "extractor.cli_export:export",
     "review": "extractor.cli_review:review",
     "serve": "extractor.cli_review:serve",
 }
@@ -69,7 +72,9 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.version_option(package_name="gov-report-extractor")
+# The version is the package's own constant: looking it up in the installed metadata costs more
+# than the rest of `--version`.
+@click.version_option(__version__, package_name="gov-report-extractor")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging (also EXTRACTOR_DEBUG=1).")
 def cli(debug: bool) -> None:
     """Extract and verify the statistical tables of government information-disclosure annual reports."""
@@ -171,9 +176,10 @@ def own_files(output: str | None, db: str | None) -> list[str]:
     return files
 
 
-def _emit(results: Iterable[Result], as_json: bool, output: str | None) -> dict[str, int]:
+def _emit(results: Iterable[Result], as_json: bool, output: str | None, *, written: bool = False) -> dict[str, int]:
     """Write each result as it comes (a JSON line flushed at once, a summary line), keeping
-    only counts: an interrupted run leaves what it did, and memory does not grow."""
+    only counts: an interrupted run leaves what it did, and memory does not grow. `written`:
+    the JSON lines file is written by the batch engine, not here."""
     from .export import result_line
     from .export.cost import run_totals, usage_line
     from .export.summary import SummaryPrinter
@@ -181,14 +187,14 @@ def _emit(results: Iterable[Result], as_json: bool, output: str | None) -> dict[
     counts = {status: 0 for status in EXIT}
     printer = None if as_json else SummaryPrinter.for_stdout()
     used: list[LlmUsage] = []
-    sink = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
+    sink = open(output, "w", encoding="utf-8") if output and not written else None  # noqa: SIM115 - closed below
     try:
         for r in results:
             counts[r.status] += 1
             if sink is not None:
                 sink.write(result_line(r) + "\n")
                 sink.flush()
-            if as_json and sink is None:
+            if as_json and output is None:
                 click.echo(result_line(r))
             elif printer is not None:
                 printer.document(r)
@@ -224,27 +230,31 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
     Exit code: 0 when every document is verified, 1 when some need review,
     2 when some could not be read or held no table.
     """
+    from .batch import InProcess, Ledger, Lines, run
     from .load.archive import inputs
-    from .pipeline import extract_input
 
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)
-    store = None
+    store = lines = None
     if db:
         from .store import Store
 
-        store = Store(db)
-
-    def results() -> Iterable[Result]:
-        # The run's own files are never read as documents, should they sit in a folder given.
-        for item in inputs(paths, skip=own_files(output, db)):
-            result = extract_input(item, options=options)
-            if store is not None:
-                store.add(result, options.fingerprint)  # stored as it comes: an interrupted run keeps what it did
-            yield result
-
-    counts = _emit(results(), as_json, output)
+        store = Ledger(Store(db), options.fingerprint)
+    try:
+        if output:
+            lines = Lines(output)
+        # Every document is read, even one the database holds: a few files, asked for by name.
+        outcomes = run(
+            inputs(paths, skip=own_files(output, db), read=False), options=options,
+            pool=InProcess(options, keep=True), store=store, output=lines, skip_done=False,
+        )  # fmt: skip
+        counts = _emit((o.result for o in outcomes if o.result is not None), as_json, output, written=True)
+    finally:
+        if lines is not None:
+            lines.close()
+        if store is not None:
+            store.close()
     sys.exit(_exit_code(counts))
 
 

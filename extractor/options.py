@@ -12,6 +12,7 @@ options that cannot work. The model client is imported only then: the rules neve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError
@@ -56,6 +57,11 @@ class Options:
         except ValueError as e:  # an unknown mode or server family
             raise ConfigError(str(e)) from None
 
+    def __reduce__(self) -> tuple:
+        # Options cross to worker processes (and Ray's) by their settings: a model client and its
+        # connections cannot be pickled, so each process builds its own, once.
+        return (_rebuilt, (self.strategy, self.llm.settings if self.llm else None, self.blanks))
+
     @property
     def fingerprint(self) -> dict[str, str | None]:
         """What decides the reading: two runs with the same fingerprint read a document alike."""
@@ -73,6 +79,13 @@ class Options:
 
 
 RULES_ONLY = Options()
+
+
+@cache
+def _rebuilt(strategy: str, settings: LlmSettings | None, blanks: str) -> Options:
+    if settings is None:
+        return Options(strategy=strategy, blanks=blanks)
+    return Options.from_settings(settings, strategy, blanks=blanks)
 
 
 def options_for(strategy: str) -> Options:

@@ -80,6 +80,7 @@ def extract_bytes(name: str, data: bytes, member: str | None = None, *, options:
 
 def extract_input(item: Input, *, options: Options = RULES_ONLY) -> Result:
     """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
+    item = item.loaded()
     if item.error is not None or item.data is None:
         return unreadable(item.name, item.error or LoadError(item.name, "no data"))
     return extract_bytes(item.name, item.data, item.member, options=options)

@@ -9,7 +9,8 @@ from ..models import Result
 
 
 def result_line(result: Result) -> str:
-    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
+    """One line of JSON, as the store keeps it and a batch's file holds it."""
+    return result.model_dump_json()
 
 
 def read_results(path: str | Path) -> list[Result]:

@@ -1,15 +1,16 @@
 """A readable summary of results for a terminal: one line per document, then its reasons.
 
 Lines are printed as each document is done. Piped into a file or `grep`, a document's line is
-never wrapped, whatever its length; on a terminal it is coloured.
+never wrapped, whatever its length; on a terminal it is coloured (click's styles: the
+terminal library would cost a rules-only run more time to load than its reading takes).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from rich.console import Console
-from rich.markup import escape
+import click
 
 from ..models import Result
 
@@ -20,9 +21,9 @@ _WARNINGS_SHOWN = 6
 
 def _line(r: Result) -> str:
     colour, mark = _STYLE[r.status]
-    parts = [f"[{colour}]{mark} {r.status:<12}[/]", f"[bold]{escape(r.source.path)}[/]"]
+    parts = [click.style(f"{mark} {r.status:<12}", fg=colour), click.style(r.source.path, bold=True)]
     if r.organ or r.year:
-        parts.append(escape(f"{r.organ or '?'} {r.year or '?'}"))
+        parts.append(f"{r.organ or '?'} {r.year or '?'}")
     if r.template:
         parts.append(f"template {r.template}")
     if r.cells:
@@ -35,26 +36,24 @@ def _line(r: Result) -> str:
         warned = [c.check for c in r.checks if c.status == "warn"]
         if warned:
             more = f" and {len(warned) - _WARNINGS_SHOWN} more" if len(warned) > _WARNINGS_SHOWN else ""
-            parts.append(f"(warnings: {escape(', '.join(warned[:_WARNINGS_SHOWN]))}{more})")
+            parts.append(f"(warnings: {', '.join(warned[:_WARNINGS_SHOWN])}{more})")
     return "  ".join(parts)
 
 
 @dataclass
 class SummaryPrinter:
-    console: Console
+    echo: Callable[[str], None] = field(default=click.echo)  # strips the colours off a terminal
 
     @classmethod
     def for_stdout(cls) -> SummaryPrinter:
-        # soft_wrap: a long line stays one line (rich would otherwise wrap at 80 columns off a terminal).
-        return cls(Console(soft_wrap=True, highlight=False))
+        return cls()
 
     def document(self, r: Result) -> None:
-        self.console.print(_line(r))
+        self.echo(_line(r))
         for reason in r.reasons[:_REASONS_SHOWN]:
-            self.console.print(f"    · {escape(reason.message)}")
+            self.echo(f"    · {reason.message}")
         if len(r.reasons) > _REASONS_SHOWN:
-            self.console.print(f"    · … {len(r.reasons) - _REASONS_SHOWN} more (see --json)")
+            self.echo(f"    · … {len(r.reasons) - _REASONS_SHOWN} more (see --json)")
 
     def totals(self, counts: dict[str, int]) -> None:
-        self.console.print(", ".join(f"{counts.get(k, 0)} {k}" for k in _STYLE))
-
+        self.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in _STYLE))

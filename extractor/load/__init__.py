@@ -22,6 +22,7 @@ _HTML_STARTS = (b"<!doctype html", b"<html")
 # so may a markdown file, so these count only when the name does not say text.
 _HTML_MAYBE = (b"<!--", b"<head", b"<meta", b"<body", b"<?xml")
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def sniff(name: str, data: bytes) -> str:
@@ -29,8 +30,8 @@ def sniff(name: str, data: bytes) -> str:
     head = data[:1024].removeprefix(codecs.BOM_UTF8).lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
-    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return _zip_kind(data)
+    if data[:4] in ZIP_HEADS:
+        return zip_kind(data)
     if image_kind(data) is not None:
         return "image"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -45,11 +46,12 @@ def sniff(name: str, data: bytes) -> str:
     return _TEXT_SUFFIXES.get(suffix, "text")
 
 
-def _zip_kind(data: bytes) -> str:
+def zip_kind(source: bytes | Path) -> str:
     """A zip is a Word document when it holds word/document.xml, another Office file when it
-    holds [Content_Types].xml, and an archive of documents otherwise."""
+    holds [Content_Types].xml, and an archive of documents otherwise. A file on disk is told
+    from its directory alone, without reading its members."""
     try:
-        with zipfile.ZipFile(BytesIO(data)) as zf:
+        with zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return "zip"  # the archive reader says what is wrong with it

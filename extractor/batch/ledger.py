@@ -1,0 +1,68 @@
+"""The store as a batch uses it, and nothing more: is a document done, add one read, note one
+seen again, commit. The batch's one door to the database.
+
+Only the parent process of a batch holds it: it is the one writer. Writes are committed in
+small batches (`Store.batch`), every `every` documents or `seconds` seconds, whichever comes
+first, so a killed run loses at most those and a reader (`datasette`, the review queue) sees
+the work as it goes. The status a document is given is the one it stands at in the store: its
+reading with people's corrections re-applied (`current_results`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+from ..kinds import Status
+from .task import Done
+
+if TYPE_CHECKING:  # the store loads only when a batch has one
+    from ..store import Store
+
+Fingerprint = Mapping[str, Any]
+
+
+class Ledger:
+    def __init__(self, store: Store, fingerprint: Fingerprint, *, every: int = 50, seconds: float = 1.0) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+        self.every = every  # also the most documents a kill can leave written but not committed
+        self.seconds = seconds
+        self._since = time.monotonic()
+        self._open = ExitStack()
+        self._open.enter_context(store.batch(every))
+
+    def done(self, sha256: str) -> Status | None:
+        """The status of a document read before with this configuration (then: no work)."""
+        if not self.store.has_result(sha256, self.fingerprint):
+            return None
+        row = self.store.db.execute("SELECT status FROM current_results WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def add(self, done: Done) -> Status:
+        """Keep a document read; its status as it now stands (corrections re-applied)."""
+        if done.result is not None:
+            stored = self.store.add(done.result, self.fingerprint)
+        else:
+            stored = self.store.add_json(done.text, self.fingerprint)
+        self.commit(due=True)
+        return stored.current.status
+
+    def seen(self, sha256: str, name: str) -> None:
+        """A document read before, met again (perhaps under another name)."""
+        self.store.skip(sha256, self.fingerprint, path=name)
+        self.commit(due=True)
+
+    def commit(self, *, due: bool = False) -> None:
+        """Commit what is pending; `due`: only if it has waited `seconds` (the store commits a
+        full batch by itself)."""
+        if due and time.monotonic() - self._since < self.seconds:
+            return
+        self.store.commit()
+        self._since = time.monotonic()
+
+    def close(self) -> None:
+        self._open.close()  # commits what is pending
+        self.store.close()

@@ -1,0 +1,149 @@
+"""`extractor batch`: an archive of any size, read in parallel, resumable.
+
+    extractor batch reports/ more.zip --db results.sqlite -o results.jsonl --workers 2
+
+Every document is hashed first; one the database has read with this configuration is not read
+again ("already done"). The JSON lines file is appended to, a line per document as it is done;
+run the same command again after a kill and it goes on where it stopped. Ctrl-C (or SIGTERM)
+lets the documents in flight finish and be kept, then prints the summary; a second Ctrl-C
+stops at once. Exit code as `extract` (0 all verified, 1 some need review, 2 some failed, over
+every document of the batch, those done before included), 130 when stopped before the end.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from .cli import model_options, options_from_flags, own_files, writable_file
+
+STOPPED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event, say: Callable[[str], None]) -> Iterator[None]:
+    """The first SIGINT or SIGTERM sets `stop`; a second SIGINT raises KeyboardInterrupt."""
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            if signum == signal.SIGINT:
+                raise KeyboardInterrupt
+            return
+        stop.set()
+        say("stopping: finishing the documents in flight (Ctrl-C again to stop at once)")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _pool(engine: str, options: Any, workers: int | None, ray_address: str | None) -> Any:
+    from .errors import BadInput
+
+    if engine == "ray":
+        from .batch.ray_pool import RayPool
+
+        return RayPool(options, workers=workers, address=ray_address)
+    if ray_address:
+        raise BadInput("--ray-address is for --engine ray")
+    from .batch import Processes
+
+    return Processes(options, workers)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--db",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite file results are kept in (made if need be); what it holds is not read again.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Append each result to this JSON lines file as it is done."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Documents read at once (default: the machine's cores; with Ray, the cluster's).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["process", "ray"]),
+    default="process",
+    show_default=True,
+    help="Worker processes on this machine, or Ray tasks (pip install 'gov-report-extractor[ray]').",
+)
+@click.option(
+    "--ray-address",
+    help="The Ray cluster to join (e.g. ray://head:10001, or 'auto'); default: start one on this machine.",
+)
+@model_options
+def batch(
+    paths: tuple[str, ...],
+    db: str,
+    output: str | None,
+    workers: int | None,
+    engine: str,
+    ray_address: str | None,
+    **model: Any,
+) -> None:
+    """Read every document in PATHS (files, folders, zip archives) into the database."""
+    from rich.console import Console
+
+    from .batch import Ledger, Lines, resume, run
+    from .batch.progress import count_in_background, counter, display_for
+    from .batch.summary import Tally, print_summary
+    from .load.archive import inputs
+    from .store import Store
+
+    writable_file(output, "results")
+    writable_file(db, "database")
+    options = options_from_flags(**model)
+    pool = _pool(engine, options, workers, ray_address)
+    errors = Console(stderr=True, soft_wrap=True, highlight=False)
+    ledger = Ledger(Store(db), options.fingerprint)
+    lines = None
+    try:
+        if output:
+            cut = resume(output, done=lambda sha: ledger.done(sha) is not None, most=ledger.every)
+            if cut:
+                errors.print(f"{output}: the last {cut} lines were of documents not yet kept: they are read again")
+            lines = Lines(output, append=True)
+        tally = Tally()
+        display = display_for(errors, tally)
+        skip = own_files(output, db)
+        count_in_background(counter(paths, skip), display)
+        stop = threading.Event()
+        abandoned = False
+        display.start()
+        try:
+            with _stop_on_signals(stop, display.say):
+                outcomes = run(
+                    inputs(paths, skip=skip, read=False), options=options, pool=pool, store=ledger, output=lines,
+                    stop=stop, started=display.started,
+                )  # fmt: skip
+                for outcome in outcomes:
+                    tally.add(outcome)
+                    display.finished(outcome)
+                    if outcome.new and outcome.error:
+                        display.say(f"error: {outcome.error}")
+        except KeyboardInterrupt:
+            abandoned = True
+        finally:
+            display.stop()
+    finally:
+        if lines is not None:
+            lines.close()
+        ledger.close()
+    print_summary(Console(soft_wrap=True, highlight=False), tally, stopped=stop.is_set(), abandoned=abandoned)
+    sys.exit(STOPPED if stop.is_set() else tally.exit_code)

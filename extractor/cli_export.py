@@ -1,0 +1,53 @@
+"""`extractor export`: the store as a table a researcher opens.
+
+    extractor export --db results.sqlite --format xlsx -o results.xlsx
+    extractor export --db results.sqlite --format csv --wide -o results.csv
+
+Every document as it stands (people's corrections over the reading), streamed from the
+database: an export of any size holds one document at a time.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .cli import writable_file
+
+FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+
+
+@click.command("export")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file.")
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="csv, xlsx, parquet or jsonl.")
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="One row per document, a column per cell (csv, parquet, jsonl); default: a row per document and cell.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The file to write (XLSX: more than one past 1,000 documents, numbered).",
+)
+def export(db: str, fmt: str, wide: bool, output: str) -> None:
+    """Write every document's cells, labels, states and statuses to a file."""
+    from .errors import BadInput
+    from .store import Store
+
+    if wide and fmt == "xlsx":
+        raise BadInput("--wide is for csv, parquet and jsonl: the workbook lays each document out as its tables print")
+    writable_file(output, "export")
+    with Store(db, create=False) as store:
+        if fmt == "xlsx":
+            from .export.xlsx import write_xlsx
+
+            paths = write_xlsx(store, output)
+            click.echo(f"{len(paths)} workbook(s): {', '.join(map(str, paths))}", err=True)
+            return
+        from .export import tables
+
+        writer = {"csv": tables.write_csv, "jsonl": tables.write_jsonl, "parquet": tables.write_parquet}[fmt]
+        n = writer(store, output, wide=wide)
+        click.echo(f"{n} rows to {output}", err=True)

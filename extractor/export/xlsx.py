@@ -1,0 +1,300 @@
+"""The store as a workbook: an index sheet, and a sheet per document laid out as the official
+tables print, with merged headers in Chinese; the cells a reason questions are filled in a
+colour and carry their reasons as a comment.
+
+Written with openpyxl's write-only mode: each sheet is streamed to a temporary file as its
+rows are given and closed at once, so a document's sheet is not held once written. What a
+workbook still keeps per sheet (its name, merged ranges and comments, a few kilobytes) grows
+with the number of sheets, and a spreadsheet program opens no workbook of many thousand
+sheets; so a workbook takes at most `PER_WORKBOOK` documents, and a larger store is written
+as several (`out-0001.xlsx`, `out-0002.xlsx`, …), each with its own index. Memory stays that
+of one workbook, whatever the store's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from verify.fields import FIELD, S3_GROUPS, S3_ROW_LABELS, S4_COLUMN_LABELS, S4_GROUP_LABELS
+
+from ..extract.llm.schemas import TABLE_TITLES
+from ..store import Store
+from .rows import DOCUMENT_COLUMNS, Document, documents
+
+PER_WORKBOOK = 1000
+QUESTIONED = "FFF2CC"  # a pale amber: looked at, not alarming
+HEADER = "D9E1F2"
+_S3_GROUP_TITLES = {
+    "granted": "三、本年度办理结果",
+    "denied": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "rejected": "（五）不予处理",
+    "other_2021": "（六）其他处理",
+}
+
+
+@dataclass(frozen=True)
+class Value:
+    key: str
+
+
+Item = str | Value | None
+
+
+@dataclass
+class Plan:
+    """A sheet's rows as items (a label, a cell's key, nothing) and its merged ranges (1-based,
+    first row, first column, last row, last column)."""
+
+    rows: list[list[Item]]
+    merges: list[tuple[int, int, int, int]]
+    headers: set[int]  # rows that are headings
+
+    def add(self, row: list[Item], *, header: bool = False) -> int:
+        self.rows.append(row)
+        if header:
+            self.headers.add(len(self.rows))
+        return len(self.rows)
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        if (r1, c1) != (r2, c2):
+            self.merges.append((r1, c1, r2, c2))
+
+
+def plan(doc: Document) -> Plan:
+    keys = [c.key for c in doc.cells]
+    template = doc.template if doc.template in ("2019", "2021") else None
+    p = Plan([], [], set())
+    _table2(p, [k for k in keys if k.startswith("s2.")], template)
+    _table3(p, [k for k in keys if k.startswith("s3.")])
+    _table4(p, [k for k in keys if k.startswith("s4.")])
+    return p
+
+
+def _title(p: Plan, table: str, width: int) -> None:
+    r = p.add([TABLE_TITLES[table]], header=True)
+    p.merge(r, 1, r, width)
+
+
+def _table2(p: Plan, keys: list[str], template: str | None) -> None:
+    """Blocks of rows that print the same columns, each under its own column headings."""
+    if not keys:
+        return
+    rows: dict[str, list[str]] = {}
+    for key in keys:
+        rows.setdefault(FIELD[key].row, []).append(key)
+    _title(p, "s2", 1 + max(len(v) for v in rows.values()))
+    heading: tuple[str, ...] | None = None
+    for row_keys in rows.values():
+        labels = tuple(FIELD[k].labels(template)[1] for k in row_keys)
+        if labels != heading:
+            p.add(["信息内容", *labels], header=True)
+            heading = labels
+        p.add([FIELD[row_keys[0]].labels(template)[0], *(Value(k) for k in row_keys)])
+
+
+def _s3_group(row: str) -> str | None:
+    if row in ("granted", "partial"):
+        return None
+    for group, members in S3_GROUPS.items():
+        if row in members:
+            return group
+    return "other_2021" if row.startswith("other_") else None
+
+
+def _table3(p: Plan, keys: list[str]) -> None:
+    """Two label columns (a group's name merged down its rows), then the applicants' seven."""
+    if not keys:
+        return
+    _title(p, "s3", 9)
+    top = p.add(["", "", "申请人情况", None, None, None, None, None, None], header=True)
+    p.add([None, None, "自然人", "法人或其他组织", None, None, None, None, "总计"], header=True)
+    p.add([None, None, None, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", None], header=True)
+    p.merge(top, 1, top + 2, 2)
+    p.merge(top, 3, top, 9)
+    p.merge(top + 1, 3, top + 2, 3)
+    p.merge(top + 1, 4, top + 1, 8)
+    p.merge(top + 1, 9, top + 2, 9)
+    rows: dict[str, list[str]] = {}
+    for key in keys:
+        rows.setdefault(FIELD[key].row, []).append(key)
+    results_start = None
+    group_start: tuple[str, int] | None = None
+    for row, row_keys in rows.items():
+        group = _s3_group(row)
+        if row == "granted" or (results_start is None and group is not None):
+            results_start = p.add([_S3_GROUP_TITLES["granted"], None, *[None] * 7], header=True)
+            p.merge(results_start, 1, results_start, 9)
+        if group_start and group_start[0] != group:
+            p.merge(group_start[1], 1, len(p.rows), 1)
+            group_start = None
+        label = S3_ROW_LABELS.get(row, row)
+        if group is None:
+            r = p.add([label, None, *(Value(k) for k in row_keys)])
+            p.merge(r, 1, r, 2)
+        else:
+            r = p.add([_S3_GROUP_TITLES[group] if group_start is None else None, label, *(Value(k) for k in row_keys)])
+            group_start = group_start or (group, r)
+    if group_start:
+        p.merge(group_start[1], 1, len(p.rows), 1)
+
+
+def _table4(p: Plan, keys: list[str]) -> None:
+    """行政复议 and 行政诉讼 side by side, 诉讼 split into its two kinds."""
+    if not keys:
+        return
+    present = set(keys)
+    groups = [g for g in S4_GROUP_LABELS if any(k.startswith(f"s4.{g}.") for k in present)]
+    _title(p, "s4", 5 * len(groups))
+    columns = list(S4_COLUMN_LABELS)
+    first = p.add([], header=True)
+    second = p.add([], header=True)
+    third = p.add([], header=True)
+    for i, group in enumerate(groups):
+        c = 1 + 5 * i
+        if group == "review":
+            p.rows[first - 1] += ["行政复议", None, None, None, None]
+            p.rows[second - 1] += [S4_COLUMN_LABELS[col] for col in columns]
+            p.rows[third - 1] += [None] * 5
+            p.merge(first, c, first, c + 4)
+            for j in range(5):
+                p.merge(second, c + j, third, c + j)
+        else:
+            p.rows[first - 1] += [
+                "行政诉讼" if group == "suit_direct" or "suit_direct" not in groups else None,
+                None,
+                None,
+                None,
+                None,
+            ]
+            p.rows[second - 1] += [S4_GROUP_LABELS[group], None, None, None, None]
+            p.rows[third - 1] += [S4_COLUMN_LABELS[col] for col in columns]
+            p.merge(second, c, second, c + 4)
+    suits = [1 + 5 * i for i, g in enumerate(groups) if g != "review"]
+    if suits:
+        p.merge(first, suits[0], first, suits[-1] + 4)
+    p.add([Value(f"s4.{g}.{col}") if f"s4.{g}.{col}" in present else None for g in groups for col in columns])
+
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(n: int, doc: Document) -> str:
+    """Unique (the number) and readable (the organ and year), within Excel's 31 characters."""
+    title = _BAD_SHEET_CHARS.sub("_", f"{doc.organ or doc.path.rsplit('/', 1)[-1]}{doc.year or ''}")
+    return f"{n:04d} {title}"[:31]
+
+
+def part_path(out: Path, part: int, parts_needed: bool) -> Path:
+    return out.with_name(f"{out.stem}-{part:04d}{out.suffix}") if parts_needed else out
+
+
+def write_xlsx(store: Store, out: str | Path, *, per_workbook: int = PER_WORKBOOK) -> list[Path]:
+    """Write the workbook(s); the paths written."""
+    try:
+        from openpyxl import Workbook  # noqa: F401
+    except ImportError:
+        from ..errors import ConfigError
+
+        raise ConfigError("the XLSX export needs openpyxl: pip install 'gov-report-extractor[export]'") from None
+    out = Path(out)
+    (total,) = store.db.execute("SELECT count(*) FROM current_results").fetchone()
+    several = total > per_workbook
+    written: list[Path] = []
+    docs = documents(store)
+    while True:
+        first = next(docs, None)
+        if first is None and written:
+            return written
+        path = part_path(out, len(written) + 1, several)
+        _workbook(path, first, _take(docs, per_workbook - 1), start=len(written) * per_workbook)
+        written.append(path)
+        if first is None:  # an empty store: a workbook with an empty index
+            return written
+
+
+def _take(docs: Iterator[Document], n: int) -> Iterator[Document]:
+    for _ in range(n):
+        doc = next(docs, None)
+        if doc is None:
+            return
+        yield doc
+
+
+def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, start: int) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    index = wb.create_sheet("索引 index")
+    header_fill = _fill(HEADER)
+    index.append([_cell(index, name, fill=header_fill) for name in (*DOCUMENT_COLUMNS, "sheet")])
+    n = start
+    for doc in [first] if first else []:
+        n += 1
+        _document_sheet(wb, index, n, doc)
+    for doc in rest:
+        n += 1
+        _document_sheet(wb, index, n, doc)
+    wb.save(path)
+
+
+def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
+    name = sheet_name(n, doc)
+    index.append([*doc.row().values(), name])
+    ws = wb.create_sheet(name)
+    values = doc.values()
+    questioned = doc.questioned()
+    header_fill, question_fill = _fill(HEADER), _fill(QUESTIONED)
+    ws.append([_cell(ws, f"{doc.organ or ''} {doc.year or ''} ({doc.status})".strip(), fill=header_fill)])
+    ws.append([doc.path])
+    offset = 2
+    p = plan(doc)
+    for i, items in enumerate(p.rows, start=1):
+        row = []
+        for item in items:
+            if isinstance(item, Value):
+                why = questioned.get(item.key)
+                row.append(
+                    _cell(
+                        ws,
+                        values.get(item.key),
+                        fill=question_fill if why else None,
+                        comment="\n".join(why) if why else None,
+                    )
+                )
+            elif isinstance(item, str):
+                row.append(_cell(ws, item, fill=header_fill if i in p.headers else None))
+            else:
+                row.append(None)
+        ws.append(row)
+    for r1, c1, r2, c2 in p.merges:
+        ws.merged_cells.add(_range(r1 + offset, c1, r2 + offset, c2))
+    ws.close()  # written to its file now: nothing of it stays but its name and comments
+
+
+def _range(r1: int, c1: int, r2: int, c2: int) -> Any:
+    from openpyxl.worksheet.cell_range import CellRange
+
+    return CellRange(min_row=r1, min_col=c1, max_row=r2, max_col=c2)
+
+
+def _fill(colour: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _cell(ws: Any, value: Any, *, fill: Any = None, comment: str | None = None) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+
+    cell = WriteOnlyCell(ws, value=value)
+    if fill is not None:
+        cell.fill = fill
+    if comment:
+        cell.comment = Comment(comment, "extractor")
+    return cell
