@@ -155,35 +155,54 @@ def _clip(box: PxBox, to: PxBox) -> PxBox | None:
 
 def _cell_lines(interior: PxBox, detected: list[PxBox], marks: np.ndarray, px_per_pt: float) -> list[PxBox]:
     """The line boxes to read in one cell: each detected line centred in it, grown to the whole
-    marks it touches and clipped to the cell, then the cell's ink no such line covers, grouped
-    into lines (a stray sliver of a ruling line is no line)."""
+    marks it holds and clipped to the cell, then the cell's ink no such line holds, grouped
+    into lines (a stray sliver of a ruling line is no line).
+
+    A mark belongs to the detected line that covers most of it: detection pads its boxes, so the
+    boxes of two lines set close together (a header wrapped in a tall cell) overlap, and the
+    lower box reaches into the glyphs of the upper line."""
     x0, top, x1, bottom = interior
     ink = marks[top:bottom, x0:x1]
     if not ink.any():
         return []
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    taken = np.zeros(count, dtype=bool)
-    out: list[PxBox] = []
-    for box in detected:
-        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        if not (x0 <= cx <= x1 and top <= cy <= bottom):
-            continue
-        clipped = _clip(box, interior)
-        if clipped is None:
-            continue
-        inside = labels[clipped[1] - top : clipped[3] - top, clipped[0] - x0 : clipped[2] - x0]
-        touched = [i for i in np.unique(inside) if i and not taken[i]]
-        if not touched:
-            continue
-        taken[touched] = True
-        out.append(_union(stats, touched, x0, top))
-    left = [i for i in range(1, count) if not taken[i]]
+    lines = [b for b in (_clip(box, interior) for box in detected if _centred(box, interior)) if b is not None]
+    owner = _owners(stats, lines, x0, top)
+    out = [_union(stats, members, x0, top) for members in owner.values()]
+    left = [i for i in range(1, count) if i not in {m for ms in owner.values() for m in ms}]
     tall = 2.5 * px_per_pt
     for group in _rows_of(stats, left, px_per_pt):
         line = _union(stats, group, x0, top)
         if line[3] - line[1] >= tall:
             out.append(line)
     return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _centred(box: PxBox, interior: PxBox) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return interior[0] <= cx <= interior[2] and interior[1] <= cy <= interior[3]
+
+
+def _owners(stats: np.ndarray, lines: list[PxBox], dx: int, dy: int) -> dict[int, list[int]]:
+    """For each line (by index) the marks it covers more of than any other line does."""
+    owner: dict[int, list[int]] = {}
+    if not lines:
+        return owner
+    boxes = np.array(lines, dtype=np.int64)
+    left = dx + stats[1:, cv2.CC_STAT_LEFT].astype(np.int64)
+    top = dy + stats[1:, cv2.CC_STAT_TOP].astype(np.int64)
+    right = left + stats[1:, cv2.CC_STAT_WIDTH]
+    bottom = top + stats[1:, cv2.CC_STAT_HEIGHT]
+    w = np.minimum(right[:, None], boxes[None, :, 2]) - np.maximum(left[:, None], boxes[None, :, 0])
+    h = np.minimum(bottom[:, None], boxes[None, :, 3]) - np.maximum(top[:, None], boxes[None, :, 1])
+    # A mark a box only touches (a pixel's overlap) is the box's too: a lone "0" detection
+    # outlines tightly. Each mark goes to the box covering the most of it.
+    covered = np.clip(w, 0, None) * np.clip(h, 0, None) + ((w >= 0) & (h >= 0))
+    best = covered.argmax(axis=1)
+    for i, (line, amount) in enumerate(zip(best, covered[np.arange(len(best)), best])):
+        if amount > 0:
+            owner.setdefault(int(line), []).append(i + 1)
+    return dict(sorted(owner.items()))
 
 
 def _union(stats: np.ndarray, members: list[int], dx: int, dy: int) -> PxBox:
