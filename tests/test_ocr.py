@@ -180,6 +180,20 @@ def test_without_the_ocr_extra_a_scan_fails_saying_which_extra_to_install(monkey
         ocr_engine._engine.cache_clear()
 
 
+def test_without_the_ocr_extra_a_mixed_pdf_fails_saying_which_extra_to_install(monkeypatch):
+    """Its text pages are read, its tables are on the scanned pages: the one line says how to read them."""
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    ocr_engine._engine.cache_clear()
+    try:
+        result = extract_bytes("mixed.pdf", mixed()[1])
+    finally:
+        ocr_engine._engine.cache_clear()
+    assert result.status == "failed"
+    assert result.error == f"mixed.pdf: no text layer: OCR needed; {ocr_engine.MISSING}"
+    assert result.reasons[0].message == result.error.removeprefix("mixed.pdf: ")
+    assert "pages without a text layer (images only): 2, 3" in result.notes
+
+
 def test_the_rules_path_does_not_import_the_engine_before_a_scan():
     code = (
         "import sys, extractor.cli\n"

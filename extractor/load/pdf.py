@@ -44,7 +44,7 @@ def read_pdf(name: str, data: bytes, sha256: str, rulings: bool = True) -> Docum
         undecodable = any(p.undecodable for p in pages)
         if scanned:
             raise LoadError(name, NO_TEXT_FOUND)
-        raise LoadError(name, _needs_ocr(UNDECODABLE if undecodable else NO_TEXT_LAYER))
+        raise LoadError(name, needs_ocr(UNDECODABLE if undecodable else NO_TEXT_LAYER))
     doc = Document(path=name, format="pdf", sha256=sha256, pages=len(pages))
     doc.pages_without_text = blank
     if scanned:
@@ -104,7 +104,7 @@ def _has_text(page: Page) -> bool:
     return any(isinstance(b, Line) or any(c is not None and c.text for r in b.rows for c in r) for b in page.blocks)
 
 
-def _needs_ocr(problem: str) -> str:
+def needs_ocr(problem: str) -> str:
     """The problem, and how to read such pages when the OCR engine is not installed."""
     from . import ocr_engine
 

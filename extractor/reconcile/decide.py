@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from verify import Report
 from verify.layout import label
 
-from ..load.pdf import NO_TEXT_LAYER
+from ..load.pdf import NO_TEXT_LAYER, needs_ocr
 from ..models import INFORMATIVE, MethodRun, Provenance, Reason, Result, Status, TableInfo
 from .ocr import ocr_uncertain
 
@@ -57,8 +57,9 @@ def _unread_pages(result: Result, decision: Decision) -> Decision:
     pages = result.source.pages_without_text
     if not pages or all(t.found for t in result.tables.values()):
         return decision
-    reasons = [Reason(code="unreadable", message=NO_TEXT_LAYER)] + decision.reasons
-    return Decision("failed", reasons, f"{result.source.path}: {NO_TEXT_LAYER}")
+    problem = needs_ocr(NO_TEXT_LAYER)  # without the engine, which extra reads those pages
+    reasons = [Reason(code="unreadable", message=problem)] + decision.reasons
+    return Decision("failed", reasons, f"{result.source.path}: {problem}")
 
 
 def decide_cells(
