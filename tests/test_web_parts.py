@@ -11,8 +11,7 @@ import pytest
 from PIL import Image
 
 from extractor import extract_bytes, extract_file
-from extractor.load.render import crop_png, page_png
-from extractor.models import Provenance
+from extractor.load.raster import crop_png, page_png
 from extractor.web.errors import UnsupportedFormat
 from extractor.web.source import Grid, Lines, Page, excerpt
 from extractor.web.uploads import clean_name, kind_of, named_for
@@ -103,12 +102,9 @@ def test_digits_that_allow_several_readings_are_each_a_one_click_choice_on_every
 
 
 def test_a_cell_the_recogniser_was_unsure_of_says_how_sure():
-    class OcrProvenance(Provenance):
-        confidence: float | None = None
-
     result = extract_file(DOCS / "10_shanghai_kewei_2024.md")
     key = "s3.carried_forward.total"
-    p = OcrProvenance(**result.provenance[key].model_dump(), confidence=0.41)
+    p = result.provenance[key].model_copy(update={"confidence": 0.41})
     result = result.model_copy(update={"provenance": {**result.provenance, key: p}})
     why = questions(result)[key]
     assert why.confidence == 0.41 and "Read by OCR with confidence 0.41." in why.lines
@@ -161,7 +157,8 @@ def test_a_pdf_cell_is_its_page_and_box_drawn_in_red():
     assert page == Page(3, tuple(loc["bbox"]))
     img = Image.open(io.BytesIO(page_png(data, page.page, dpi=72, box=page.bbox))).convert("RGB")
     x0, top, x1, bottom = (round(v) for v in page.bbox)
-    assert img.getpixel((x0, (top + bottom) // 2))[0] > 200 > img.getpixel((x0, (top + bottom) // 2))[1]
+    left_edge = [img.getpixel((x, (top + bottom) // 2)) for x in range(x0 - 1, x0 + 2)]
+    assert any(r > 200 and g < 60 and b < 60 for r, g, b in left_edge), f"no red frame at the box's left edge: {left_edge}"
     crop = Image.open(io.BytesIO(crop_png(data, page.page, page.bbox, margin=10, dpi=72)))
     assert crop.size == (x1 - x0 + 20, bottom - top + 20)
 
@@ -195,8 +192,9 @@ def _zip(names: list[str]) -> bytes:
         (lambda: ("一、总体情况\n" * 20000).encode("gb18030"), "text"),  # past the bytes read to tell
         (lambda: ("一、总体情况" * 20000).encode("utf-8"), "text"),  # one long line, cut inside a character
         (lambda: ("一、总体情况\n" * 9000).encode("utf-16"), "text"),
+        (lambda: fixtures.scan_png(), "image"),
     ],
-    ids=["pdf", "docx", "html", "markdown", "gb18030", "utf8-one-line", "utf16"],
+    ids=["pdf", "docx", "html", "markdown", "gb18030", "utf8-one-line", "utf16", "png"],
 )
 def test_a_format_is_told_by_content(tmp_path, data, kind):
     path = tmp_path / "upload"
@@ -210,10 +208,10 @@ def test_a_format_is_told_by_content(tmp_path, data, kind):
         (_zip(["a.txt", "b.pdf"]), "a zip archive: post its documents one by one"),
         (_zip(["[Content_Types].xml", "xl/workbook.xml"]), "an Office file other than Word"),
         (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 100, "legacy Word or Excel"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, "binary"),
+        (b"GIF89a" + bytes(range(256)) * 10, "binary"),
         (b"   \n", "empty file"),
     ],
-    ids=["zip", "xlsx", "doc", "png", "empty"],
+    ids=["zip", "xlsx", "doc", "gif", "empty"],
 )
 def test_anything_else_is_unsupported(tmp_path, data, problem):
     path = tmp_path / "upload"
@@ -226,4 +224,11 @@ def test_the_name_read_under_agrees_with_the_content():
     assert named_for("report.pdf", "text") == "report.pdf.txt"
     assert named_for("report.md", "text") == "report.md"
     assert named_for("page", "html") == "page.html"
-    assert named_for("scan.PDF", "pdf") == "scan.PDF"
+    assert named_for("scan.PDF", "pdf") == "scan.PDF" and named_for("page", "image") == "page"
+
+
+def test_a_scanned_image_cell_is_its_page_too():
+    png = fixtures.scan_png()
+    page = excerpt(png, "scan.png", "image", {"page": 1, "bbox": [10, 10, 60, 30]})
+    assert page == Page(1, (10, 10, 60, 30))
+    assert Image.open(io.BytesIO(crop_png(png, 1, page.bbox, margin=5, dpi=72))).size[0] > 0

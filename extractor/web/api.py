@@ -45,7 +45,7 @@ _UPLOAD_BODY = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "The document: PDF, DOCX, HTML or text."},
+                        "file": {"type": "string", "format": "binary", "description": "The document: PDF, DOCX, HTML, text, or a scanned page (PNG, JPEG, TIFF)."},
                         "strategy": {"type": "string", "description": "rules (the default without a model endpoint), cross-check, llm-first, rules-first."},
                         "filename": {"type": "string", "description": "The name to give it (default: the file's own)."},
                     },
@@ -171,7 +171,7 @@ def reviews(
     organ: str | None = None,
     year: int | None = None,
     template: Literal["2019", "2021", "mixed"] | None = None,
-    format: Literal["text", "markdown", "html", "docx", "pdf"] | None = None,  # noqa: A002 - the query parameter's name
+    format: Literal["text", "markdown", "html", "docx", "pdf", "image"] | None = None,  # noqa: A002 - the query parameter's name
     after: str | None = None,
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from ..store import Filter, Review
 from ..store.records import ACTIONS
 from . import views
 from .access import COOKIE, SignIn, Viewer, check_csrf, page_viewer, service
-from .source import Page, excerpt
+from .source import PAGED, Page, excerpt
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,7 +34,7 @@ REASONS = (
 )  # fmt: skip
 STATUSES = ("needs_review", "failed", "verified")
 TEMPLATES = ("2019", "2021", "mixed")
-FORMATS = ("text", "markdown", "html", "docx", "pdf")
+FORMATS = ("text", "markdown", "html", "docx", "pdf", "image")
 PAGE_SIZE = 50
 
 
@@ -359,15 +359,15 @@ def next_document(request: Request, sha: str, viewer: Viewer = Depends(page_view
 def cell_png(
     request: Request, sha: str, cell: str, viewer: Viewer = Depends(page_viewer), view: str = Query("row", pattern="^(row|page)$")
 ) -> Response:
-    """The PDF page a cell was read from, rendered, the cell's box drawn: its row, or the whole page."""
-    from ..load.render import crop_png, page_png
+    """The page a cell was read from (a PDF's, or an image's), the cell's box drawn: around the cell, or the whole page."""
+    from ..load.raster import crop_png, page_png
 
     svc = service(request)
     current = svc.reading().current(sha)
     p = current.provenance.get(cell)
     location = p.location if p else None
     data = svc.document_bytes(sha)
-    if data is None or not location or location.get("page") is None or current.source.format != "pdf":
+    if data is None or not location or location.get("page") is None or current.source.format not in PAGED:
         raise NotFound(f"no page to show for {cell} of {sha[:12]}")
     page, bbox = int(location["page"]), location.get("bbox")
     if view == "row" and bbox:

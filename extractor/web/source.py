@@ -1,7 +1,7 @@
 """Where a cell was read from, to show beside it: the source as the person would find it.
 
-From the cell's location (`Provenance.location`) and the document's bytes: a PDF cell is its
-page, to render with the cell's box drawn (`Page`); a text or Markdown cell is the lines around
+From the cell's location (`Provenance.location`) and the document's bytes: a cell of a PDF or
+of a scanned image is its page, to render with the cell's box drawn (`Page`); a text or Markdown cell is the lines around
 it, the characters read marked (`Lines`); an HTML or DOCX table cell is the grid around it, the
 cell marked (`Grid`); text outside a table of those formats is the blocks around it (`Lines`).
 
@@ -61,13 +61,14 @@ class Page:
 
 
 Excerpt = Lines | Grid | Page
+PAGED = ("pdf", "image")  # formats whose cells are shown on the rendered page
 
 
 def excerpt(data: bytes, name: str, fmt: str | None, location: dict[str, Any] | None) -> Excerpt | None:
     """The source around a cell, or None when the location says nothing this can show."""
     if not location:
         return None
-    if location.get("page") is not None and fmt == "pdf":
+    if location.get("page") is not None and fmt in PAGED:
         bbox = location.get("bbox")
         return Page(int(location["page"]), tuple(bbox) if bbox else None)  # type: ignore[arg-type]
     if fmt in ("text", "markdown") and location.get("line") is not None:

@@ -3,7 +3,7 @@
 A request body is read a chunk at a time into a file of the service's own `incoming/` folder,
 hashed as it goes; past the cap the request is refused (413) and the file removed, so an upload
 never costs the service more memory than a chunk. The format is told by the bytes (a PDF, a
-Word document, HTML, text) and nothing else is taken (415). An accepted document is kept as
+Word document, HTML, text, a scanned page) and nothing else is taken (415). An accepted document is kept as
 `documents/<sha256>`: its path is made from its content only, so no name a client gives ever
 reaches the file system.
 """
@@ -30,13 +30,11 @@ from .errors import TooLarge, UnsupportedFormat
 MB = 1024 * 1024
 _HEAD = 64 * 1024  # bytes read to tell text from binary
 _FIELD_MAX = 1024  # a form field other than the file (strategy, filename)
-_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "text": ".txt"}
-_NAME_SUFFIXES = {
-    "pdf": {".pdf"},
-    "docx": {".docx"},
-    "html": {".html", ".htm", ".shtml", ".xhtml"},
-    "text": {".txt", ".text", ".md", ".markdown"},
-}
+READS = "PDF, DOCX, HTML, text and scanned pages (PNG, JPEG, TIFF)"
+# The loader takes a name's suffix as a hint between text and HTML only (the other formats it
+# knows by their bytes): a name that says the other one gets the content's suffix added.
+_SUFFIX = {"html": ".html", "text": ".txt"}
+_NAME_SUFFIXES = {"html": {".html", ".htm", ".shtml", ".xhtml"}, "text": {".txt", ".text", ".md", ".markdown"}}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -93,13 +91,13 @@ def clean_name(name: str | None) -> str:
 def named_for(name: str, kind: str) -> str:
     """The name the document is read under: the client's, with the suffix its content calls for
     when the name says another format (the loader reads a name's suffix as a hint)."""
-    if PurePosixPath(name).suffix.lower() in _NAME_SUFFIXES[kind]:
+    if kind not in _SUFFIX or PurePosixPath(name).suffix.lower() in _NAME_SUFFIXES[kind]:
         return name
     return name + _SUFFIX[kind]
 
 
 def kind_of(path: Path, display: str) -> str:
-    """pdf, docx, html or text, told by the bytes; anything else is `UnsupportedFormat`."""
+    """pdf, docx, html, text or image, told by the bytes; anything else is `UnsupportedFormat`."""
     with open(path, "rb") as f:
         head = f.read(_HEAD)
     if not head.strip():
@@ -107,21 +105,21 @@ def kind_of(path: Path, display: str) -> str:
     fmt = sniff("", head)  # no name: the bytes alone decide
     if fmt == "zip":  # a zip's directory is at its end: ask the whole file
         fmt = _zip_kind(path)
-    if fmt in ("pdf", "docx", "html"):
+    if fmt in ("pdf", "docx", "html", "image"):
         return fmt
     if fmt == "text":
         try:
             decode(display, head if len(head) < _HEAD else _whole_characters(head))
             return "text"
         except LoadError as e:
-            raise UnsupportedFormat(f"{display}: {e.problem}; the service reads PDF, DOCX, HTML and text") from None
+            raise UnsupportedFormat(f"{display}: {e.problem}; the service reads {READS}") from None
     what = {
         "ole": "a legacy Word or Excel file (.doc/.xls): save it as DOCX or PDF first",
         "encrypted-office": "an encrypted Office document",
         "office": "an Office file other than Word (.xlsx, .pptx)",
         "zip": "a zip archive: post its documents one by one",
     }.get(fmt, f"a {fmt} file")
-    raise UnsupportedFormat(f"{display}: {what}; the service reads PDF, DOCX, HTML and text")
+    raise UnsupportedFormat(f"{display}: {what}; the service reads {READS}")
 
 
 def _whole_characters(head: bytes) -> bytes:
