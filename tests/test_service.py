@@ -381,3 +381,15 @@ def test_the_add_page_takes_a_document_and_shows_its_extraction(client):
     assert r.status_code == 303 and r.headers["location"].startswith("/extractions/")
     forged = client.post("/add", files={"file": ("b.txt", PINGTAN.read_bytes())}, data={"csrf": "x"})
     assert forged.status_code == 403 and client.get("/v1/reviews").json()["total"] == 0
+
+
+def test_wait_answers_once_the_extraction_is_done_or_when_the_time_is_up(tmp_path, client):
+    r = post(client, VERIFIED)
+    assert client.get(r.headers["Location"], params={"wait": 30}).json()["state"] == "done"
+    (tmp_path / "idle").mkdir()
+    idle = TestClient(create_app(settings(tmp_path / "idle"), reader=InProcess()), base_url="http://localhost")
+    queued = idle.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8")})
+    start = time.monotonic()
+    assert idle.get(queued.headers["Location"], params={"wait": 0.3}).json()["state"] == "queued"
+    assert time.monotonic() - start >= 0.3
+    assert idle.get(queued.headers["Location"], params={"wait": 61}).json()["code"] == "bad_input"

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from ..errors import NotFound
-from ..models import Result
 from . import write
 from .store import Store
 
@@ -148,11 +147,14 @@ class Extractions:
                 (self.store._now(), error, id),
             )
 
-    def result(self, extraction: Extraction) -> Result | None:
-        """The result that answers a done extraction, as its run read it."""
+    def result_json(self, extraction: Extraction) -> str | None:
+        """The result that answers a done extraction, as its run read it: its JSON, as stored."""
         if extraction.state != "done" or extraction.run_id is None:
             return None
-        return write.load_result(self.db, extraction.sha256, extraction.run_id)
+        row = self.db.execute(
+            "SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (extraction.sha256, extraction.run_id)
+        ).fetchone()
+        return row[0] if row else None
 
 
 __all__ = ["Extraction", "Extractions", "State", "WAITING"]

@@ -3,8 +3,9 @@
     POST /v1/extractions                     a document (multipart field `file`, or JSON {"text", "filename"}),
                                              optional `strategy`: 202 with the extraction's id at once; the same
                                              document again: 200 with the first extraction
-    GET  /v1/extractions/{id}                its state (queued, running, done, failed); when done, `result`:
-                                             the same JSON as `extractor extract --json`
+    GET  /v1/extractions/{id}?wait=30        its state (queued, running, done, failed); when done, `result`:
+                                             the same JSON as `extractor extract --json`; `wait`: seconds to
+                                             wait for it to finish before answering (no polling needed)
     GET  /v1/documents/{sha256}              the document's result now (corrections applied)
     GET  /v1/documents/{sha256}/cells.csv    every cell as it stands, who corrected it
     GET  /v1/documents/{sha256}/history      every extraction, run, correction and decision, with who and when
@@ -18,12 +19,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
@@ -63,7 +65,7 @@ _UPLOAD_BODY = {
 }
 
 
-def extraction_json(e: Extraction, result: Any = None, *, new: bool | None = None) -> dict[str, Any]:
+def extraction_json(e: Extraction, *, new: bool | None = None) -> dict[str, Any]:
     out = e.to_dict() | {
         "links": {
             "self": f"/v1/extractions/{e.id}",
@@ -74,9 +76,16 @@ def extraction_json(e: Extraction, result: Any = None, *, new: bool | None = Non
     }
     if new is not None:
         out["new"] = new
-    if result is not None:
-        out["result"] = result.model_dump(mode="json")
     return out
+
+
+def with_result(body: dict[str, Any], result: str | None) -> Response:
+    """The extraction as JSON, its result (when done) spliced in as the store holds it: the text
+    of a result is never parsed and written again to answer a poll."""
+    text = json.dumps(body, ensure_ascii=False)
+    if result is not None:
+        text = text[:-1] + ', "result": ' + result + "}"
+    return Response(text, media_type="application/json")
 
 
 async def accept_upload(
@@ -144,10 +153,21 @@ async def create_extraction(request: Request, person: str = Depends(api_person))
 
 
 @router.get("/v1/extractions/{id}", tags=["extractions"])
-def get_extraction(request: Request, id: str, person: str = Depends(api_person)) -> dict[str, Any]:  # noqa: A002 - the path's name
-    jobs = service(request).extractions()
-    e = jobs.get(id)
-    return extraction_json(e, jobs.result(e))
+async def get_extraction(
+    request: Request, id: str, person: str = Depends(api_person),  # noqa: A002 - the path's name
+    wait: float = Query(0, ge=0, le=60, description="Seconds to wait for a queued or running extraction to finish."),
+) -> Response:  # fmt: skip
+    """The extraction's state; when done, `result`. `wait`: answer once it is done (or after so many seconds)."""
+    svc = service(request)
+    if wait:
+        await svc.until_finished(id, wait)
+
+    def read() -> Response:
+        jobs = svc.extractions()
+        e = jobs.get(id)
+        return with_result(extraction_json(e), jobs.result_json(e))
+
+    return await run_in_threadpool(read)
 
 
 class Resolution(BaseModel):

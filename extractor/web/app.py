@@ -11,6 +11,7 @@ too_many_in_flight 429 (with Retry-After), unavailable 503. A page shows the sam
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -48,8 +49,10 @@ class Service:
         self.store = Store(settings.db)  # the writer: results from the pool, people's decisions
         self.people = settings.people
         self.sessions = Sessions(Sessions.key_in(settings.data), settings.people)
-        self.dispatcher = Dispatcher(self.store, reader or Processes(settings.workers), self.document_path)
+        self.dispatcher = Dispatcher(self.store, reader or Processes(settings.workers), self.document_path, finished=self._finished)
         self._readers = threading.local()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: dict[str, list[asyncio.Future]] = {}
 
     def document_path(self, sha256: str) -> str:
         return str(self.folder.document(sha256))
@@ -76,7 +79,37 @@ class Service:
         with self.store._lock:
             yield self.store
 
+    async def until_finished(self, id: str, seconds: float) -> None:  # noqa: A002 - the extraction's
+        """Wait until the background pool finishes this extraction, or `seconds` pass: a client
+        asking with ?wait= is answered when there is something to say, without polling."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(id, []).append(future)
+        try:
+            from fastapi.concurrency import run_in_threadpool
+
+            if (await run_in_threadpool(lambda: self.extractions().get(id))).state in ("queued", "running"):
+                await asyncio.wait_for(asyncio.shield(future), seconds)
+        except TimeoutError:
+            pass
+        finally:
+            waiting = self._waiting.get(id, [])
+            if future in waiting:
+                waiting.remove(future)
+            if not waiting:
+                self._waiting.pop(id, None)
+
+    def _finished(self, id: str) -> None:  # noqa: A002 - the extraction's
+        """From the pool's thread: wake whoever waits for this extraction."""
+        if self._loop is not None and id in self._waiting:
+            self._loop.call_soon_threadsafe(self._wake, id)
+
+    def _wake(self, id: str) -> None:  # noqa: A002 - the extraction's
+        for future in self._waiting.get(id, []):
+            if not future.done():
+                future.set_result(None)
+
     def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self.dispatcher.start()
 
     def stop(self) -> None:

@@ -201,9 +201,11 @@ class Dispatcher:
     """The thread that feeds the reader with queued extractions and stores what comes back."""
 
     def __init__(
-        self, store: Store, reader: Reader, document: Callable[[str], str], *, options: Callable[[str], Options] = options_for
-    ) -> None:
+        self, store: Store, reader: Reader, document: Callable[[str], str], *,
+        options: Callable[[str], Options] = options_for, finished: Callable[[str], None] | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
+        self.finished = finished  # told the id of each extraction done or failed
         self.jobs = Extractions(store)
         self.reader = reader
         self.document = document  # sha256 -> the path of the service's copy
@@ -250,6 +252,7 @@ class Dispatcher:
             if e is None:
                 return
             if self.jobs.finish_if_read(e, self.options(e.strategy).fingerprint):
+                self._tell(e.id)
                 continue  # read before with this configuration: nothing to do
             from .uploads import named_for
 
@@ -258,9 +261,14 @@ class Dispatcher:
     def _keep(self, read: Read) -> None:
         if read.text is None:
             self.jobs.fail(read.job.id, read.error or "not read")
-            return
-        stored = self.store.add_json(read.text, self.options(read.job.strategy).fingerprint)
-        self.jobs.finish(read.job.id, run_id=stored.run_id, status=stored.current.status)
+        else:
+            stored = self.store.add_json(read.text, self.options(read.job.strategy).fingerprint)
+            self.jobs.finish(read.job.id, run_id=stored.run_id, status=stored.current.status)
+        self._tell(read.job.id)
+
+    def _tell(self, id: str) -> None:  # noqa: A002 - the extraction's
+        if self.finished is not None:
+            self.finished(id)
 
 
 __all__ = ["Dispatcher", "InProcess", "Job", "Processes", "Read", "Reader", "read_job", "options_for"]
