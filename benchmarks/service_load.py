@@ -10,6 +10,9 @@ throughput (documents done per second, first post to last done), the latency of 
 the time to done (post to result) at p50, p95 and p99, and the service's peak resident memory,
 the whole process tree (the service and its worker processes) sampled every 100 ms from /proc.
 
+`--queue 100000` times the queue's pages instead (the first, one by reason, one by year, the
+second and the 201st), over HTTP, with that many open reviews in the store.
+
 Side by side, in the same run, the same documents read one at a time in this process
 (`extract_bytes`, the rules): what one core does without the service, so the figures of a
 shared, noisy machine can be read against each other. The documents are generated reports
@@ -152,6 +155,55 @@ def direct(docs: list[tuple[str, bytes]]) -> tuple[float, float]:
     return len(docs) / (time.perf_counter() - start), _status(os.getpid(), "VmHWM") / 1024
 
 
+def queue_pages(reviews: int) -> None:
+    """The queue's pages over HTTP with `reviews` open reviews in the store: copies of one
+    reviewed document under made-up hashes, their doubt spread from 1 to 40."""
+    from extractor.options import RULES_ONLY
+    from extractor.pipeline import extract_bytes
+    from extractor.store import Store
+
+    tmp = Path(tempfile.mkdtemp(prefix="service-queue-"))
+    db = tmp / "results.sqlite"
+    start = time.perf_counter()
+    with Store(db) as store:
+        seed = (ROOT / "golden/docs/10_shanghai_kewei_2024.md").read_bytes()
+        sha = store.add(extract_bytes("seed.md", seed), RULES_ONLY.fingerprint).sha256
+        copies = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        hexed = "printf('%064x', i)"
+        store.db.execute("BEGIN")
+        store.db.execute(copies + f"INSERT INTO documents SELECT {hexed}, format, size, first_seen FROM n, documents WHERE sha256 = ?", (reviews, sha))
+        store.db.execute(
+            copies + f"INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
+            f" SELECT {hexed}, run_id, 'copy ' || i || '.md', status, organ, year + i % 5, template, reasons, result, extracted_at"
+            " FROM n, results WHERE sha256 = ?", (reviews, sha))  # fmt: skip
+        names = [r[1] for r in store.db.execute("PRAGMA table_info(reviews)") if r[1] not in ("sha256", "doubt", "year")]
+        store.db.execute(
+            copies + f"INSERT INTO reviews (sha256, doubt, year, {', '.join(names)})"
+            f" SELECT {hexed}, 1 + i % 40, year + i % 5, {', '.join(names)} FROM n, reviews WHERE sha256 = ?", (reviews, sha))  # fmt: skip
+        store.db.execute(
+            "INSERT OR IGNORE INTO review_reasons SELECT json_extract(j.value, '$.code'), v.state, v.doubt, v.sha256"
+            " FROM reviews v, json_each(v.reasons) j WHERE v.sha256 != ?", (sha,))  # fmt: skip
+        store.db.execute("COMMIT")
+    print(f"{reviews + 1} open reviews written in {time.perf_counter() - start:.0f} s")
+    with Served(tmp / "data", args=("--db", str(db))) as served, httpx.Client(base_url=served.url) as http:
+        pages = ["/queue", "/queue?reason=identity_not_assessable", "/queue?year=2025", "/v1/reviews?limit=50"]
+        first = http.get("/v1/reviews", params={"limit": 50}).json()
+        pages.append("/queue?" + httpx.QueryParams({"after": first["next"]}).__str__())
+        deep = first["next"]
+        for _ in range(200):  # the 200th page of 50
+            deep = http.get("/v1/reviews", params={"limit": 50, "after": deep}).json()["next"]
+        pages.append("/queue?" + httpx.QueryParams({"after": deep}).__str__())
+        for url in pages:
+            http.get(url)
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                r = http.get(url)
+                times.append((time.perf_counter() - t) * 1000)
+            label = url if len(url) < 60 else url[:40] + "…(page 201)"
+            print(f"  {label:<48} {r.status_code}  median {statistics.median(times):5.0f} ms")
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -166,7 +218,11 @@ def main() -> None:
     ap.add_argument("--token", help="a bearer token for a service with a tokens file")
     ap.add_argument("--workers", type=int, help="worker processes of the service started here (default: one per core)")
     ap.add_argument("--no-direct", action="store_true", help="skip the in-process baseline")
+    ap.add_argument("--queue", type=int, metavar="REVIEWS", help="instead: time the queue's pages with this many open reviews")
     args = ap.parse_args()
+    if args.queue:
+        queue_pages(args.queue)
+        return
 
     docs = documents(args.documents, args.seed)
     size = sum(len(d) for _, d in docs) / len(docs) / 1024
