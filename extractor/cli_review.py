@@ -1,9 +1,9 @@
-"""Commands over the store: the review queue, and the HTTP service.
+"""Commands over the store: the review queue, and the service (extractor.web).
 
     extractor review list --db results.sqlite --reason identity_failed
     extractor review show 3f2a9c --db results.sqlite
     extractor review resolve 3f2a9c --db results.sqlite --set s3.carried_forward.total=1 --reviewer li
-    extractor serve --db results.sqlite
+    extractor serve --data ./extractor-data
 
 A review is named by its document's sha256, or any prefix of it that names one document.
 The store's errors (a missing database, an unknown document, a refused decision) reach the
@@ -191,13 +191,34 @@ def resolve(
 
 
 @click.command()
-@click.option("--db", type=click.Path(dir_okay=False), help="Store results and queue reviews in this SQLite file.")
+@click.option(
+    "--data", default="extractor-data", show_default=True, type=click.Path(file_okay=False),
+    help="The service's own folder: the documents given to it, its session key, and (unless --db) its database.",
+)
+@click.option("--db", type=click.Path(dir_okay=False), help="The SQLite results file (default: results.sqlite in --data).")
+@click.option(
+    "--tokens", envvar="EXTRACTOR_TOKENS_FILE", type=click.Path(dir_okay=False),
+    help="The people it serves: a file of 'name token' lines (else EXTRACTOR_TOKENS_FILE). Without one: the local user, on loopback only.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(db: str | None, host: str, port: int) -> None:
-    """Run the HTTP service."""
+@click.option("--max-upload-mb", default=50.0, show_default=True, type=float, help="The largest upload taken.")
+@click.option("--max-in-flight", default=16, show_default=True, type=int, help="Extractions one person may have waiting or being read.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes reading documents (default: one per core).")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve(
+    data: str, db: str | None, tokens: str | None, host: str, port: int, max_upload_mb: float, max_in_flight: int,
+    workers: int | None, access_log: bool,
+) -> None:
+    """Run the service: the review workbench at /, the API under /v1 (reference at /docs)."""
+    from .web.settings import Settings
+
+    settings = Settings.make(
+        data=data, db=db, tokens=tokens, host=host, max_upload_mb=max_upload_mb, max_in_flight=max_in_flight, workers=workers
+    )
     import uvicorn
 
-    from .service import create_app
+    from .web.app import create_app
 
-    uvicorn.run(create_app(Store(db) if db else None), host=host, port=port)
+    click.echo(f"serving {'the local user' if settings.people.open else 'the people of ' + str(tokens)} at http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log, log_level="warning")

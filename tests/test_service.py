@@ -1,100 +1,395 @@
-"""The HTTP service, through its real ASGI app."""
+"""The service through its real ASGI app: the API under /v1, the pages, people and their sessions.
+
+The app reads documents with its in-process reader here (the same work the worker processes do,
+in the dispatcher's thread); a client made without entering it (`idle`) runs no background work
+at all, so what waits stays waiting. The service as a process is tests/test_service_process.py.
+"""
 
 from __future__ import annotations
+
+import csv
+import io
+import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
-from extractor.service import create_app
+from extractor import extract_bytes
+from extractor.errors import ConfigError
+from extractor.options import RULES_ONLY
 from extractor.store import Store
+from extractor.web.app import create_app
+from extractor.web.people import People
+from extractor.web.settings import Settings
+from extractor.web.worker import InProcess
 
 from .conftest import DOCS
+
+SHANGHAI = DOCS / "10_shanghai_kewei_2024.md"  # 结转 总计 printed blank: 1 makes it verify
+PINGTAN = DOCS / "05_pingtan_2023.txt"  # three cells chosen among several readings
+VERIFIED = DOCS / "004_f8b21749840a51ab.txt"
+BLANK = "s3.carried_forward.total"
+LI, WANG = "li-token-0123456789", "wang-token-9876543210"
+
+
+def settings(tmp_path, *, tokens: bool = False, **kw) -> Settings:
+    if tokens:
+        (tmp_path / "tokens.txt").write_text(f"li {LI}\nwang {WANG}\n", encoding="utf-8")
+    return Settings.make(data=tmp_path / "data", host="127.0.0.1", tokens=tmp_path / "tokens.txt" if tokens else None, **kw)
 
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(create_app(Store(tmp_path / "q.sqlite"))) as c:
+    with TestClient(create_app(settings(tmp_path), reader=InProcess()), base_url="http://localhost") as c:
         yield c
 
 
-def upload(client, *names_and_bytes):
-    files = [("files", (name, data)) for name, data in names_and_bytes]
-    return client.post("/extract", files=files)
+@pytest.fixture
+def team(tmp_path):
+    """The service with a tokens file: li and wang."""
+    with TestClient(create_app(settings(tmp_path, tokens=True), reader=InProcess()), base_url="http://localhost") as c:
+        yield c
 
 
-def test_extract_returns_a_result_per_file_and_bad_files_do_not_fail_the_request(client):
-    good = (DOCS / "004_f8b21749840a51ab.txt").read_bytes()
-    r = upload(client, ("004.txt", good), ("empty.txt", b""))
-    assert r.status_code == 200
-    results = r.json()
-    assert [x["status"] for x in results] == ["verified", "failed"]
-    assert results[1]["error"] == "empty.txt: empty file"
+def post(client, path, name=None, headers=None, **fields):
+    data = path.read_bytes() if hasattr(path, "read_bytes") else path
+    return client.post("/v1/extractions", files={"file": (name or getattr(path, "name", "doc.txt"), data)}, data=fields, headers=headers)
 
 
-def test_review_round_trip(client):
-    r = upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
-    assert r.json()[0]["status"] == "needs_review"
-    page = client.get("/reviews", params={"state": "open"}).json()
-    (item,) = page["items"]
-    assert (item["path"], page["total"], page["next"]) == ("shanghai.md", 1, None)
-    sha = item["sha256"]
-    detail = client.get(f"/reviews/{sha}").json()
-    assert detail["result"]["provenance"]["s3.carried_forward.total"]["kind"] == "blank"
-    assert detail["version"] == 1
-    done = client.post(
-        f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 1}, "reviewer": "li", "version": 1}
-    )
-    assert done.status_code == 200
-    assert (done.json()["state"], done.json()["status"], done.json()["version"]) == ("resolved", "verified", 2)
-    again = client.post(f"/reviews/{sha}/resolve", json={"accept": True, "note": "x", "reviewer": "wang"})
-    assert (again.status_code, again.json()["code"]) == (409, "conflict")
-    assert "already resolved (corrected, by li at" in again.json()["detail"]
+def done(client, response, headers=None, timeout=30):
+    url = f"/v1/extractions/{response.json()['id']}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(url, headers=headers).json()
+        if body["state"] in ("done", "failed"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"not done: {body}")
 
 
-def test_a_stale_version_is_409_and_says_who_changed_it(client):
-    upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
-    sha = client.get("/reviews").json()["items"][0]["sha256"]
-    first = client.post(f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 2}, "reviewer": "li", "version": 1})
-    assert (first.status_code, first.json()["state"]) == (200, "open")  # 2 does not add up: still open
-    stale = client.post(f"/reviews/{sha}/resolve", json={"cells": {"s3.carried_forward.total": 1}, "reviewer": "wang", "version": 1})
-    assert stale.status_code == 409 and stale.json()["detail"].startswith("changed by li at ")
+def extracted(client, path, headers=None) -> str:
+    return done(client, post(client, path, headers=headers), headers)["sha256"]
 
 
-@pytest.mark.parametrize(
-    "body,status,code",
-    [
-        ({"accept": True, "reviewer": "li"}, 422, "bad_input"),  # accepting needs a note
-        ({"cells": {"s9.nope": 1}, "reviewer": "li"}, 422, "bad_input"),
-        ({"accept": True, "note": "x"}, 422, None),  # who decides is required
-    ],
-)
-def test_bad_resolutions(client, body, status, code):
-    upload(client, ("shanghai.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()))
-    sha = client.get("/reviews").json()["items"][0]["sha256"]
-    r = client.post(f"/reviews/{sha}/resolve", json=body)
-    assert r.status_code == status
-    assert r.json().get("code") == code
+# --- extractions --------------------------------------------------------------------------------
 
 
-def test_the_queue_filters_and_pages(client):
-    upload(client, ("a.md", (DOCS / "10_shanghai_kewei_2024.md").read_bytes()), ("b.txt", (DOCS / "05_pingtan_2023.txt").read_bytes()))
-    first = client.get("/reviews", params={"limit": 1}).json()
-    second = client.get("/reviews", params={"limit": 1, "after": first["next"]}).json()
-    assert first["total"] == 2 and second["next"] is None
-    assert {first["items"][0]["path"], second["items"][0]["path"]} == {"a.md", "b.txt"}
-    only = client.get("/reviews", params={"reason": "ambiguous_reading"}).json()
-    assert [i["path"] for i in only["items"]] == ["b.txt"]
-    assert client.get("/reviews", params={"after": "nonsense"}).status_code == 422
+def test_an_extraction_is_accepted_at_once_and_answers_with_the_result_when_done(client):
+    r = post(client, VERIFIED)
+    assert r.status_code == 202 and r.json()["new"] is True
+    body = done(client, r)
+    assert (body["state"], body["status"], body["format"], body["attempts"]) == ("done", "verified", "text", 1)
+    assert body["result"] == extract_bytes(VERIFIED.name, VERIFIED.read_bytes()).model_dump(mode="json")
 
 
-def test_unknown_review_is_404(client):
-    r = client.get("/reviews/" + "0" * 64)
+def test_the_same_document_posted_twice_is_the_first_extraction(client):
+    first = done(client, post(client, VERIFIED, "a.txt"))
+    again = post(client, VERIFIED, "b.txt")
+    assert (again.status_code, again.json()["id"], again.json()["new"], again.json()["state"]) == (200, first["id"], False, "done")
+
+
+def test_json_text_with_a_file_name(client):
+    r = client.post("/v1/extractions", json={"text": SHANGHAI.read_text(encoding="utf-8"), "filename": "上海.md"})
+    body = done(client, r)
+    assert (body["filename"], body["result"]["source"]["path"], body["status"]) == ("上海.md", "上海.md", "needs_review")
+
+
+def test_an_unknown_extraction_is_404_with_a_code(client):
+    r = client.get("/v1/extractions/nope")
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
-def test_without_a_database_extraction_works_and_reviews_say_why_not():
-    with TestClient(create_app(None)) as c:
-        r = c.post("/extract", files=[("files", ("a.txt", (DOCS / "002_eb42678789e3d87b.txt").read_bytes()))])
-        assert r.json()[0]["cells"]["s2.licensing.decisions"] == 2554
-        assert c.get("/reviews").status_code == 404
-        assert c.get("/health").json()["store"] is False
+def test_a_document_the_store_read_before_is_done_without_reading_it_again(tmp_path):
+    s = settings(tmp_path)
+    s.data.mkdir()
+    with Store(s.db) as store:
+        store.add(extract_bytes("earlier.txt", VERIFIED.read_bytes()), RULES_ONLY.fingerprint)
+    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as c:
+        body = done(c, post(c, VERIFIED, "again.txt"))
+        assert body["status"] == "verified" and body["result"]["source"]["path"] == "earlier.txt"
+        actions = [e["action"] for e in c.get(f"/v1/documents/{body['sha256']}/history").json()["events"]]
+        assert actions == ["extracted", "skipped"]
+
+
+def test_too_many_in_flight_is_429_with_retry_after(tmp_path):
+    idle = TestClient(create_app(settings(tmp_path, max_in_flight=2), reader=InProcess()), base_url="http://localhost")
+    texts = [f"第{i}号\n" + VERIFIED.read_text(encoding="utf-8") for i in range(3)]
+    codes = [idle.post("/v1/extractions", json={"text": t}).status_code for t in texts]
+    assert codes == [202, 202, 429]
+    r = idle.post("/v1/extractions", json={"text": "again"})
+    assert r.json()["code"] == "too_many_in_flight" and r.headers["Retry-After"] == "5"
+    assert "has 2 extractions waiting or being read" in r.json()["detail"]
+
+
+def test_extractions_accepted_but_not_read_are_read_by_the_next_start(tmp_path):
+    s = settings(tmp_path)
+    idle = TestClient(create_app(s, reader=InProcess()), base_url="http://localhost")
+    r = idle.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8"), "filename": "a.txt"})
+    assert r.status_code == 202 and idle.get(r.headers["Location"]).json()["state"] == "queued"
+    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as again:
+        assert done(again, r)["status"] == "verified"
+
+
+# --- reviews over the API ------------------------------------------------------------------------
+
+
+def test_review_round_trip(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get("/v1/reviews").json()
+    (item,) = page["items"]
+    assert (item["sha256"], page["total"], page["next"], page["reasons"]) == (
+        sha, 1, None, {"cells_not_read": 1, "identity_not_assessable": 1},
+    )  # fmt: skip
+    detail = client.get(f"/v1/reviews/{sha}").json()
+    assert detail["result"]["provenance"][BLANK]["kind"] == "blank" and detail["version"] == 1
+    r = client.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}, "version": 1})
+    local = client.app.state.service.people.local
+    assert (r.status_code, r.json()["state"], r.json()["status"], r.json()["reviewer"]) == (200, "resolved", "verified", local)
+    again = client.post(f"/v1/reviews/{sha}/resolve", json={"accept": True, "note": "x"})
+    assert (again.status_code, again.json()["code"]) == (409, "conflict") and "already resolved (corrected, by" in again.json()["detail"]
+
+
+def test_two_reviewers_on_one_document_the_second_is_told_who_changed_it_and_when(team):
+    li, wang = {"Authorization": f"Bearer {LI}"}, {"Authorization": f"Bearer {WANG}"}
+    sha = extracted(team, SHANGHAI, li)
+    first = team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 2}, "version": 1}, headers=li)
+    assert (first.status_code, first.json()["state"], first.json()["changed_by"]) == (200, "open", "li")
+    stale = team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}, "version": 1}, headers=wang)
+    assert stale.status_code == 409
+    assert re.match(r"changed by li at \d\d:\d\d on \d{4}-\d\d-\d\d \(UTC\)", stale.json()["detail"])
+    assert team.get(f"/v1/documents/{sha}", headers=li).json()["cells"][BLANK] == 2, "nothing overwritten"
+
+
+def test_a_token_decides_in_its_own_name(team):
+    li = {"Authorization": f"Bearer {LI}"}
+    sha = extracted(team, SHANGHAI, li)
+    r = team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}, "reviewer": "wang"}, headers=li)
+    assert (r.status_code, r.json()["code"]) == (422, "bad_input") and "not wang's" in r.json()["detail"]
+    ok = team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}}, headers=li)
+    assert ok.json()["reviewer"] == "li"
+
+
+@pytest.mark.parametrize(
+    "body,code",
+    [({"accept": True}, "bad_input"), ({"cells": {"s9.nope": 1}}, "bad_input"), ({"cells": {BLANK: "one"}}, "bad_input"), ({"verdict": "ok"}, "bad_input")],
+)
+def test_bad_resolutions_are_422_with_a_code(client, body, code):
+    sha = extracted(client, SHANGHAI)
+    r = client.post(f"/v1/reviews/{sha}/resolve", json=body)
+    assert (r.status_code, r.json()["code"]) == (422, code)
+
+
+def test_the_queue_filters_and_pages(client):
+    extracted(client, SHANGHAI)
+    extracted(client, PINGTAN)
+    first = client.get("/v1/reviews", params={"limit": 1}).json()
+    second = client.get("/v1/reviews", params={"limit": 1, "after": first["next"]}).json()
+    assert first["total"] == 2 and second["next"] is None
+    assert {first["items"][0]["path"], second["items"][0]["path"]} == {SHANGHAI.name, PINGTAN.name}
+    only = client.get("/v1/reviews", params={"reason": "ambiguous_reading"}).json()
+    assert [i["path"] for i in only["items"]] == [PINGTAN.name]
+    assert client.get("/v1/reviews", params={"after": "nonsense"}).json()["code"] == "bad_input"
+    assert client.get("/v1/reviews", params={"format": "exe"}).status_code == 422
+
+
+def test_the_cells_csv_marks_a_correction_and_who_made_it(team):
+    li = {"Authorization": f"Bearer {LI}"}
+    sha = extracted(team, SHANGHAI, li)
+    team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}}, headers=li)
+    r = team.get(f"/v1/documents/{sha}/cells.csv", headers=li)
+    assert r.headers["content-type"].startswith("text/csv") and "attachment" in r.headers["content-disposition"]
+    rows = {row["key"]: row for row in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))}
+    cell = rows[BLANK]
+    assert (cell["value"], cell["extracted"], cell["corrected"], cell["reviewer"]) == ("1", "", "yes", "li")
+    assert (cell["table"], cell["row"], cell["column"]) == ("三", "四、结转下年度继续办理", "总计")
+    assert rows["s3.new_received.total"]["corrected"] == "no" and len(rows) == len(team.get(f"/v1/documents/{sha}", headers=li).json()["cells"])
+
+
+def test_a_documents_history_has_its_extractions_runs_corrections_and_decisions(team):
+    li = {"Authorization": f"Bearer {LI}"}
+    sha = extracted(team, SHANGHAI, li)
+    team.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}}, headers=li)
+    h = team.get(f"/v1/documents/{sha}/history", headers=li).json()
+    assert [(e["submitted_by"], e["state"]) for e in h["extractions"]] == [("li", "done")]
+    assert [(e["actor"], e["action"]) for e in h["events"]] == [
+        ("extractor", "extracted"), ("extractor", "review_opened"), ("li", "cell_corrected"), ("li", "review_resolved"),
+    ]  # fmt: skip
+    assert [r["strategy"] for r in h["runs"]] == ["rules"]
+
+
+def test_healthz_and_the_api_reference_work_offline(client):
+    assert client.get("/healthz").json()["ok"] is True
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/v1/extractions" in page.text
+    assert not re.search(r"""(src|href)=["']https?://""", page.text), "nothing is loaded from elsewhere"
+    assert "/v1/reviews/{sha256}/resolve" in client.get("/openapi.json").json()["paths"]
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("li\n", "line 1: expected a name and a token"),
+        ("li short\n", "shorter than 12 characters"),
+        (f"li {LI}\nwang {LI}\n", "line 2: the token of wang is also li's"),
+        (f"li {LI}\nli {WANG}\n", "line 2: li is named twice"),
+        ("# nobody\n", "no tokens in the file"),
+    ],
+)
+def test_a_bad_tokens_file_is_one_line_naming_it(text, problem):
+    with pytest.raises(ConfigError, match=problem):
+        People.parse(text, "tokens.txt")
+
+
+def test_pages_need_a_session_and_the_session_a_token(team):
+    r = team.get("/documents/abc?cell=x", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/signin?after=%2Fdocuments%2Fabc%3Fcell%3Dx"
+    wrong = team.post("/signin", data={"token": "guess-guess-guess", "after": "/queue"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "not one the service knows" in wrong.text
+    away = team.post("/signin", data={"token": LI, "after": "//evil.example/"}, follow_redirects=False)
+    assert (away.status_code, away.headers["location"]) == (303, "/"), "never to another site"
+    assert "li" in team.get("/queue").text
+    assert team.get("/v1/reviews").status_code == 200, "a signed-in browser reads the API"
+    assert team.post("/v1/extractions", json={"text": "x"}).status_code == 401, "but changes nothing through it"
+
+
+def test_a_forged_session_cookie_is_no_session(team):
+    team.cookies.set("extractor_session", "bGkKMQp4.0000")
+    assert team.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_without_a_tokens_file_only_loopback_names_are_served(tmp_path):
+    with pytest.raises(ConfigError, match="loopback only"):
+        settings_for_host(tmp_path, "0.0.0.0")
+    c = TestClient(create_app(settings(tmp_path), reader=InProcess()), base_url="http://attacker.example")
+    assert c.get("/healthz").status_code == 400, "a page of another site, resolved to 127.0.0.1, is refused"
+
+
+def settings_for_host(tmp_path, host):
+    return Settings.make(data=tmp_path / "d", host=host)
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def version_of(html: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def test_the_document_page_lights_the_questioned_cell_says_why_and_shows_its_source(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get(f"/documents/{sha}").text
+    assert re.search(rf'id="cell-{re.escape(BLANK)}"[^>]*class="cell lit[^"]*selected blank"', page)
+    assert "<h2>三、收到和处理政府信息公开申请情况</h2>" in page and "四、结转下年度继续办理" in page
+    why = page[page.index('id="why"') : page.index('id="source"')]
+    assert "Printed blank." in why and "H1.total" in why and "cannot be checked" in why
+    assert 'name="cell:s3.carried_forward.total" value="1"' in why, "the value every identity needs, one click away"
+    source = page[page.index('id="source"') : page.index('class="actions"')]
+    assert '<span class="no">178</span>' in source and "| 四、结转下年度继续办理 |" in source
+
+
+def test_a_correction_from_the_page_verifies_and_opens_the_next_document(client):
+    first, second = extracted(client, SHANGHAI), extracted(client, PINGTAN)
+    page = client.get(f"/documents/{first}").text
+    form = {"csrf": csrf_of(page), "version": version_of(page), "cell": BLANK, f"cell:{BLANK}": "1"}
+    r = client.post(f"/documents/{first}/correct", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{second}?resolved={first}"
+    shown = client.get(r.headers["location"]).text
+    assert "resolved-before" in shown and "corrected by" in shown
+    now = client.get(f"/documents/{first}").text
+    assert re.search(r'id="status">verified<', now) and "H1.total" in now[now.index('id="now-hold"') :]
+
+
+def test_a_correction_that_does_not_verify_says_what_holds_now(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get(f"/documents/{sha}").text
+    form = {"csrf": csrf_of(page), "version": version_of(page), "cell": BLANK, f"cell:{BLANK}": "2"}
+    r = client.post(f"/documents/{sha}/correct", data=form)
+    assert r.status_code == 200 and 'id="saved"' in r.text and "Still not holding: H1.total, H3.carried_forward" in r.text
+
+
+def test_a_reading_among_several_is_a_one_click_choice(client):
+    sha = extracted(client, PINGTAN)
+    page = client.get(f"/documents/{sha}").text
+    assert "split by plausibility among 21 readings" in page
+    form = {"csrf": csrf_of(page), "version": version_of(page), "choice": "1",
+            "cell:s2.normative_docs.issued": "77", "cell:s2.normative_docs.repealed": "132", "cell:s2.normative_docs.in_force": "470"}  # fmt: skip
+    r = client.post(f"/documents/{sha}/correct", data=form, follow_redirects=False)
+    assert r.status_code == 303 and client.get(f"/v1/documents/{sha}").json()["status"] == "verified"
+
+
+def test_a_form_without_its_csrf_token_is_refused(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get(f"/documents/{sha}").text
+    r = client.post(f"/documents/{sha}/correct", data={"version": version_of(page), f"cell:{BLANK}": "1"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    assert client.get(f"/v1/reviews/{sha}").json()["state"] == "open"
+
+
+def test_accepting_as_printed_needs_a_note(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get(f"/documents/{sha}").text
+    r = client.post(f"/documents/{sha}/accept", data={"csrf": csrf_of(page), "version": version_of(page), "note": " "})
+    assert r.status_code == 422 and "needs a note" in r.text
+    ok = client.post(f"/documents/{sha}/accept", data={"csrf": csrf_of(page), "version": version_of(page), "note": "as printed"}, follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == f"/queue?resolved={sha}"
+    assert client.get(f"/v1/reviews/{sha}").json()["resolution"] == "accepted"
+
+
+def test_a_stale_page_is_409_saying_who_changed_it_and_nothing_is_overwritten(team):
+    li, wang = TestClient(team.app, base_url="http://localhost"), TestClient(team.app, base_url="http://localhost")
+    sha = extracted(team, SHANGHAI, {"Authorization": f"Bearer {LI}"})
+    for c, token in ((li, LI), (wang, WANG)):
+        c.post("/signin", data={"token": token})
+    li_page, wang_page = li.get(f"/documents/{sha}").text, wang.get(f"/documents/{sha}").text
+    li.post(f"/documents/{sha}/correct", data={"csrf": csrf_of(li_page), "version": version_of(li_page), f"cell:{BLANK}": "2"})
+    r = wang.post(f"/documents/{sha}/correct", data={"csrf": csrf_of(wang_page), "version": version_of(wang_page), f"cell:{BLANK}": "1"})
+    assert r.status_code == 409 and re.search(r"changed by li at \d\d:\d\d", r.text)
+    assert li.get(f"/v1/documents/{sha}").json()["cells"][BLANK] == 2
+
+
+def test_the_queue_page_filters_counts_reasons_and_pages(tmp_path):
+    s = settings(tmp_path)
+    s.data.mkdir()
+    with Store(s.db) as store:
+        base = SHANGHAI.read_text(encoding="utf-8")
+        with store.batch(every=100):
+            for i in range(60):
+                store.add(extract_bytes(f"{i:02d}.md", f"<!-- {i} -->\n{base}".encode()), RULES_ONLY.fingerprint)
+        store.add(extract_bytes(PINGTAN.name, PINGTAN.read_bytes()), RULES_ONLY.fingerprint)
+    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as c:
+        page = c.get("/queue").text
+        assert "61 open" in page and page.count('class="doc"') == 50
+        assert re.search(r"ambiguous_reading <b>1</b>", page) and re.search(r"cells_not_read <b>60</b>", page)
+        following = re.search(r'href="(/queue\?[^"]*after=[^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
+        assert c.get(following).text.count('class="doc"') == 11
+        only = c.get("/queue", params={"reason": "ambiguous_reading"}).text
+        assert only.count('class="doc"') == 1 and PINGTAN.name in only
+        assert c.get("/queue", params={"year": "20x4"}).status_code == 422
+
+
+def test_the_add_page_takes_a_document_and_shows_its_extraction(client):
+    page = client.get("/add").text
+    r = client.post("/add", files={"file": ("a.txt", VERIFIED.read_bytes())}, data={"csrf": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/extractions/")
+    forged = client.post("/add", files={"file": ("b.txt", PINGTAN.read_bytes())}, data={"csrf": "x"})
+    assert forged.status_code == 403 and client.get("/v1/reviews").json()["total"] == 0
+
+
+def test_wait_answers_once_the_extraction_is_done_or_when_the_time_is_up(tmp_path, client):
+    r = post(client, VERIFIED)
+    assert client.get(r.headers["Location"], params={"wait": 30}).json()["state"] == "done"
+    (tmp_path / "idle").mkdir()
+    idle = TestClient(create_app(settings(tmp_path / "idle"), reader=InProcess()), base_url="http://localhost")
+    queued = idle.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8")})
+    start = time.monotonic()
+    assert idle.get(queued.headers["Location"], params={"wait": 0.3}).json()["state"] == "queued"
+    assert time.monotonic() - start >= 0.3
+    assert idle.get(queued.headers["Location"], params={"wait": 61}).json()["code"] == "bad_input"

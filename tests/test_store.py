@@ -29,7 +29,7 @@ BLANK = "s3.carried_forward.total"
 RULES = RULES_ONLY.fingerprint
 NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a later release
 
-TABLES = {"documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events"}
+TABLES = {"documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events", "extractions"}
 VIEWS = {"current_results", "current_cells", "latest_corrections", "queue"}
 
 
@@ -543,6 +543,25 @@ def test_reason_counts(store, shanghai):
     for code, n in counts.items():
         assert n == sum(1 for r in in_2023 if code in {x.code for x in r.reasons})
     assert set(counts) == {x.code for r in in_2023 for x in r.reasons}
+
+
+def test_counts_by_state_alone_are_those_of_the_reviews(store, shanghai):
+    """Narrowed by state only, the counts come from the reasons index alone: they must agree."""
+    from dataclasses import replace
+
+    docs = _variants(shanghai, 10)
+    for r in docs:
+        store.add(r, RULES)
+    store.resolve(docs[0].source.sha256, accept=True, reviewer="li", note="as printed")
+    for where in (Filter(), Filter(state="resolved"), Filter(state=None)):
+        items = store.queue(where, limit=100).items
+        expected: dict[str, int] = {}
+        for item in items:
+            for code in {r.code for r in item.reasons}:
+                expected[code] = expected.get(code, 0) + 1
+        assert store.reason_counts(where) == expected
+        for code, n in expected.items():
+            assert store.queue(replace(where, reason=code)).total == n
 
 
 def test_a_bad_cursor_is_refused(store):

@@ -99,3 +99,25 @@ def test_the_installed_wheel_finds_its_prompts_and_reads_with_the_model(installe
     assert got["llm_error"] is None and got["calls"] == 3, got
     assert got["prompts"] == {"s2": "s2.v1", "s3": "s3.v1", "s4": "s4.v1"}
     assert endpoint()["model"]  # the recording names its model
+
+
+PAGES = """
+import json, sys
+from fastapi.testclient import TestClient
+from extractor.web.app import create_app
+from extractor.web.settings import Settings
+from extractor.web.worker import InProcess
+
+app = create_app(Settings.make(data=sys.argv[1], host="127.0.0.1"), reader=InProcess())
+with TestClient(app, base_url="http://localhost") as c:
+    print(json.dumps({p: c.get(p).status_code for p in ("/queue", "/add", "/docs", "/static/style.css", "/static/review.js")}))
+"""
+
+
+def test_the_installed_wheel_serves_its_pages_templates_and_static_files(installed, tmp_path):
+    script = tmp_path / "pages.py"
+    script.write_text(PAGES, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_", "PYTHON"))}
+    out = subprocess.run([installed, str(script), str(tmp_path / "data")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert set(json.loads(out.stdout.strip().splitlines()[-1]).values()) == {200}

@@ -8,13 +8,13 @@ migration that has shipped; add the next one.
     >>> import sqlite3
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
-    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year']
+    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions']
     >>> migrate(db)
     []
 
 `m001` is the schema of the version before migrations (a `results` row per extraction, a
 `reviews` row per result); on a database of that version it changes nothing, and `m002`
-carries its rows into the store's tables.
+carries its rows into the store's tables. `m004` adds the extractions the service accepted.
 """
 
 from __future__ import annotations
@@ -312,3 +312,35 @@ def m002_store(db: sqlite3.Connection) -> None:
 def m003_results_by_organ_and_year(db: sqlite3.Connection) -> None:
     """The same organ's reports of neighbouring years, found by an index (cross-year evidence)."""
     db.execute("CREATE INDEX results_organ_year ON results (organ, year)")
+
+
+@migration
+def m004_extractions(db: sqlite3.Connection) -> None:
+    # One row per document the service accepted: kept from the 202 on, so a service killed and
+    # started again finishes every one. A document is read once per strategy: posted again, the
+    # first extraction answers.
+    run_script(
+        db,
+        """
+        CREATE TABLE extractions (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            format TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            strategy TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            submitted_by TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER REFERENCES runs (id),
+            status TEXT,
+            error TEXT,
+            UNIQUE (sha256, strategy)
+        );
+        CREATE INDEX extractions_waiting ON extractions (state, submitted_at, id);
+        CREATE INDEX extractions_person ON extractions (submitted_by, state);
+        """,
+    )

@@ -55,6 +55,11 @@ class Filter:
                 params.append(value)
         return tables, order, " AND ".join(clauses) or "1", params
 
+    @property
+    def by_state_only(self) -> bool:
+        """Only the state (and the reason) narrow it: `review_reasons` alone answers a count."""
+        return all(getattr(self, n) is None for n in ("status", "organ", "year", "template", "format"))
+
 
 _COLUMNS = (
     "v.sha256, v.state, v.status, v.doubt, v.reasons, v.questioned, v.why, r.path, v.run_id, v.organ, v.year,"
@@ -73,7 +78,11 @@ def page(db: sqlite3.Connection, where: Filter, after: str | None, limit: int) -
     if limit < 1:
         raise BadInput(f"limit must be at least 1, not {limit}")
     tables, o, sql, params = where.where()
-    (total,) = db.execute(f"SELECT count(*) FROM {tables} WHERE {sql}", params).fetchone()
+    if where.reason is not None and where.by_state_only:  # counted in the reason's own index, no join
+        tables_counted = "review_reasons o"
+    else:
+        tables_counted = tables
+    (total,) = db.execute(f"SELECT count(*) FROM {tables_counted} WHERE {sql}", params).fetchone()
     if after is not None:
         doubt, sha = _cursor(after)
         sql += f" AND ({o}.doubt < ? OR ({o}.doubt = ? AND {o}.sha256 > ?))"
@@ -89,6 +98,13 @@ def page(db: sqlite3.Connection, where: Filter, after: str | None, limit: int) -
 
 
 def reason_counts(db: sqlite3.Connection, where: Filter) -> dict[str, int]:
+    if where.by_state_only:  # the reasons index holds each review's state: no join to the reviews
+        state = " WHERE state = ?" if where.state is not None else ""
+        rows = db.execute(
+            f"SELECT code, count(*) FROM review_reasons{state} GROUP BY code ORDER BY count(*) DESC, code",
+            [where.state] if where.state is not None else [],
+        )
+        return dict(rows.fetchall())
     tables, _, sql, params = where.where(by_reason=False)
     rows = db.execute(
         f"SELECT q.code, count(*) FROM review_reasons q JOIN {tables} ON v.sha256 = q.sha256 WHERE {sql}"

@@ -1,0 +1,14 @@
+"""The service: the review workbench in a browser, and the extraction API, on one store.
+
+    app       `create_app(settings)`: the FastAPI app, its errors as JSON with a stable code
+    settings  what a service is started with (`Settings`): data folder, people, limits
+    people    reviewers known by their token; signed session cookies; CSRF tokens
+    uploads   request bodies streamed to disk under a cap, told by content, kept by hash
+    worker    the background pool that reads accepted documents and stores their results
+    api       the JSON API under /v1
+    pages     the pages: sign-in, the queue, a document under review, its history
+    views     what a document page shows, worked out from a result (the tables as printed, why)
+    source    where a cell was read from: text lines, grid neighbours, a PDF page with its box
+
+Nothing here is imported by `extractor --version` or by a batch: only `extractor serve` loads it.
+"""

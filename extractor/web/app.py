@@ -1,0 +1,203 @@
+"""The service's app: the API under /v1, the pages at /, one store, one background pool.
+
+    extractor serve --data ./extractor-data                      # one local user, on loopback
+    extractor serve --data /srv/extractor --tokens people.txt --host 0.0.0.0
+
+Every error is JSON `{"detail": "one line", "code": "..."}` with a stable code, mapped from the
+error's type (`ExtractorError.code`, `http_status`): bad_input 422, unauthorized 401,
+forbidden 403, not_found 404, conflict 409, too_large 413, unsupported_format 415,
+too_many_in_flight 429 (with Retry-After), unavailable 503. A page shows the same as a page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .. import __version__
+from ..errors import ExtractorError
+from ..store import Extractions, Store
+from .people import Sessions
+from .settings import Settings
+from .uploads import Folder
+from .worker import Dispatcher, Processes, Reader
+
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+_HTTP_CODES = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_format"}
+
+
+class Service:
+    """What the routes share: the settings, the store (one writer, a reader per thread), the
+    data folder, the sessions and the background pool."""
+
+    def __init__(self, settings: Settings, reader: Reader | None = None) -> None:
+        self.settings = settings
+        self.folder = Folder(settings.data)
+        self.store = Store(settings.db)  # the writer: results from the pool, people's decisions
+        self.people = settings.people
+        self.sessions = Sessions(Sessions.key_in(settings.data), settings.people)
+        self.dispatcher = Dispatcher(self.store, reader or Processes(settings.workers), self.document_path, finished=self._finished)
+        self._readers = threading.local()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: dict[str, list[asyncio.Future]] = {}
+
+    def document_path(self, sha256: str) -> str:
+        return str(self.folder.document(sha256))
+
+    def document_bytes(self, sha256: str) -> bytes | None:
+        """The service's own copy of a document (None: it was read elsewhere, e.g. by a batch)."""
+        path = self.folder.document(sha256)
+        return path.read_bytes() if path.is_file() else None
+
+    def reading(self) -> Store:
+        """This thread's own connection for reading: reads never wait for the writer (WAL)."""
+        store = getattr(self._readers, "store", None)
+        if store is None:
+            store = self._readers.store = Store(self.settings.db, create=False)
+        return store
+
+    def extractions(self) -> Extractions:
+        return Extractions(self.reading())
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The writer, held for a decision and the reading of its outcome, so the background
+        pool's writes never fall between the two."""
+        with self.store._lock:
+            yield self.store
+
+    async def until_finished(self, id: str, seconds: float) -> None:  # noqa: A002 - the extraction's
+        """Wait until the background pool finishes this extraction, or `seconds` pass: a client
+        asking with ?wait= is answered when there is something to say, without polling."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(id, []).append(future)
+        try:
+            from fastapi.concurrency import run_in_threadpool
+
+            if (await run_in_threadpool(lambda: self.extractions().get(id))).state in ("queued", "running"):
+                await asyncio.wait_for(asyncio.shield(future), seconds)
+        except TimeoutError:
+            pass
+        finally:
+            waiting = self._waiting.get(id, [])
+            if future in waiting:
+                waiting.remove(future)
+            if not waiting:
+                self._waiting.pop(id, None)
+
+    def _finished(self, id: str) -> None:  # noqa: A002 - the extraction's
+        """From the pool's thread: wake whoever waits for this extraction."""
+        if self._loop is not None and id in self._waiting:
+            self._loop.call_soon_threadsafe(self._wake, id)
+
+    def _wake(self, id: str) -> None:  # noqa: A002 - the extraction's
+        for future in self._waiting.get(id, []):
+            if not future.done():
+                future.set_result(None)
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.dispatcher.start()
+
+    def stop(self) -> None:
+        self.dispatcher.stop()
+        self.store.close()
+
+
+def create_app(settings: Settings, *, reader: Reader | None = None, hosts: list[str] | None = None) -> FastAPI:
+    """The app; `reader`: where documents are read (default: worker processes); `hosts`: the
+    Host headers taken (default: any with a tokens file, the loopback names without one, so a
+    page of another site cannot reach the local user's service through its own name)."""
+    service = Service(settings, reader)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = FastAPI(
+        title="extractor", version=__version__, description=__doc__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN: /docs is served here instead
+    )  # fmt: skip
+    app.state.service = service
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    if hosts is None and settings.people.open:
+        hosts = ["localhost", "127.0.0.1", "::1", "[::1]"]
+    if hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from .api import router as api
+    from .pages import router as pages
+
+    app.include_router(api)
+    app.include_router(pages)
+    _errors(app)
+    return app
+
+
+def _is_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/v1/") or path in ("/healthz", "/openapi.json"))
+
+
+def _errors(app: FastAPI) -> None:
+    from .access import SignIn
+    from .pages import error_page, signin_redirect
+
+    app.add_exception_handler(SignIn, signin_redirect)  # type: ignore[arg-type]
+
+    @app.exception_handler(ExtractorError)
+    def extractor_error(request: Request, e: ExtractorError) -> Response:
+        headers = {}
+        if getattr(e, "retry_after", None):
+            headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
+        if e.http_status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if _is_page(request):
+            return error_page(request, e.http_status, str(e), e.code)
+        return JSONResponse({"detail": str(e), "code": e.code}, status_code=e.http_status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, e: RequestValidationError) -> Response:
+        problems = []
+        for err in e.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        detail = "; ".join(problems) or "the request does not fit"
+        if _is_page(request):
+            return error_page(request, 422, detail, "bad_input")
+        return JSONResponse({"detail": detail, "code": "bad_input"}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, e: StarletteHTTPException) -> Response:
+        code = _HTTP_CODES.get(e.status_code, "error")
+        detail = e.detail if isinstance(e.detail, str) else "error"
+        if _is_page(request):
+            return error_page(request, e.status_code, detail, code)
+        return JSONResponse({"detail": detail, "code": code}, status_code=e.status_code, headers=e.headers)
+
+    @app.exception_handler(Exception)
+    def internal(request: Request, e: Exception) -> Response:
+        logger.exception("internal error on %s", request.url.path)
+        detail = f"internal error ({type(e).__name__}); please report it"
+        return JSONResponse({"detail": detail, "code": "internal"}, status_code=500)
+
+
+__all__ = ["Service", "create_app"]

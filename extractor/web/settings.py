@@ -1,0 +1,96 @@
+"""What a service is started with, checked before it listens.
+
+    >>> s = Settings.make(data="/tmp/extractor-doc", host="127.0.0.1")
+    >>> s.people.open, s.max_upload // (1024 * 1024), s.db.name
+    (True, 50, 'results.sqlite')
+    >>> Settings.make(data="/tmp/extractor-doc", host="0.0.0.0")
+    Traceback (most recent call last):
+    ...
+    extractor.errors.ConfigError: --host 0.0.0.0: without a tokens file the service serves one local user on loopback only; give --tokens FILE (or EXTRACTOR_TOKENS_FILE) to serve others
+"""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+from .people import People
+from .uploads import MB
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_name() -> str:
+    try:
+        return getpass.getuser() or "local"
+    except (KeyError, OSError):
+        return "local"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: Path  # the service's own folder: the documents it was given, its key, its database
+    db: Path
+    people: People
+    max_upload: int = 50 * MB  # bytes of one upload
+    max_in_flight: int = 16  # extractions of one person waiting or being read
+    workers: int = 2  # processes reading documents
+    retry_after: int = 5  # seconds a client told 429 should wait
+
+    @classmethod
+    def make(
+        cls,
+        *,
+        data: str | Path,
+        host: str,
+        db: str | Path | None = None,
+        tokens: str | Path | None = None,
+        max_upload_mb: float = 50,
+        max_in_flight: int = 16,
+        workers: int | None = None,
+    ) -> Settings:
+        if tokens is None and not is_loopback(host):
+            raise ConfigError(
+                f"--host {host}: without a tokens file the service serves one local user on loopback only;"
+                " give --tokens FILE (or EXTRACTOR_TOKENS_FILE) to serve others"
+            )
+        if max_upload_mb <= 0 or max_in_flight < 1:
+            raise ConfigError("--max-upload-mb and --max-in-flight must be positive")
+        folder = Path(data)
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"{folder}: the data folder is a file")
+        if not folder.parent.resolve().is_dir():
+            raise ConfigError(f"{folder}: cannot make the data folder: {folder.parent} does not exist")
+        people = People.read(tokens) if tokens is not None else People.local_user(_local_name())
+        return cls(
+            data=folder,
+            db=Path(db) if db else folder / "results.sqlite",
+            people=people,
+            max_upload=int(max_upload_mb * MB),
+            max_in_flight=max_in_flight,
+            workers=workers or _cores(),
+        )
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+__all__ = ["Settings", "is_loopback"]
