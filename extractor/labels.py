@@ -52,7 +52,7 @@ S3_LABELS: tuple[RowLabel, ...] = (
     RowLabel("other", _p(r"其他处理|\(六\)其他")),  # "(六) 其他": a conversion's short label
     RowLabel("other_overdue_correction", _p(r"逾期不补|无正当理由逾期"), 1),
     RowLabel("other_overdue_fee", _p(r"收费通知|逾期未按|缴纳费用|逾期未缴"), 2),
-    RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)"), numbered=_p(r"3[.、]其他")),
+    RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)"), 3, numbered=_p(r"3[.、]其他")),
     RowLabel("results_total", _p(r"\(七\)(?:总计|合计)|总计|合计"), numbered=_p(r"\(七\)(?:总计|合计)")),
     RowLabel("carried_forward", _p(r"结转下年度|结转下一年度|转下年度|转下一年度|结转至下年度")),
 )

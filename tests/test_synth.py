@@ -50,6 +50,19 @@ def test_undamaged_rendering_extracts_exactly(renderer, data):
         assert result.status == "verified", str(case)
 
 
+@pytest.mark.parametrize("renderer", [n for n in NAMES if RENDERERS[n].keeps_cell_boundaries])
+@settings(max_examples=10)
+@given(data=st.data())
+def test_leaf_numbers_printed_without_their_dot_are_the_labels_not_values_of_the_row_before(renderer, data):
+    """"3其他" after a row whose last cell is 3: the 3 opening the label's cell is the label's."""
+    case = data.draw(cases(renderer, "none", undotted=True), label="case")
+    assert case.document.undotted
+    result = extract(case)
+    assert problems(case, result) == [], str(case)
+    if not case.expected.open:
+        assert result.status == "verified", str(case)
+
+
 @pytest.mark.parametrize("renderer", NAMES)
 @given(data=st.data())
 def test_damaged_rendering_reads_as_printed_and_is_never_verified_when_it_breaks_an_identity(renderer, data):

@@ -3,7 +3,8 @@
 `make_case` draws from any `Draw`: hypothesis in the property tests, a seeded Random in the
 benchmarks. Besides the damage, a case may be of mixed template, carry a 小计 column in table
 三, or (flattened from a paged source) page numbers inside table 三; each is drawn now and then,
-or forced (True) or excluded (False). `problems` compares an extraction with the expectation
+or forced (True) or excluded (False). Table 三's leaf numbers lose their dot ("3其他") only
+when asked for (`undotted`). `problems` compares an extraction with the expectation
 and lists what is wrong, in words; an empty list is a pass.
 """
 
@@ -37,7 +38,7 @@ class Case:
     def variants(self) -> list[str]:
         r, doc = self.report, self.document
         out = [f"mixed ({r.s2_layout} 二, {r.s3_layout} 三)"] if r.template == "mixed" else []
-        return out + ["小计 column"] * doc.subtotal + ["page numbers"] * doc.paged
+        return out + ["小计 column"] * doc.subtotal + ["page numbers"] * doc.paged + ["leaf numbers undotted"] * doc.undotted
 
     def __str__(self) -> str:
         r = self.report
@@ -53,6 +54,7 @@ def make_case(
     mixed: bool | None = None,
     subtotal: bool | None = None,
     paged: bool | None = None,
+    undotted: bool = False,
 ) -> Case:
     chosen = ALL_RENDERERS[renderer] if renderer else d.choice(list(RENDERERS.values()))
     report = random_report(d, mixed, items=getattr(chosen, "items", False))
@@ -62,8 +64,9 @@ def make_case(
         # leaves no trace, and the cuts of expect.py know the seven columns of the template.
         kind = "none" if kind in ("split", "blank") else kind
         subtotal = False
+        undotted = False  # "…0 0 03其他": the leaf number is then one more digit of the row before
     report, hurt = damage_report(kind, report, d)
-    doc = build(report, d, subtotal=subtotal, paged=paged)
+    doc = build(report, d, subtotal=subtotal, paged=paged, undotted=undotted)
     doc, reshaped = damage_document(kind, doc, d)
     hurt = reshaped if reshaped is not NONE else hurt
     rendered = chosen.render(doc, d)

@@ -13,6 +13,7 @@ a mixed-template report prints each table in its own layout (SPEC §4.3).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -157,6 +158,9 @@ class Document:
     # The source was a paged document: a text flattening carries its page numbers into the
     # middle of table 三 ("- 4 -", SPEC V6).
     paged: bool = False
+    # Table 三's leaf numbers stand without their dot ("3其他", "4保护第三方合法权益"), as a
+    # typist leaves it out or a scan's recogniser loses it.
+    undotted: bool = False
 
     @property
     def subtotal(self) -> bool:
@@ -339,6 +343,13 @@ _AFTER = (
 )
 
 
+def _undot(grid: Grid) -> None:
+    """The leaf labels' numbers without their dot: "3其他", "4保护第三方合法权益"."""
+    for at, cell in grid.cells.items():
+        if cell.role == "label" and re.match(r"\d\.", cell.text):
+            grid.cells[at] = replace(cell, text=cell.text.replace(".", "", 1))
+
+
 def _prose(d: Draw, year: int) -> str:
     return "".join(d.choice(_FILLER).format(n=d.integer(10, 2000), k=d.integer(1, 12)) for _ in range(d.integer(1, 3)))
 
@@ -374,9 +385,13 @@ def _restated(report: Report, d: Draw) -> str:
     return "，".join(clauses) + "。" if clauses else ""
 
 
-def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | None = None) -> Document:
+def build(
+    report: Report, d: Draw, subtotal: bool | None = None, paged: bool | None = None, undotted: bool = False
+) -> Document:
     """`subtotal`, `paged`: force a 小计 column in table 三, or page numbers in a text
-    flattening (True), forbid them (False), or leave them to chance (None)."""
+    flattening (True), forbid them (False), or leave them to chance (None). `undotted`: table
+    三's leaf numbers without their dot; only when asked for, so the seeded corpora stay as
+    they were drawn."""
     ascii_ = d.chance(0.3)
     if d.chance(0.5):
         title = f"{report.organ}{report.year}年{d.choice(('', '度'))}政府信息公开工作年度报告"
@@ -403,8 +418,10 @@ def build(report: Report, d: Draw, subtotal: bool | None = None, paged: bool | N
         Paragraph("无。"),
     ]
     paged = d.chance(0.2) if paged is None else paged
+    if undotted:
+        _undot(next(b for b in blocks if isinstance(b, Grid) and b.table == "s3"))
     # Drawn last, so the draws of everything before are those of a report without it.
     restated = _restated(report, d)
     if restated:
         blocks[2] = Paragraph(blocks[2].text + restated)  # type: ignore[union-attr]
-    return Document(report, title, meta, blocks, ascii_, paged)
+    return Document(report, title, meta, blocks, ascii_, paged, undotted)

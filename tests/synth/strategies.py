@@ -17,5 +17,5 @@ def reports(draw) -> Report:
 @st.composite
 def cases(draw, renderer: str | None = None, damage: str | None = None, **variants: bool | None) -> Case:
     """A rendered report; `damage` "none" for an undamaged one, None for any damage;
-    `variants` (mixed, subtotal, paged) as `make_case` takes them."""
+    `variants` (mixed, subtotal, paged, undotted) as `make_case` takes them."""
     return make_case(HypothesisDraw(draw), renderer, damage, **variants)

@@ -104,8 +104,9 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
         if not m:
             continue
         start = m.start()
-        if label.leaf is not None:
+        if label.leaf is not None and not c.startswith(str(label.leaf), start):
             # "…0000002.其他法律…": the leaf number belongs to the label, not to the values.
+            # (A match of `numbered` holds its number already.)
             window_start = max(pos, start - 16)
             pm = re.search(rf"{label.leaf}[.、．][^\d]{{0,14}}$", c[window_start:start])
             if pm:
