@@ -1,7 +1,7 @@
 """The service through its real ASGI app: the API under /v1, the pages, people and their sessions.
 
-The app reads documents with its in-process reader here (the same work the worker processes do,
-in the dispatcher's thread); a client made without entering it (`idle`) runs no background work
+The app reads documents in the batch engine's in-process pool here (the work its worker
+processes do, in the dispatcher's thread); a client made without entering it (`idle`) runs no background work
 at all, so what waits stays waiting. The service as a process is tests/test_service_process.py.
 """
 
@@ -16,15 +16,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from extractor import extract_bytes
+from extractor.batch import InProcess, Processes
+from extractor.batch.processes import WORKER_DIED
 from extractor.errors import ConfigError
 from extractor.options import RULES_ONLY
 from extractor.store import Store
 from extractor.web.app import create_app
 from extractor.web.people import People
 from extractor.web.settings import Settings
-from extractor.web.worker import InProcess
 
 from .conftest import DOCS
+from .doubles.dying_worker import read_or_die_once
 
 SHANGHAI = DOCS / "10_shanghai_kewei_2024.md"  # 结转 总计 printed blank: 1 makes it verify
 PINGTAN = DOCS / "05_pingtan_2023.txt"  # three cells chosen among several readings
@@ -41,14 +43,14 @@ def settings(tmp_path, *, tokens: bool = False, **kw) -> Settings:
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(create_app(settings(tmp_path), reader=InProcess()), base_url="http://localhost") as c:
+    with TestClient(create_app(settings(tmp_path), pool=InProcess), base_url="http://localhost") as c:
         yield c
 
 
 @pytest.fixture
 def team(tmp_path):
     """The service with a tokens file: li and wang."""
-    with TestClient(create_app(settings(tmp_path, tokens=True), reader=InProcess()), base_url="http://localhost") as c:
+    with TestClient(create_app(settings(tmp_path, tokens=True), pool=InProcess), base_url="http://localhost") as c:
         yield c
 
 
@@ -105,7 +107,7 @@ def test_a_document_the_store_read_before_is_done_without_reading_it_again(tmp_p
     s.data.mkdir()
     with Store(s.db) as store:
         store.add(extract_bytes("earlier.txt", VERIFIED.read_bytes()), RULES_ONLY.fingerprint)
-    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as c:
+    with TestClient(create_app(s, pool=InProcess), base_url="http://localhost") as c:
         body = done(c, post(c, VERIFIED, "again.txt"))
         assert body["status"] == "verified" and body["result"]["source"]["path"] == "earlier.txt"
         actions = [e["action"] for e in c.get(f"/v1/documents/{body['sha256']}/history").json()["events"]]
@@ -113,7 +115,7 @@ def test_a_document_the_store_read_before_is_done_without_reading_it_again(tmp_p
 
 
 def test_too_many_in_flight_is_429_with_retry_after(tmp_path):
-    idle = TestClient(create_app(settings(tmp_path, max_in_flight=2), reader=InProcess()), base_url="http://localhost")
+    idle = TestClient(create_app(settings(tmp_path, max_in_flight=2), pool=InProcess), base_url="http://localhost")
     texts = [f"第{i}号\n" + VERIFIED.read_text(encoding="utf-8") for i in range(3)]
     codes = [idle.post("/v1/extractions", json={"text": t}).status_code for t in texts]
     assert codes == [202, 202, 429]
@@ -124,11 +126,28 @@ def test_too_many_in_flight_is_429_with_retry_after(tmp_path):
 
 def test_extractions_accepted_but_not_read_are_read_by_the_next_start(tmp_path):
     s = settings(tmp_path)
-    idle = TestClient(create_app(s, reader=InProcess()), base_url="http://localhost")
+    idle = TestClient(create_app(s, pool=InProcess), base_url="http://localhost")
     r = idle.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8"), "filename": "a.txt"})
     assert r.status_code == 202 and idle.get(r.headers["Location"]).json()["state"] == "queued"
-    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as again:
+    with TestClient(create_app(s, pool=InProcess), base_url="http://localhost") as again:
         assert done(again, r)["status"] == "verified"
+
+
+@pytest.mark.block_network(allowed_hosts=[r".*/pymp-[^/]+/listener-"])  # the pool's forkserver socket
+def test_a_worker_killed_mid_document_costs_a_reading_and_one_that_kills_it_twice_fails_alone(tmp_path):
+    """The service's pool is the batch's: documents in flight when a worker dies are read again,
+    one at a time; the one that kills its worker again ends with a failed result saying so."""
+    base = VERIFIED.read_text(encoding="utf-8")
+    posted = {name: f"第{i}号\n{base}" for i, name in enumerate(("a.txt", "once.txt", "die.txt", "b.txt"))}
+    one_worker = lambda options: Processes(options, 1, task=read_or_die_once)  # noqa: E731
+    with TestClient(create_app(settings(tmp_path), pool=one_worker), base_url="http://localhost") as c:
+        accepted = {name: c.post("/v1/extractions", json={"text": text, "filename": name}) for name, text in posted.items()}
+        got = {name: done(c, r, timeout=120) for name, r in accepted.items()}
+    assert {name: body["state"] for name, body in got.items()} == dict.fromkeys(posted, "done")
+    assert (got["die.txt"]["status"], got["die.txt"]["result"]["error"]) == ("failed", f"die.txt: {WORKER_DIED}")
+    for name in ("a.txt", "once.txt", "b.txt"):
+        assert got[name]["result"] == extract_bytes(name, posted[name].encode()).model_dump(mode="json"), name
+    assert any((tmp_path / "data" / "documents").rglob("*.killed")), "once.txt did kill its worker"
 
 
 # --- reviews over the API ------------------------------------------------------------------------
@@ -264,7 +283,7 @@ def test_a_forged_session_cookie_is_no_session(team):
 def test_without_a_tokens_file_only_loopback_names_are_served(tmp_path):
     with pytest.raises(ConfigError, match="loopback only"):
         settings_for_host(tmp_path, "0.0.0.0")
-    c = TestClient(create_app(settings(tmp_path), reader=InProcess()), base_url="http://attacker.example")
+    c = TestClient(create_app(settings(tmp_path), pool=InProcess), base_url="http://attacker.example")
     assert c.get("/healthz").status_code == 400, "a page of another site, resolved to 127.0.0.1, is refused"
 
 
@@ -364,7 +383,7 @@ def test_the_queue_page_filters_counts_reasons_and_pages(tmp_path):
             for i in range(60):
                 store.add(extract_bytes(f"{i:02d}.md", f"<!-- {i} -->\n{base}".encode()), RULES_ONLY.fingerprint)
         store.add(extract_bytes(PINGTAN.name, PINGTAN.read_bytes()), RULES_ONLY.fingerprint)
-    with TestClient(create_app(s, reader=InProcess()), base_url="http://localhost") as c:
+    with TestClient(create_app(s, pool=InProcess), base_url="http://localhost") as c:
         page = c.get("/queue").text
         assert "61 open" in page and page.count('class="doc"') == 50
         assert re.search(r"ambiguous_reading <b>1</b>", page) and re.search(r"cells_not_read <b>60</b>", page)
@@ -387,7 +406,7 @@ def test_wait_answers_once_the_extraction_is_done_or_when_the_time_is_up(tmp_pat
     r = post(client, VERIFIED)
     assert client.get(r.headers["Location"], params={"wait": 30}).json()["state"] == "done"
     (tmp_path / "idle").mkdir()
-    idle = TestClient(create_app(settings(tmp_path / "idle"), reader=InProcess()), base_url="http://localhost")
+    idle = TestClient(create_app(settings(tmp_path / "idle"), pool=InProcess), base_url="http://localhost")
     queued = idle.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8")})
     start = time.monotonic()
     assert idle.get(queued.headers["Location"], params={"wait": 0.3}).json()["state"] == "queued"

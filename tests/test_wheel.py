@@ -106,9 +106,9 @@ import json, sys
 from fastapi.testclient import TestClient
 from extractor.web.app import create_app
 from extractor.web.settings import Settings
-from extractor.web.worker import InProcess
+from extractor.batch import InProcess
 
-app = create_app(Settings.make(data=sys.argv[1], host="127.0.0.1"), reader=InProcess())
+app = create_app(Settings.make(data=sys.argv[1], host="127.0.0.1"), pool=InProcess)
 with TestClient(app, base_url="http://localhost") as c:
     print(json.dumps({p: c.get(p).status_code for p in ("/queue", "/add", "/docs", "/static/style.css", "/static/review.js")}))
 """

@@ -6,6 +6,8 @@ small batches (`Store.batch`), every `every` documents or `seconds` seconds, whi
 first, so a killed run loses at most those and a reader (`datasette`, the review queue) sees
 the work as it goes. The status a document is given is the one it stands at in the store: its
 reading with people's corrections re-applied (`current_results`).
+
+`keep`, the step that stores one document read, is the service's as well (`web.worker`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from ..kinds import Status
 from .task import Done
 
 if TYPE_CHECKING:  # the store loads only when a batch has one
-    from ..store import Store
+    from ..store import Store, Stored
 
 Fingerprint = Mapping[str, Any]
+
+
+def keep(store: Store, done: Done, fingerprint: Fingerprint) -> Stored:
+    """Store a document read, by a batch or by the service: the `Result` when the pool held on
+    to it (read in this process), else its JSON as the worker sent it, parsed once."""
+    if done.result is not None:
+        return store.add(done.result, fingerprint)
+    return store.add_json(done.text, fingerprint)
 
 
 class Ledger:
@@ -43,10 +53,7 @@ class Ledger:
 
     def add(self, done: Done) -> Status:
         """Keep a document read; its status as it now stands (corrections re-applied)."""
-        if done.result is not None:
-            stored = self.store.add(done.result, self.fingerprint)
-        else:
-            stored = self.store.add_json(done.text, self.fingerprint)
+        stored = keep(self.store, done, self.fingerprint)
         self.commit(due=True)
         return stored.current.status
 

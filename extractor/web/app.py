@@ -27,12 +27,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
+from ..batch.pool import Pool
 from ..errors import ExtractorError
+from ..options import Options
 from ..store import Extractions, Store
 from .people import Sessions
 from .settings import Settings
 from .uploads import Folder
-from .worker import Dispatcher, Processes, Reader
+from .worker import Dispatcher, PoolFor
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -43,16 +45,21 @@ class Service:
     """What the routes share: the settings, the store (one writer, a reader per thread), the
     data folder, the sessions and the background pool."""
 
-    def __init__(self, settings: Settings, reader: Reader | None = None) -> None:
+    def __init__(self, settings: Settings, pool: PoolFor | None = None) -> None:
         self.settings = settings
         self.folder = Folder(settings.data)
         self.store = Store(settings.db)  # the writer: results from the pool, people's decisions
         self.people = settings.people
         self.sessions = Sessions(Sessions.key_in(settings.data), settings.people)
-        self.dispatcher = Dispatcher(self.store, reader or Processes(settings.workers), self.document_path, finished=self._finished)
+        self.dispatcher = Dispatcher(self.store, pool or self._processes, self.document_path, finished=self._finished)
         self._readers = threading.local()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: dict[str, list[asyncio.Future]] = {}
+
+    def _processes(self, options: Options) -> Pool:
+        from ..batch import Processes
+
+        return Processes(options, self.settings.workers)
 
     def document_path(self, sha256: str) -> str:
         return str(self.folder.document(sha256))
@@ -117,11 +124,12 @@ class Service:
         self.store.close()
 
 
-def create_app(settings: Settings, *, reader: Reader | None = None, hosts: list[str] | None = None) -> FastAPI:
-    """The app; `reader`: where documents are read (default: worker processes); `hosts`: the
+def create_app(settings: Settings, *, pool: PoolFor | None = None, hosts: list[str] | None = None) -> FastAPI:
+    """The app; `pool`: the batch pool a strategy's documents are read in, made from its options
+    (default: `settings.workers` worker processes, `batch.Processes`); `hosts`: the
     Host headers taken (default: any with a tokens file, the loopback names without one, so a
     page of another site cannot reach the local user's service through its own name)."""
-    service = Service(settings, reader)
+    service = Service(settings, pool)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
