@@ -4,7 +4,7 @@
     settings  what a service is started with (`Settings`): data folder, people, limits
     people    reviewers known by their token; signed session cookies; CSRF tokens
     uploads   request bodies streamed to disk under a cap, told by content, kept by hash
-    worker    the background pool that reads accepted documents and stores their results
+    worker    the dispatcher: accepted documents read on the batch engine's pools, their results stored
     api       the JSON API under /v1
     pages     the pages: sign-in, the queue, a document under review, its history
     views     what a document page shows, worked out from a result (the tables as printed, why)

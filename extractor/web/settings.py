@@ -16,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..batch.processes import default_workers
 from ..errors import ConfigError
 from .people import People
 from .uploads import MB
@@ -46,7 +47,7 @@ class Settings:
     people: People
     max_upload: int = 50 * MB  # bytes of one upload
     max_in_flight: int = 16  # extractions of one person waiting or being read
-    workers: int = 2  # processes reading documents
+    workers: int = 2  # processes reading documents, in the pool of each strategy
     retry_after: int = 5  # seconds a client told 429 should wait
 
     @classmethod
@@ -80,17 +81,8 @@ class Settings:
             people=people,
             max_upload=int(max_upload_mb * MB),
             max_in_flight=max_in_flight,
-            workers=workers or _cores(),
+            workers=workers or default_workers(),
         )
-
-
-def _cores() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
 
 
 __all__ = ["Settings", "is_loopback"]
