@@ -55,6 +55,7 @@ class Processes:
         self.task = task  # what a worker runs on each document: a module-level function
         self._executor: ProcessPoolExecutor | None = None
         self._futures: dict[Future, tuple[int, Work]] = {}
+        self._lost: list[tuple[int, Work]] = []  # submitted to a pool found broken
 
     def _pool(self) -> ProcessPoolExecutor:
         # Started at the first document: a batch with nothing left to read starts no process.
@@ -65,14 +66,22 @@ class Processes:
         return self._executor
 
     def submit(self, seq: int, work: Work) -> None:
-        self._futures[self._pool().submit(self.task, seq, work)] = (seq, work)
+        try:
+            self._futures[self._pool().submit(self.task, seq, work)] = (seq, work)
+        except BrokenProcessPool:
+            # A worker died after the last look at the pool: `done` reads this one again with
+            # the others it took down.
+            self._lost.append((seq, work))
 
     def done(self, timeout: float | None) -> list[Done]:
-        if not self._futures:
+        if not self._futures and not self._lost:
             return []
-        finished, _ = wait(self._futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        finished: set[Future] = set()
+        if self._futures:
+            finished, _ = wait(self._futures, timeout=0 if self._lost else timeout, return_when=FIRST_COMPLETED)
         out: list[Done] = []
-        broken: list[tuple[int, Work]] = []
+        broken: list[tuple[int, Work]] = self._lost
+        self._lost = []
         for future in finished:
             seq, work = self._futures.pop(future)
             try:
@@ -107,6 +116,7 @@ class Processes:
     def close(self, *, abort: bool = False) -> None:
         executor, self._executor = self._executor, None
         self._futures.clear()
+        self._lost.clear()
         if executor is None:
             return
         if abort:
