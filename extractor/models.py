@@ -6,38 +6,26 @@ Everything the CLI prints, the service returns and the review queue stores is a 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, Literal, Union
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field
 
 from .kinds import Status, Template
 
 Number = Union[int, float]
 
 
-class _OmitsUnused(BaseModel):
-    """Leaves out the fields of the LLM path while they are unset, so a rules-only result
-    serialises exactly as it did before that path existed."""
-
-    # Class constants, not pydantic private attributes, which every instance would copy.
-    _omit_when_empty: ClassVar[tuple[str, ...]] = ()
-    _omit_when_default: ClassVar[dict[str, Any]] = {}
-
-    @model_serializer(mode="wrap")
-    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
-        for name in self._omit_when_empty:
-            if name in data and data[name] in (None, {}, []):
-                del data[name]
-        for name, default in self._omit_when_default.items():
-            if data.get(name) == default:
-                del data[name]
-        return data
+def _empty(value: Any) -> bool:
+    return value is None or value == {} or value == []
 
 
-class Source(_OmitsUnused):
-    _omit_when_empty = ("pages_without_text",)
+# The fields of the LLM path (and a few rarely set) are left out while unset, so that a
+# rules-only result serialises exactly as it did before that path existed. Per field, not as a
+# model serializer: pydantic-core then drops them itself, without a Python call per instance.
+_OMIT_EMPTY: Any = {"exclude_if": _empty}
 
+
+class Source(BaseModel):
     path: str
     sha256: str | None = None
     format: str | None = None
@@ -45,13 +33,11 @@ class Source(_OmitsUnused):
     encoding: str | None = None
     pages: int | None = None
     # Pages where something is printed but no text could be read: a table not found may be there.
-    pages_without_text: list[int] = Field(default_factory=list)
+    pages_without_text: list[int] = Field(default_factory=list, **_OMIT_EMPTY)
 
 
-class Provenance(_OmitsUnused):
+class Provenance(BaseModel):
     """Where one cell's value came from, and in what state the cell was printed."""
-
-    _omit_when_empty = ("values", "confidence")
 
     kind: Literal["number", "zero", "blank", "placeholder", "text", "missing"]
     raw: str = ""
@@ -62,10 +48,10 @@ class Provenance(_OmitsUnused):
     # What each extraction path read for this cell, when more than one ran ({"rules": 3,
     # "llm": 5}). Values that differ are a disagreement a person must settle: to settle it,
     # correct the cell and drop this entry.
-    values: dict[str, Number | None] = Field(default_factory=dict)
+    values: dict[str, Number | None] = Field(default_factory=dict, **_OMIT_EMPTY)
     # For a cell read by OCR: the recogniser's confidence (0-1); a box with ink that read as
     # nothing has 0. Unset for every other source.
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, **_OMIT_EMPTY)
 
 
 class Statement(BaseModel):
@@ -228,10 +214,7 @@ class LlmUsage(BaseModel):
     document_tokens_estimate: int = 0
 
 
-class Result(_OmitsUnused):
-    _omit_when_empty = ("strategy", "methods", "llm", "prose", "related", "ambiguities")
-    _omit_when_default = {"blanks": "zero"}
-
+class Result(BaseModel):
     source: Source
     organ: str | None = None
     year: int | None = None
@@ -244,21 +227,21 @@ class Result(_OmitsUnused):
     tables: dict[str, TableInfo] = Field(default_factory=dict)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     # Cells whose printed digits allow several readings: every reading, to choose from.
-    ambiguities: list[Ambiguity] = Field(default_factory=list)
+    ambiguities: list[Ambiguity] = Field(default_factory=list, **_OMIT_EMPTY)
     # What the prose outside the tables says of their quantities.
-    prose: list[Statement] = Field(default_factory=list)
+    prose: list[Statement] = Field(default_factory=list, **_OMIT_EMPTY)
     # The same organ's reports of the neighbouring years, when a store holds them.
-    related: list[Related] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list, **_OMIT_EMPTY)
     notes: list[str] = Field(default_factory=list)
     method: str = "rules"
     error: str | None = None
     # Set only when a strategy other than the plain rules ran (an LLM endpoint is configured).
-    strategy: str | None = None
-    methods: list[MethodRun] = Field(default_factory=list)
-    llm: LlmUsage | None = None
+    strategy: str | None = Field(default=None, **_OMIT_EMPTY)
+    methods: list[MethodRun] = Field(default_factory=list, **_OMIT_EMPTY)
+    llm: LlmUsage | None = Field(default=None, **_OMIT_EMPTY)
     # How blank applicant cells of table 三 are decided: "zero" lets a document verify when every
     # identity holds with them as zeros (the inference is named in its reasons); "strict" never.
-    blanks: Literal["zero", "strict"] = "zero"
+    blanks: Literal["zero", "strict"] = Field(default="zero", exclude_if=lambda v: v == "zero")
 
     @property
     def tokens(self) -> int | None:
