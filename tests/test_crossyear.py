@@ -96,3 +96,20 @@ def test_two_reports_of_one_year_give_no_evidence(tmp_path):
         _add(store, revised)
         later = _add(store, _next_year(this_year))
         assert later.current.related == []
+
+
+def test_a_later_year_weighs_what_a_reviewer_corrected_not_what_was_read(tmp_path):
+    """The earlier report printed 结转下年度 (自然人) one too high; a reviewer put it right. The
+    later report's 上年结转 agrees with the corrected value, and is weighed against that one."""
+    this_year = F.Report.golden("01_huaian_shi_2024")
+    key = "s3.carried_forward.natural"
+    misprinted = F.Report(this_year.organ, this_year.year, this_year.template, {**this_year.cells, key: this_year.cells[key] + 1})
+    with Store(tmp_path / "r.sqlite") as store:
+        read = extract_bytes("earlier.txt", F.text(misprinted).encode("utf-8"))
+        assert read.status == "needs_review" and read.cells[key] == this_year.cells[key] + 1
+        first = store.add(read, RULES)
+        assert store.resolve(first.sha256, cells={key: this_year.cells[key]}, reviewer="li").state == "resolved"
+        second = _add(store, _next_year(this_year))
+        x1 = {c.check: c.status for c in second.current.checks if c.rule == "X1"}
+        assert x1["X1.natural"] == "pass"
+        assert second.current.related[0].cells[key] == this_year.cells[key]

@@ -223,12 +223,18 @@ class Store:
 
     def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str) -> None:
         """A document of the organ's neighbouring year, weighed again now that `because` is here."""
-        (run,) = self.db.execute("SELECT run_id FROM results WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
-        before = self._current(sha256)
-        current, applied, differs = write.current_of(self.db, write.load_result(self.db, sha256, run))
-        if current.model_dump() == before.model_dump():
+        run, extracted, before = self.db.execute(
+            "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
+            " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
+            " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        current, applied, differs = write.current_of(self.db, Result.model_validate_json(extracted))
+        # Serialised the same way as what is stored, so the texts are equal when nothing changed.
+        text = current.model_dump_json()
+        if text == before:
             return
-        write.follow(self.db, current, run, applied=applied, actor=actor, at=at, differs=differs)
+        write.follow(self.db, current, run, applied=applied, actor=actor, at=at, differs=differs, text=text)
         write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=current.status)
 
     def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:

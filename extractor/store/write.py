@@ -158,7 +158,7 @@ def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, li
 
 
 # The cells of a neighbouring year the cross-year checks read.
-_CROSS_YEAR_KEYS = frozenset(k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms)))
+_CROSS_YEAR_KEYS = tuple(sorted({k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms))}))
 
 
 def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
@@ -179,10 +179,21 @@ def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
         if len(found) != 1:
             continue
         other_sha, run, path, _ = found[0]
-        other, _ = with_corrections(db, load_result(db, other_sha, run))
-        cells = {k: v for k, v in other.cells.items() if k in _CROSS_YEAR_KEYS}
+        cells = cross_year_cells(db, other_sha, run)
         out.append(Related(relation=relation, sha256=other_sha, path=path, year=other_year, cells=cells))  # type: ignore[arg-type]
     return out
+
+
+def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str, Number | None]:
+    """The cells of a stored result that the cross-year checks read, corrections over extraction:
+    from the cells table, so that weighing a neighbour does not parse its whole result."""
+    rows = db.execute(
+        "SELECT c.key, CASE WHEN k.sha256 IS NULL THEN c.value ELSE k.value END FROM cells c"
+        " LEFT JOIN latest_corrections k ON k.sha256 = c.sha256 AND k.key = c.key"
+        f" WHERE c.sha256 = ? AND c.run_id = ? AND c.key IN ({', '.join('?' for _ in _CROSS_YEAR_KEYS)})",
+        (sha256, run, *_CROSS_YEAR_KEYS),
+    ).fetchall()
+    return dict(rows)
 
 
 def with_related(db: sqlite3.Connection, result: Result) -> Result:
@@ -253,7 +264,8 @@ def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any]
 
 
 def follow(
-    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str, differs: bool = False
+    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str, differs: bool = False,
+    text: str | None = None,
 ) -> ReviewChange | None:
     """Bring the document's review up to a new current result (a new run's, corrections re-applied,
     the organ's other years weighed: `differs` when that makes it differ from the stored result).
@@ -261,11 +273,13 @@ def follow(
     No review and verified: none is needed, unless the current result must be kept (`differs`):
     then a resolved one holds it. No review otherwise: one opens. An open review now looks at
     this result, and closes if it verifies. A resolved review stays resolved unless this result
-    questions cells it did not; then it reopens and says which.
+    questions cells it did not; then it reopens and says which. `text`: the current result as
+    JSON, when the caller has serialised it already.
     """
     sha = current.source.sha256
     assert sha is not None
-    columns = current_columns(current, run, current.model_dump_json() if applied or differs else None)
+    kept = (text or current.model_dump_json()) if applied or differs else None
+    columns = current_columns(current, run, kept)
     columns |= {"changed_at": at, "changed_by": actor}
     row = db.execute("SELECT state, questioned, version FROM reviews WHERE sha256 = ?", (sha,)).fetchone()
     if row is None:
