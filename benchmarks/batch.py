@@ -8,7 +8,8 @@ PDF ruled and unruled; each with a random damage or none) into `--work` once and
 later runs; the smaller sizes are the first documents of the largest. Each figure comes from
 `extractor batch` run as a user runs it, in a subprocess; peak memory is the largest sum of
 the resident memory of that process and all its children (the pool's workers and the server
-they are forked from), sampled every 50 ms with psutil. It prints figures; it asserts
+they are forked from), sampled every 50 ms with psutil, as is the CPU time of the parent and of
+the workers (what bounds the speed-up of a second worker). It prints figures; it asserts
 nothing. docs/BENCHMARKS.md records the latest run.
 """
 
@@ -72,18 +73,22 @@ class Run:
         )
         root = psutil.Process(process.pid)
         self.peak = 0
+        cpu: dict[int, float] = {}  # the last CPU time seen of each process of the tree
         while process.poll() is None:
             if kill_after is not None and time.perf_counter() - started >= kill_after:
                 process.send_signal(signal.SIGKILL)
                 break
-            self.peak = max(self.peak, _tree_rss(root))
+            self.peak = max(self.peak, _tree_rss(root, cpu))
             time.sleep(0.05)
         self.stdout = process.communicate()[0]
         self.seconds = time.perf_counter() - started
         self.returncode = process.returncode
+        # Where the CPU went: the parent (hashing, the store, the JSON lines) and the workers.
+        self.parent_cpu = cpu.get(process.pid, 0.0)
+        self.workers_cpu = sum(v for pid, v in cpu.items() if pid != process.pid)
 
 
-def _tree_rss(root) -> int:
+def _tree_rss(root, cpu: dict[int, float]) -> int:
     import psutil
 
     total = 0
@@ -91,6 +96,8 @@ def _tree_rss(root) -> int:
         for p in [root, *root.children(recursive=True)]:
             try:
                 total += p.memory_info().rss
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system
             except psutil.NoSuchProcess:
                 pass
     except psutil.NoSuchProcess:
@@ -161,11 +168,16 @@ def throughput(corpus: Path, n: int, work: Path) -> dict[int, float]:
         db, out = _fresh(work, f"rate-{n}-{workers}")
         r = Run([str(corpus), "--db", str(db), "-o", str(out), "--workers", str(workers)])
         rates[workers] = n / r.seconds
+        if workers == 2:
+            ceiling = 2 * r.workers_cpu / (r.workers_cpu + r.parent_cpu)
         print(
-            f"  {n} documents, {workers} worker(s): {r.seconds:.1f} s, {rates[workers]:.1f} documents/s, peak tree RSS {r.peak / 2**20:.0f} MiB  ({_load()})",
+            f"  {n} documents, {workers} worker(s): {r.seconds:.1f} s, {rates[workers]:.1f} documents/s, peak tree RSS {r.peak / 2**20:.0f} MiB; "
+            f"CPU a document: parent {1000 * r.parent_cpu / n:.1f} ms, workers {1000 * r.workers_cpu / n:.1f} ms  ({_load()})",
             flush=True,
         )
     print(f"  ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f} (target ≥ 1.8)", flush=True)
+    # With one worker the parent runs on the other core; with two it takes its share of theirs.
+    print(f"  the ratio the CPU split allows on two cores: 2 × workers / (workers + parent) = {ceiling:.2f}", flush=True)
     return rates
 
 

@@ -30,6 +30,7 @@ def pictures(pdf: bytes, style: ScanStyle = ScanStyle(), pages: list[int] | None
     import pypdfium2 as pdfium
     from PIL import Image, ImageFilter
 
+    _require_a_chinese_font(pdf)
     doc = pdfium.PdfDocument(pdf)
     try:
         wanted = pages or list(range(1, len(doc) + 1))
@@ -47,6 +48,24 @@ def pictures(pdf: bytes, style: ScanStyle = ScanStyle(), pages: list[int] | None
         return out
     finally:
         doc.close()
+
+
+def _require_a_chinese_font(pdf: bytes) -> None:
+    """The generated PDFs name reportlab's STSong-Light without embedding it: rendered on a
+    system with no Chinese font, their pages come out without the characters, and a scan of
+    them has no table to find. Say so rather than make such a scan."""
+    import shutil
+    import subprocess
+
+    if b"/STSong-Light" not in pdf:
+        return
+    fc_list = shutil.which("fc-list")
+    found = fc_list and subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
+    if not found:
+        raise RuntimeError(
+            "no Chinese font on this system to render a generated PDF (it names STSong-Light without "
+            "embedding it): install one, e.g. apt-get install fonts-arphic-uming fontconfig"
+        )
 
 
 def _noisy(img, sigma: float, seed: int):
