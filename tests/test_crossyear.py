@@ -10,11 +10,14 @@ from __future__ import annotations
 import pytest
 
 from extractor import Options, Store
+from extractor.models import Related
 from extractor.pipeline import extract_bytes
-from verify.crossyear import cross_year
+from extractor.reconcile import assess, weigh
+from verify.crossyear import EQUATIONS, cross_year
 from verify.fields import S3_COLUMNS
 
 from . import fixtures as F
+from .synth.corpus import corpus
 
 RULES = Options().fingerprint
 
@@ -113,3 +116,29 @@ def test_a_later_year_weighs_what_a_reviewer_corrected_not_what_was_read(tmp_pat
         x1 = {c.check: c.status for c in second.current.checks if c.rule == "X1"}
         assert x1["X1.natural"] == "pass"
         assert second.current.related[0].cells[key] == this_year.cells[key]
+
+
+_CROSS_YEAR_KEYS = sorted({k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms))})
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_weighing_other_years_is_assessing_again_with_them(seed):
+    """`weigh` re-verifies only what other years can change; on generated documents of every
+    flattening, damaged or not, with neighbouring years that agree and that do not, it gives
+    exactly what a whole new assessment gives."""
+    ambiguous = 0
+    for i, case in enumerate(corpus(33, seed, damage=None)):
+        result = extract_bytes(case.rendered.name, case.rendered.data)
+        ambiguous += bool(result.ambiguities)
+        mine = {k: v for k, v in result.cells.items() if k in _CROSS_YEAR_KEYS}
+        off = {k: (v + i % 3 if isinstance(v, int) else v) for k, v in mine.items()}
+        related = [
+            Related(relation="previous", sha256="a" * 64, path="prev.txt", year=(result.year or 2022) - 1, cells=off),
+            Related(relation="next", sha256="b" * 64, path="next.txt", year=(result.year or 2022) + 1, cells=mine),
+        ][: 1 + i % 2]
+        whole = assess(result.model_copy(update={"related": related}))
+        assert weigh(result, related).model_dump_json() == whole.model_dump_json(), case
+        if not result.ambiguities:  # (a settled reading stays settled: the store weighs what was read)
+            # Weighed again with other neighbours, a result loses the checks of the first ones.
+            assert weigh(weigh(result, related), []).model_dump_json() == assess(result).model_dump_json(), case
+    assert ambiguous  # the corpus holds documents whose readings other years may settle

@@ -7,9 +7,10 @@ person corrected; each time every reason is worked out anew from what the result
 from __future__ import annotations
 
 from verify import verify
+from verify.crossyear import EQUATIONS, cross_year
 from verify.layout import order_keys
 
-from ..models import Check, Culprit, Result
+from ..models import Check, Culprit, Related, Result
 from .decide import decide
 from .evidence import settle_with_evidence
 
@@ -34,3 +35,24 @@ def assess(result: Result) -> Result:
             "error": decision.error if decision.error else result.error,
         }
     )
+
+
+_CROSS_YEAR_RULES = frozenset(rule for rule, *_ in EQUATIONS)
+
+
+def weigh(result: Result, related: list[Related]) -> Result:
+    """An assessed result weighed with the organ's other years: `assess` of it with `related`.
+
+    The other years speak in two ways only: through the cross-year checks, which are heuristic
+    and never hold a document back nor name a culprit, and through the readings of ambiguous
+    cells they settle. So a result with no ambiguity keeps every other finding, its status and
+    its reasons, and only its cross-year checks are worked out anew; it is not verified again,
+    which is most of what a batch's single writer spent on a document with a neighbouring year.
+    """
+    weighed = result.model_copy(update={"related": related})
+    if result.ambiguities:
+        return assess(weighed)
+    by = {r.relation: r.cells for r in related}
+    found = cross_year(result.cells, by.get("previous"), by.get("next"))
+    checks = [c for c in result.checks if c.rule not in _CROSS_YEAR_RULES]
+    return weighed.model_copy(update={"checks": checks + [Check(**f.to_dict()) for f in found]})

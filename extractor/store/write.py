@@ -17,7 +17,7 @@ from pydantic_core import to_json
 from verify.crossyear import EQUATIONS
 
 from ..models import Number, Related, Result, Source
-from ..reconcile import assess
+from ..reconcile import weigh
 from .judging import corrected, newly_questioned, questioned
 from .records import Action, ReviewChange
 
@@ -197,12 +197,12 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
 
 
 def with_related(db: sqlite3.Connection, result: Result) -> Result:
-    """The result weighed with the organ's neighbouring years the store holds (assessed again
+    """The result weighed with the organ's neighbouring years the store holds (weighed again
     when they differ from what it already weighed)."""
     related = neighbours(db, result)
     if related == result.related:
         return result
-    return assess(result.model_copy(update={"related": related}))
+    return weigh(result, related)
 
 
 def current_of(db: sqlite3.Connection, extracted: Result) -> tuple[Result, list[str], bool]:
