@@ -199,3 +199,22 @@ def test_method_runs_record_each_readings_own_verdict():
     rules, llm = got.methods
     assert isinstance(rules, MethodRun) and rules.complete and not rules.failed
     assert llm.status == "needs_review" and llm.failed == ["H2.natural", "H3.granted"] and not llm.chosen
+
+
+@pytest.mark.parametrize(
+    "confidence,checked,doubted",
+    [
+        (None, False, False),  # not read by OCR
+        (0.3, True, True),
+        (0.6, True, False),  # an identity that holds vouches for it
+        (0.6, False, True),
+        (0.97, False, True),  # nothing else checks it: the recogniser must be all but certain
+        (0.995, False, False),
+    ],
+)
+def test_an_ocr_cell_no_identity_checks_needs_more_confidence(confidence, checked, doubted):
+    from extractor.reconcile.ocr import ocr_uncertain
+
+    provenance = {"s2.normative_docs.repealed": Provenance(kind="number", raw="9", confidence=confidence)}
+    reasons = ocr_uncertain(provenance, {"s2.normative_docs.repealed"} if checked else set())
+    assert [r.cells for r in reasons] == ([["s2.normative_docs.repealed"]] if doubted else [])

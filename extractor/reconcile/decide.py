@@ -124,7 +124,8 @@ def decide_cells(
                 cells=guessed,
             )
         )
-    reasons += ocr_uncertain(provenance)
+    checked = {c for f in report.findings if f.severity == "hard" and f.status in ("pass", "pass_if_blank_zero") for c in f.cells}
+    reasons += ocr_uncertain(provenance, checked)
     if inferred:
         held = [f.check for f in report.pass_if_blank_zero if f.severity == "hard"]
         reasons.append(
