@@ -13,7 +13,8 @@ from extractor import Options, Store
 from extractor.models import Related
 from extractor.pipeline import extract_bytes
 from extractor.reconcile import assess, weigh
-from verify.crossyear import EQUATIONS, cross_year
+from verify import crossyear
+from verify.crossyear import cross_year
 from verify.fields import S3_COLUMNS
 
 from . import fixtures as F
@@ -118,9 +119,6 @@ def test_a_later_year_weighs_what_a_reviewer_corrected_not_what_was_read(tmp_pat
         assert second.current.related[0].cells[key] == this_year.cells[key]
 
 
-_CROSS_YEAR_KEYS = sorted({k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms))})
-
-
 @pytest.mark.parametrize("seed", [0, 1])
 def test_weighing_other_years_is_assessing_again_with_them(seed):
     """`weigh` re-verifies only what other years can change; on generated documents of every
@@ -130,7 +128,7 @@ def test_weighing_other_years_is_assessing_again_with_them(seed):
     for i, case in enumerate(corpus(33, seed, damage=None)):
         result = extract_bytes(case.rendered.name, case.rendered.data)
         ambiguous += bool(result.ambiguities)
-        mine = {k: v for k, v in result.cells.items() if k in _CROSS_YEAR_KEYS}
+        mine = {k: v for k, v in result.cells.items() if k in crossyear.KEYS}
         off = {k: (v + i % 3 if isinstance(v, int) else v) for k, v in mine.items()}
         related = [
             Related(relation="previous", sha256="a" * 64, path="prev.txt", year=(result.year or 2022) - 1, cells=off),

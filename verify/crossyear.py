@@ -51,6 +51,9 @@ def _equations() -> list[Equation]:
 
 
 EQUATIONS = tuple(_equations())
+# The rules, and every cell of either year that an equation reads.
+RULES = frozenset(rule for rule, *_ in EQUATIONS)
+KEYS = tuple(sorted({k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms))}))
 
 
 def cross_year(cells: Cells, previous: Cells | None = None, following: Cells | None = None) -> list[Finding]:

@@ -108,6 +108,11 @@ class Report:
         return [f for f in self.findings if f.status == "pass_if_blank_zero"]
 
     @property
+    def checked_cells(self) -> set[str]:
+        """The cells some hard identity that holds vouches for (with blanks as zeros, too)."""
+        return {c for f in self.findings if f.severity == "hard" and f.status in ("pass", "pass_if_blank_zero") for c in f.cells}
+
+    @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "warn"]
 

@@ -7,7 +7,8 @@ person corrected; each time every reason is worked out anew from what the result
 from __future__ import annotations
 
 from verify import verify
-from verify.crossyear import EQUATIONS, cross_year
+from verify.crossyear import RULES as CROSS_YEAR_RULES
+from verify.crossyear import cross_year
 from verify.layout import order_keys
 
 from ..models import Check, Culprit, Related, Result
@@ -37,9 +38,6 @@ def assess(result: Result) -> Result:
     )
 
 
-_CROSS_YEAR_RULES = frozenset(rule for rule, *_ in EQUATIONS)
-
-
 def weigh(result: Result, related: list[Related]) -> Result:
     """An assessed result weighed with the organ's other years: `assess` of it with `related`.
 
@@ -54,5 +52,5 @@ def weigh(result: Result, related: list[Related]) -> Result:
         return assess(weighed)
     by = {r.relation: r.cells for r in related}
     found = cross_year(result.cells, by.get("previous"), by.get("next"))
-    checks = [c for c in result.checks if c.rule not in _CROSS_YEAR_RULES]
+    checks = [c for c in result.checks if c.rule not in CROSS_YEAR_RULES]
     return weighed.model_copy(update={"checks": checks + [Check(**f.to_dict()) for f in found]})

@@ -124,8 +124,7 @@ def decide_cells(
                 cells=guessed,
             )
         )
-    checked = {c for f in report.findings if f.severity == "hard" and f.status in ("pass", "pass_if_blank_zero") for c in f.cells}
-    reasons += ocr_uncertain(provenance, checked)
+    reasons += ocr_uncertain(provenance, report.checked_cells)
     if inferred:
         held = [f.check for f in report.pass_if_blank_zero if f.severity == "hard"]
         reasons.append(

@@ -223,12 +223,7 @@ class Store:
 
     def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str) -> None:
         """A document of the organ's neighbouring year, weighed again now that `because` is here."""
-        run, extracted, before = self.db.execute(
-            "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
-            " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
-            " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
-            (sha256,),
-        ).fetchone()
+        run, extracted, before = self._stored(sha256)
         current, applied, differs = write.current_of(self.db, Result.model_validate_json(extracted))
         # Serialised the same way as what is stored, so the texts are equal when nothing changed.
         text = current.model_dump_json()
@@ -379,13 +374,16 @@ class Store:
         return self._current(sha256)
 
     def _current(self, sha256: str) -> Result:
-        (text,) = self.db.execute(
-            "SELECT coalesce(v.corrected, r.result) FROM results r"
+        return Result.model_validate_json(self._stored(sha256)[2])
+
+    def _stored(self, sha256: str) -> tuple[int, str, str]:
+        """The document's newest run: its id, the result as read, and as it now stands (JSON)."""
+        return self.db.execute(
+            "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
             " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
             " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
             (sha256,),
         ).fetchone()
-        return Result.model_validate_json(text)
 
     def current_results(self) -> Iterator[Result]:
         """Every document's current result, by hash, one at a time (for exports)."""

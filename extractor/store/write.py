@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from verify.crossyear import EQUATIONS
+from verify import crossyear
 
 from ..models import Number, Related, Result, Source
 from ..reconcile import weigh
@@ -157,10 +157,6 @@ def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, li
     return corrected(result, values, reviewers), applied
 
 
-# The cells of a neighbouring year the cross-year checks read.
-_CROSS_YEAR_KEYS = tuple(sorted({k for _, _, left, terms in EQUATIONS for k in (left, *(key for _, _, key in terms))}))
-
-
 def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
     """The organ's reports of the year before and the year after, as the store holds them now
     (their newest run, corrections applied). A year with two different documents (a report
@@ -190,8 +186,8 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
     rows = db.execute(
         "SELECT c.key, CASE WHEN k.sha256 IS NULL THEN c.value ELSE k.value END FROM cells c"
         " LEFT JOIN latest_corrections k ON k.sha256 = c.sha256 AND k.key = c.key"
-        f" WHERE c.sha256 = ? AND c.run_id = ? AND c.key IN ({', '.join('?' for _ in _CROSS_YEAR_KEYS)})",
-        (sha256, run, *_CROSS_YEAR_KEYS),
+        f" WHERE c.sha256 = ? AND c.run_id = ? AND c.key IN ({', '.join('?' for _ in crossyear.KEYS)})",
+        (sha256, run, *crossyear.KEYS),
     ).fetchall()
     return dict(rows)
 
