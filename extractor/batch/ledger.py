@@ -27,8 +27,10 @@ Fingerprint = Mapping[str, Any]
 
 
 def keep(store: Store, done: Done, fingerprint: Fingerprint) -> Stored:
-    """Store a document read, by a batch or by the service: the `Result` when the pool held on
-    to it (read in this process), else its JSON as the worker sent it, parsed once."""
+    """Store a document read, by a batch or by the service: as the rows the worker made of it,
+    else (no hash: nothing to store but the event) its result."""
+    if done.rows is not None:
+        return store.add_rows(done.rows, done.text, fingerprint)
     if done.result is not None:
         return store.add(done.result, fingerprint)
     return store.add_json(done.text, fingerprint)
@@ -55,7 +57,7 @@ class Ledger:
         """Keep a document read; its status as it now stands (corrections re-applied)."""
         stored = keep(self.store, done, self.fingerprint)
         self.commit(due=True)
-        return stored.current.status
+        return stored.status
 
     def seen(self, sha256: str, name: str) -> None:
         """A document read before, met again (perhaps under another name)."""

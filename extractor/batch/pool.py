@@ -12,7 +12,7 @@ from collections import deque
 from typing import Protocol
 
 from ..options import Options
-from .task import Done, read
+from .task import Done, done_of, read
 from .work import Work
 
 
@@ -38,7 +38,7 @@ def failed(seq: int, work: Work, problem: str) -> Done:
     result = unreadable(work.name, LoadError(work.name, problem))
     if work.sha256 is not None:
         result.source.sha256 = work.sha256
-    return Done(seq, work.name, work.sha256, "failed", result.model_dump_json(), result.error)
+    return done_of(seq, work.name, result)
 
 
 class InProcess:

@@ -2,9 +2,10 @@
 process of the pool, or as a Ray task on another machine.
 
 It takes a `Work` and the run's options and gives back a `Done`: small, plain and picklable,
-the result as the JSON text the store keeps and the JSON lines file holds, so nothing is
-serialised twice and the parent never parses what it only passes on. It never raises for a
-document: `extract_input` ends every input with a result.
+the result as the JSON text the store keeps and the JSON lines file holds, and as the rows the
+store writes (`store.rows`), so nothing is serialised twice and the parent, the one writer,
+never parses what it only passes on. It never raises for a document: `extract_input` ends
+every input with a result.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..kinds import Status
 from ..models import Result
 from ..options import Options
 from ..pipeline import extract_input
+from ..store.rows import Rows, rows_of
 from .work import Work
 
 
@@ -30,25 +32,31 @@ class Done:
     status: Status
     text: str
     error: str | None  # one line naming the document and the problem, for a failed one
+    rows: Rows | None = None  # what the store writes for it; None when it has no hash (a missing file)
     result: Result | None = None  # kept only when read in the caller's own process
 
 
-def read(seq: int, work: Work, options: Options, *, keep: bool = False) -> Done:
-    """Read one document. `keep`: hold on to the `Result` object too (in-process only; a worker
-    sends the text alone)."""
-    result = extract_input(work.input, options=options)
+def done_of(seq: int, name: str, result: Result, *, keep: bool = False, sha256: str | None = None) -> Done:
+    """A document's result, ready to travel to the parent; `sha256`: its hash if the result has none."""
     error = None
     if result.status == "failed":
         error = result.error or f"{result.source.path}: {result.reasons[0].message if result.reasons else 'failed'}"
     return Done(
         seq=seq,
-        name=work.name,
-        sha256=result.source.sha256 or work.sha256,
+        name=name,
+        sha256=result.source.sha256 or sha256,
         status=result.status,
         text=result.model_dump_json(),
         error=error,
+        rows=rows_of(result) if result.source.sha256 is not None else None,
         result=result if keep else None,
     )
+
+
+def read(seq: int, work: Work, options: Options, *, keep: bool = False) -> Done:
+    """Read one document. `keep`: hold on to the `Result` object too (in-process only; a worker
+    sends the text alone)."""
+    return done_of(seq, work.name, extract_input(work.input, options=options), keep=keep, sha256=work.sha256)
 
 
 _options: Options | None = None

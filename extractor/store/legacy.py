@@ -18,6 +18,7 @@ from typing import Any
 from ..models import Result
 from . import write
 from .judging import questioned
+from .rows import current_columns, rows_of
 
 CARRIED = "carried over"
 
@@ -56,10 +57,11 @@ def carry_over(db: sqlite3.Connection, results: str, reviews: str) -> None:
                 events.append((at, ("extractor", "unreadable"), {"path": row["path"], "error": result.error, "previous_id": row["id"]}))
                 continue
             run = write.run_id(db, fingerprint_of(result), at)
-            write.seen(db, result.source, at)
+            rows = rows_of(result)
+            write.seen(db, rows, at)
             duplicate = write.has_result(db, sha, run)
             if not duplicate:
-                write.insert_result(db, result, run, at)
+                write.insert_rows(db, rows, result.model_dump_json(), run, at)
                 newest[sha] = (run, result)
             detail = {"sha256": sha, "run_id": run, "status": result.status, "path": row["path"], "previous_id": row["id"]}
             events.append((at, ("extractor", "extracted"), detail | ({"copy_of_an_earlier_reading": True} if duplicate else {})))
@@ -100,7 +102,9 @@ def _review(
     ids = ", ".join(f"#{r['id']}" for r in rows)
     shown = questioned(result) if last else []
     corrected_json = current.model_dump_json() if applied else None
-    columns = write.current_columns(current, run, corrected_json, also_questioned=shown) | {
+    columns = current_columns(current, also_questioned=shown) | {
+        "run_id": run,
+        "corrected": corrected_json,
         "state": "resolved" if last else "open",
         "resolution": last["resolution"] if last else None,
         "reviewer": (last["reviewer"] or "unknown") if last else None,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
+from ..kinds import Status
 from ..models import Number, Reason, Result
 
 ReviewState = Literal["open", "resolved"]
@@ -59,8 +61,15 @@ class Stored:
     sha256: str | None  # None: an input with no content, recorded as an `unreadable` event only
     run_id: int | None
     new: bool  # False when the document already had a result for this configuration
-    current: Result  # the document's result now: its corrections re-applied and re-verified
+    status: Status  # the document's status now: its corrections re-applied and re-verified
     review: ReviewChange | None  # None: no review, none needed
+    text: str = field(repr=False)  # the document's result now, as JSON
+    result: Result | None = field(default=None, repr=False, compare=False)  # the same, when it was at hand
+
+    @cached_property
+    def current(self) -> Result:
+        """The document's result now (parsed on demand: a batch needs only its status)."""
+        return self.result if self.result is not None else Result.model_validate_json(self.text)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from .judging import questioned
 from .migrations import migrate
 from .queue import Filter
 from .records import Action, Correction, CurrentCell, Event, Page, Review, Run, Stored
+from .rows import Rows, current_columns, rows_of, standing
 
 Fingerprint = Mapping[str, Any]  # `Options.fingerprint`: what decides the reading
 OPEN = Filter()  # the open reviews
@@ -184,42 +185,59 @@ class Store:
         A document that already has a result for this configuration keeps it: the new one is
         not stored (`Stored.new` is False) and the path it came under is recorded.
         """
-        return self._add(result, None, fingerprint, by)
+        if result.source.sha256 is None:
+            return self._unreadable(result, by)
+        return self._add(rows_of(result), result.model_dump_json(), result, fingerprint, by)
 
     def add_json(self, text: str, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
-        """`add` for a result given as its JSON (what a worker process sends back, or a line of
-        `extract --json`): parsed once and stored as given, never serialised again."""
+        """`add` for a result given as its JSON (a line of `extract --json`): parsed once and
+        stored as given, never serialised again."""
         try:
             result = Result.model_validate_json(text)
         except ValueError as e:
             raise BadInput(f"not a result: {str(e).splitlines()[0]}") from None
-        return self._add(result, text, fingerprint, by)
+        if result.source.sha256 is None:
+            return self._unreadable(result, by)
+        return self._add(rows_of(result), text, result, fingerprint, by)
 
-    def _add(self, result: Result, text: str | None, fingerprint: Fingerprint, by: str) -> Stored:
-        sha = result.source.sha256
-        if sha is None:
-            with self._write():
-                write.event(self.db, self._now(), by, "unreadable", path=result.source.path, error=result.error)
-            return Stored(sha256=None, run_id=None, new=False, current=result, review=None)
+    def add_rows(self, rows: Rows, text: str, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
+        """`add` for a result given as its rows and its JSON (what a worker process sends back,
+        `rows.rows_of`): nothing is parsed unless the document's corrections or its organ's
+        other years change what was read."""
+        return self._add(rows, text, None, fingerprint, by)
+
+    def _unreadable(self, result: Result, by: str) -> Stored:
+        with self._write():
+            write.event(self.db, self._now(), by, "unreadable", path=result.source.path, error=result.error)
+        return Stored(sha256=None, run_id=None, new=False, status=result.status, review=None, text="", result=result)
+
+    def _add(self, rows: Rows, text: str, result: Result | None, fingerprint: Fingerprint, by: str) -> Stored:
+        sha = rows.sha256
         with self._write():
             at = self._now()
             run = self._run(fingerprint, create=True)
             assert run is not None
-            write.seen(self.db, result.source, at)
+            write.seen(self.db, rows, at)
             if write.has_result(self.db, sha, run):
-                write.event(self.db, at, by, "skipped", sha256=sha, run_id=run, path=result.source.path)
-                return Stored(sha256=sha, run_id=run, new=False, current=self._current(sha), review=None)
-            write.insert_result(self.db, result, run, at, text=text)
-            write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=result.status, path=result.source.path)
-            current, applied_keys, differs = write.current_of(self.db, result)
-            if applied_keys:
+                write.event(self.db, at, by, "skipped", sha256=sha, run_id=run, path=rows.path)
+                kept = self._stored(sha)[2]
+                result = Result.model_validate_json(kept)
+                return Stored(sha256=sha, run_id=run, new=False, status=result.status, review=None, text=kept, result=result)
+            write.insert_rows(self.db, rows, text, run, at)
+            write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=rows.status, path=rows.path)
+            if write.stands_as_read(self.db, rows):
+                now, current = rows.read, result
+            else:
+                current, applied, differs = write.current_of(self.db, result or Result.model_validate_json(text))
+                now = standing(current, applied, differs=differs)
+            if now.applied:
                 write.event(
-                    self.db, at, by, "corrections_applied", sha256=sha, run_id=run, keys=applied_keys, status=current.status
+                    self.db, at, by, "corrections_applied", sha256=sha, run_id=run, keys=list(now.applied), status=now.status
                 )
-            change = write.follow(self.db, current, run, applied=applied_keys, actor=by, at=at, differs=differs)
-            for other in current.related:
-                self._weigh_again(other.sha256, because=sha, actor=by, at=at)
-        return Stored(sha256=sha, run_id=run, new=True, current=current, review=change)
+            change = write.follow(self.db, now, run, actor=by, at=at)
+            for other in now.related:
+                self._weigh_again(other, because=sha, actor=by, at=at)
+        return Stored(sha256=sha, run_id=run, new=True, status=now.status, review=change, text=now.kept or text, result=current)
 
     def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str) -> None:
         """A document of the organ's neighbouring year, weighed again now that `because` is here."""
@@ -229,7 +247,7 @@ class Store:
         text = current.model_dump_json()
         if text == before:
             return
-        write.follow(self.db, current, run, applied=applied, actor=actor, at=at, differs=differs, text=text)
+        write.follow(self.db, standing(current, applied, differs=differs, text=text), run, actor=actor, at=at)
         write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=current.status)
 
     def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:
@@ -295,9 +313,10 @@ class Store:
             current, applied_keys, differs = write.current_of(self.db, extracted)
             closes = accept or current.status == "verified"
             shown = json.loads(row["questioned"]) + questioned(extracted)
-            columns = write.current_columns(
-                current, run, current.model_dump_json() if differs else None, also_questioned=shown if closes else ()
-            ) | {"changed_at": at, "changed_by": reviewer}
+            columns = current_columns(current, also_questioned=shown if closes else ()) | {
+                "run_id": run, "corrected": current.model_dump_json() if differs else None,
+                "changed_at": at, "changed_by": reviewer,
+            }  # fmt: skip
             if closes:
                 resolution = "accepted" if accept else "corrected"
                 columns |= {"state": "resolved", "resolution": resolution, "reviewer": reviewer, "note": note, "resolved_at": at}

@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-
-from pydantic_core import to_json
 
 from verify import crossyear
 
-from ..models import Number, Related, Result, Source
+from ..models import Number, Related, Result
 from ..reconcile import weigh
-from .judging import corrected, newly_questioned, questioned
+from .judging import corrected, newly_questioned
 from .records import Action, ReviewChange
-
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON with sorted keys, so equal values are equal text (a fingerprint's key)."""
-    return _JSON.encode(value)
-
+from .rows import Rows, Standing, dumps
 
 def event(
     db: sqlite3.Connection,
@@ -68,72 +59,37 @@ def run_id(db: sqlite3.Connection, fingerprint: Mapping[str, Any], at: str) -> i
     return int(cur.lastrowid)  # type: ignore[arg-type]
 
 
-def seen(db: sqlite3.Connection, source: Source, at: str) -> None:
+def seen(db: sqlite3.Connection, rows: Rows, at: str) -> None:
     """The document, and the path it was seen under this time."""
     db.execute(
         "INSERT INTO documents (sha256, format, size, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
         " SET format = coalesce(documents.format, excluded.format), size = coalesce(documents.size, excluded.size)",
-        (source.sha256, source.format, source.size, at),
+        (rows.sha256, rows.format, rows.size, at),
     )
-    db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (source.sha256, source.path, at))
+    db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (rows.sha256, rows.path, at))
 
 
 def has_result(db: sqlite3.Connection, sha256: str, run: int) -> bool:
     return db.execute("SELECT 1 FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone() is not None
 
 
-def reasons_json(result: Result) -> str:
-    return dumps([r.model_dump() for r in result.reasons])
-
-
-def insert_result(db: sqlite3.Connection, result: Result, run: int, at: str, *, text: str | None = None) -> None:
-    """The result as read (`text`: its JSON, when the caller has it), and its cells and checks in long form."""
-    sha = result.source.sha256
+def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str) -> None:
+    """A result as read, given as its rows and its JSON."""
+    sha = rows.sha256
     db.execute(
         "INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            sha,
-            run,
-            result.source.path,
-            result.status,
-            result.organ,
-            result.year,
-            result.template,
-            reasons_json(result),
-            text if text is not None else result.model_dump_json(),
-            at,
-        ),
+        (sha, run, rows.path, rows.status, rows.organ, rows.year, rows.template, rows.reasons, text, at),
     )
-    cells = []
-    for key, value in result.cells.items():
-        p = result.provenance.get(key)
-        cells.append(
-            (
-                sha,
-                run,
-                key,
-                value,
-                p.kind if p else "missing",
-                p.method if p else result.method,
-                p.raw if p else "",
-                to_json(p.location).decode() if p and p.location else None,
-                int(p.ambiguous) if p else 0,
-                p.note if p else None,
-            )
-        )
     db.executemany(
         "INSERT INTO cells (sha256, run_id, key, value, state, method, raw, location, ambiguous, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        cells,
+        [(sha, run, *cell) for cell in rows.cells],
     )
     db.executemany(
         "INSERT INTO checks (sha256, run_id, rule, name, status, severity, cells, left_value, right_value, diff, message)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (sha, run, c.rule, c.check, c.status, c.severity, dumps(c.cells), c.left, c.right, c.diff, c.message)
-            for c in result.checks
-        ],
+        [(sha, run, *check) for check in rows.checks],
     )
 
 
@@ -157,20 +113,28 @@ def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, li
     return corrected(result, values, reviewers), applied
 
 
-def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
+def corrected_keys(db: sqlite3.Connection, sha256: str) -> bool:
+    """Whether people corrected any cell of the document."""
+    return db.execute("SELECT 1 FROM corrections WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
+
+
+def _neighbour_rows(db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None) -> list[tuple]:
+    if not (organ and year):
+        return []
+    return db.execute(
+        "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
+        " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
+        (organ, year - 1, year + 1, sha256),
+    ).fetchall()
+
+
+def neighbours(db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None) -> list[Related]:
     """The organ's reports of the year before and the year after, as the store holds them now
     (their newest run, corrections applied). A year with two different documents (a report
     and its revision, say) gives no evidence: which one counts is not the store's to say."""
-    sha, organ, year = result.source.sha256, result.organ, result.year
-    if not (sha and organ and year):
-        return []
-    rows = db.execute(
-        "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
-        " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
-        (organ, year - 1, year + 1, sha),
-    ).fetchall()
+    rows = _neighbour_rows(db, sha256, organ, year)
     out = []
-    for other_year, relation in ((year - 1, "previous"), (year + 1, "next")):
+    for other_year, relation in ((year - 1, "previous"), (year + 1, "next")) if rows and year else ():
         found = [row for row in rows if row[3] == other_year]
         if len(found) != 1:
             continue
@@ -178,6 +142,16 @@ def neighbours(db: sqlite3.Connection, result: Result) -> list[Related]:
         cells = cross_year_cells(db, other_sha, run)
         out.append(Related(relation=relation, sha256=other_sha, path=path, year=other_year, cells=cells))  # type: ignore[arg-type]
     return out
+
+
+def stands_as_read(db: sqlite3.Connection, rows: Rows) -> bool:
+    """Whether a result just read stands as it was read: no correction of its document to
+    re-apply, no other year of its organ to weigh (so its rows say all, and nothing is parsed)."""
+    return (
+        not rows.read.related
+        and not corrected_keys(db, rows.sha256)
+        and not _neighbour_rows(db, rows.sha256, rows.organ, rows.year)
+    )
 
 
 def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str, Number | None]:
@@ -195,7 +169,7 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
 def with_related(db: sqlite3.Connection, result: Result) -> Result:
     """The result weighed with the organ's neighbouring years the store holds (weighed again
     when they differ from what it already weighed)."""
-    related = neighbours(db, result)
+    related = neighbours(db, result.source.sha256 or "", result.organ, result.year)
     if related == result.related:
         return result
     return weigh(result, related)
@@ -207,27 +181,6 @@ def current_of(db: sqlite3.Connection, extracted: Result) -> tuple[Result, list[
     weighed = with_related(db, extracted)
     current, applied = with_corrections(db, weighed)
     return current, applied, weighed is not extracted or bool(applied)
-
-
-def current_columns(
-    current: Result, run: int, corrected_json: str | None, *, also_questioned: Sequence[str] = ()
-) -> dict[str, Any]:
-    """The review's columns that follow the document's current result; `also_questioned`:
-    cells a reviewer was shown besides those the current result questions."""
-    asked = questioned(current)
-    asked += newly_questioned(asked, list(also_questioned))
-    return {
-        "run_id": run,
-        "status": current.status,
-        "reasons": reasons_json(current),
-        "questioned": dumps(asked),
-        "doubt": len(asked),
-        "organ": current.organ,
-        "year": current.year,
-        "template": current.template,
-        "format": current.source.format,
-        "corrected": corrected_json,
-    }
 
 
 def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any], *, version: int | None = None) -> bool:
@@ -259,41 +212,34 @@ def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any]
     return True
 
 
-def follow(
-    db: sqlite3.Connection, current: Result, run: int, *, applied: list[str], actor: str, at: str, differs: bool = False,
-    text: str | None = None,
-) -> ReviewChange | None:
-    """Bring the document's review up to a new current result (a new run's, corrections re-applied,
-    the organ's other years weighed: `differs` when that makes it differ from the stored result).
+def follow(db: sqlite3.Connection, now: Standing, run: int, *, actor: str, at: str) -> ReviewChange | None:
+    """Bring the document's review up to its result as it now stands (a new run's, corrections
+    re-applied, the organ's other years weighed).
 
-    No review and verified: none is needed, unless the current result must be kept (`differs`):
-    then a resolved one holds it. No review otherwise: one opens. An open review now looks at
-    this result, and closes if it verifies. A resolved review stays resolved unless this result
-    questions cells it did not; then it reopens and says which. `text`: the current result as
-    JSON, when the caller has serialised it already.
+    No review and verified: none is needed, unless the current result must be kept (it differs
+    from the result as read): then a resolved one holds it. No review otherwise: one opens. An
+    open review now looks at this result, and closes if it verifies. A resolved review stays
+    resolved unless this result questions cells it did not; then it reopens and says which.
     """
-    sha = current.source.sha256
-    assert sha is not None
-    kept = (text or current.model_dump_json()) if applied or differs else None
-    columns = current_columns(current, run, kept)
-    columns |= {"changed_at": at, "changed_by": actor}
+    sha = now.sha256
+    columns = now.columns | {"run_id": run, "corrected": now.kept, "changed_at": at, "changed_by": actor}
     row = db.execute("SELECT state, questioned, version FROM reviews WHERE sha256 = ?", (sha,)).fetchone()
     if row is None:
-        if current.status == "verified":
-            if differs:
+        if now.status == "verified":
+            if now.kept is not None:
                 why = "verified; kept to hold its result as the organ's other years weigh it"
                 write_review(
                     db, sha, columns | {"state": "resolved", "resolution": "verified", "why": why, "opened_at": at, "resolved_at": at}
                 )
             return None
-        why = f"run {run}: {current.status.replace('_', ' ')}"
+        why = f"run {run}: {now.status.replace('_', ' ')}"
         write_review(db, sha, columns | {"state": "open", "why": why, "opened_at": at})
         event(db, at, actor, "review_opened", sha256=sha, run_id=run, why=why, questioned=json.loads(columns["questioned"]))
         return "opened"
     state, before, version = row
     if state == "open":
-        if current.status == "verified":
-            resolution = "corrected" if applied else "verified"
+        if now.status == "verified":
+            resolution = "corrected" if now.applied else "verified"
             write_review(db, sha, columns | {"state": "resolved", "resolution": resolution, "resolved_at": at}, version=version)
             event(db, at, actor, "review_closed", sha256=sha, run_id=run, resolution=resolution)
             return "closed"
@@ -301,7 +247,7 @@ def follow(
         event(db, at, actor, "review_updated", sha256=sha, run_id=run, questioned=json.loads(columns["questioned"]))
         return "updated"
     new = newly_questioned(json.loads(before), json.loads(columns["questioned"]))
-    if current.status == "verified" or not new:
+    if now.status == "verified" or not new:
         # What it questions was looked at already: the review keeps what the reviewer saw.
         del columns["questioned"], columns["doubt"]
         write_review(db, sha, columns, version=version)

@@ -155,7 +155,7 @@ class Dispatcher:
         if stored.run_id is None:  # not even its bytes could be had: no result to answer with
             self.jobs.fail(e.id, done.error or "not read")
         else:
-            self.jobs.finish(e.id, run_id=stored.run_id, status=stored.current.status)
+            self.jobs.finish(e.id, run_id=stored.run_id, status=stored.status)
         self._tell(e.id)
 
     def _options_for(self, strategy: str) -> Options:
