@@ -46,7 +46,7 @@ def _stop_on_signals(stop: threading.Event, say: Callable[[str], None]) -> Itera
             signal.signal(sig, old)
 
 
-def _pool(engine: str, options: Any, workers: int | None, ray_address: str | None) -> Any:
+def _pool(engine: str, options: Any, workers: int | None, ray_address: str | None, db: str) -> Any:
     from .errors import BadInput
 
     if engine == "ray":
@@ -57,7 +57,7 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
         raise BadInput("--ray-address is for --engine ray")
     from .batch import Processes
 
-    return Processes(options, workers)
+    return Processes(options, workers, store=db)  # the workers may read it: see store.ahead
 
 
 @click.command()
@@ -109,7 +109,7 @@ def batch(
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)
-    pool = _pool(engine, options, workers, ray_address)
+    pool = _pool(engine, options, workers, ray_address, db)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     ledger = Ledger(Store(db), options.fingerprint)
     lines = None

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
+from verify.fields import S3_COLUMNS
 from verify.layout import value_type
 
 from .conftest import EXPECTED
@@ -42,6 +43,17 @@ class Report:
     @property
     def title(self) -> str:
         return f"{self.organ}{self.year}年政府信息公开工作年度报告"
+
+    def next_year(self, *, off_by: int = 0) -> Report:
+        """The organ's report of the year after: this year's 结转下年度 is its 上年结转 (plus
+        `off_by` on 自然人), new applications adjusted so that every identity still holds."""
+        cells = dict(self.cells)
+        for c in S3_COLUMNS:
+            carried = self.cells[f"s3.carried_forward.{c}"] + (off_by if c in ("natural", "total") else 0)  # type: ignore[operator]
+            cells[f"s3.new_received.{c}"] += self.cells[f"s3.carried_over.{c}"] - carried  # type: ignore[operator]
+            cells[f"s3.carried_over.{c}"] = carried
+            assert cells[f"s3.new_received.{c}"] >= 0  # type: ignore[operator]
+        return Report(self.organ, self.year + 1, self.template, cells)
 
     def v(self, key: str) -> str:
         value = self.cells[key]

@@ -15,7 +15,6 @@ from extractor.pipeline import extract_bytes
 from extractor.reconcile import assess, weigh
 from verify import crossyear
 from verify.crossyear import cross_year
-from verify.fields import S3_COLUMNS
 
 from . import fixtures as F
 from .synth.corpus import corpus
@@ -52,18 +51,6 @@ def test_cross_year_checks(now, previous, following, expected):
     assert [(f.check, f.status) for f in cross_year(now, previous, following)] == expected
 
 
-def _next_year(report: F.Report, *, off_by: int = 0) -> F.Report:
-    """The organ's report of the year after: last year's 结转下年度 is this year's 上年结转 (plus
-    `off_by` on 自然人), new applications adjusted so that every identity still holds."""
-    cells = dict(report.cells)
-    for c in S3_COLUMNS:
-        carried = report.cells[f"s3.carried_forward.{c}"] + (off_by if c in ("natural", "total") else 0)
-        cells[f"s3.new_received.{c}"] += report.cells[f"s3.carried_over.{c}"] - carried
-        cells[f"s3.carried_over.{c}"] = carried
-        assert cells[f"s3.new_received.{c}"] >= 0
-    return F.Report(report.organ, report.year + 1, report.template, cells)
-
-
 def _add(store: Store, report: F.Report):
     result = extract_bytes(f"{report.organ}{report.year}.txt", F.text(report).encode("utf-8"))
     assert result.status == "verified" and result.year == report.year
@@ -76,7 +63,7 @@ def test_a_store_weighs_an_organs_neighbouring_years_on_both_results(tmp_path, o
     with Store(tmp_path / "r.sqlite") as store:
         first = _add(store, this_year)
         assert first.current.related == []
-        second = _add(store, _next_year(this_year, off_by=off_by))
+        second = _add(store, this_year.next_year(off_by=off_by))
         (related,) = second.current.related
         assert (related.relation, related.sha256, related.year) == ("previous", first.sha256, 2024)
         x1 = {c.check: c.status for c in second.current.checks if c.rule == "X1"}
@@ -98,7 +85,7 @@ def test_two_reports_of_one_year_give_no_evidence(tmp_path):
     with Store(tmp_path / "r.sqlite") as store:
         _add(store, this_year)
         _add(store, revised)
-        later = _add(store, _next_year(this_year))
+        later = _add(store, this_year.next_year())
         assert later.current.related == []
 
 
@@ -113,7 +100,7 @@ def test_a_later_year_weighs_what_a_reviewer_corrected_not_what_was_read(tmp_pat
         assert read.status == "needs_review" and read.cells[key] == this_year.cells[key] + 1
         first = store.add(read, RULES)
         assert store.resolve(first.sha256, cells={key: this_year.cells[key]}, reviewer="li").state == "resolved"
-        second = _add(store, _next_year(this_year))
+        second = _add(store, this_year.next_year())
         x1 = {c.check: c.status for c in second.current.checks if c.rule == "X1"}
         assert x1["X1.natural"] == "pass"
         assert second.current.related[0].cells[key] == this_year.cells[key]

@@ -27,10 +27,10 @@ Fingerprint = Mapping[str, Any]
 
 
 def keep(store: Store, done: Done, fingerprint: Fingerprint) -> Stored:
-    """Store a document read, by a batch or by the service: as the rows the worker made of it,
-    else (no hash: nothing to store but the event) its result."""
+    """Store a document read, by a batch or by the service: as the rows the worker made of it
+    (and what it worked out ahead), else (no hash: nothing to store but the event) its result."""
     if done.rows is not None:
-        return store.add_rows(done.rows, done.text, fingerprint)
+        return store.add_rows(done.rows, done.text, fingerprint, ahead=done.ahead)
     if done.result is not None:
         return store.add(done.result, fingerprint)
     return store.add_json(done.text, fingerprint)

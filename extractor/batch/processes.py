@@ -47,9 +47,12 @@ class Processes:
 
     def __init__(
         self, options: Options, workers: int | None = None, capacity: int | None = None, *,
-        task: Callable[[int, Work], Done] = read_in_worker,
+        task: Callable[[int, Work], Done] = read_in_worker, store: str | None = None,
     ) -> None:  # fmt: skip
+        """`store`: the path of the store the results go to, which the workers may read (see
+        `store.ahead`)."""
         self.options = options
+        self.store = store
         self.workers = workers or default_workers()
         self.capacity = capacity or 2 * self.workers
         self.task = task  # what a worker runs on each document: a module-level function
@@ -61,7 +64,7 @@ class Processes:
         # Started at the first document: a batch with nothing left to read starts no process.
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), initializer=start_worker, initargs=(self.options,)
+                self.workers, mp_context=_context(), initializer=start_worker, initargs=(self.options, self.store)
             )
         return self._executor
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from dataclasses import dataclass
 
 from ..kinds import Status
 from ..models import Result
 from ..options import Options
 from ..pipeline import extract_input
+from ..store.ahead import Ahead, ahead, look
 from ..store.rows import Rows, rows_of
 from .work import Work
 
@@ -33,11 +35,17 @@ class Done:
     text: str
     error: str | None  # one line naming the document and the problem, for a failed one
     rows: Rows | None = None  # what the store writes for it; None when it has no hash (a missing file)
+    ahead: Ahead | None = None  # what it and its organ's other years will stand as, if the worker could tell
     result: Result | None = None  # kept only when read in the caller's own process
 
 
-def done_of(seq: int, name: str, result: Result, *, keep: bool = False, sha256: str | None = None) -> Done:
-    """A document's result, ready to travel to the parent; `sha256`: its hash if the result has none."""
+def done_of(
+    seq: int, name: str, result: Result, *, keep: bool = False, sha256: str | None = None,
+    look: sqlite3.Connection | None = None,
+) -> Done:  # fmt: skip
+    """A document's result, ready to travel to the parent; `sha256`: its hash if the result has
+    none; `look`: the store, read-only, to work out ahead what adding it will make of it."""
+    rows = rows_of(result) if result.source.sha256 is not None else None
     error = None
     if result.status == "failed":
         error = result.error or f"{result.source.path}: {result.reasons[0].message if result.reasons else 'failed'}"
@@ -48,31 +56,36 @@ def done_of(seq: int, name: str, result: Result, *, keep: bool = False, sha256: 
         status=result.status,
         text=result.model_dump_json(),
         error=error,
-        rows=rows_of(result) if result.source.sha256 is not None else None,
+        rows=rows,
+        ahead=ahead(look, result, rows) if look is not None and rows is not None else None,
         result=result if keep else None,
     )
 
 
-def read(seq: int, work: Work, options: Options, *, keep: bool = False) -> Done:
+def read(seq: int, work: Work, options: Options, *, keep: bool = False, look: sqlite3.Connection | None = None) -> Done:
     """Read one document. `keep`: hold on to the `Result` object too (in-process only; a worker
-    sends the text alone)."""
-    return done_of(seq, work.name, extract_input(work.input, options=options), keep=keep, sha256=work.sha256)
+    sends the text alone). `look`: the store the result goes to, read-only (see `done_of`)."""
+    result = extract_input(work.input, options=options)
+    return done_of(seq, work.name, result, keep=keep, sha256=work.sha256, look=look)
 
 
 _options: Options | None = None
+_store: str | None = None
+_look: sqlite3.Connection | None = None
 
 
-def start_worker(options: Options) -> None:
-    """A pool process's initializer: the run's options, once. Ctrl-C reaches the whole process
-    group on a terminal; the parent decides what it means, so a worker ignores it and finishes
-    the document it holds. A worker outlives no parent: if the batch is killed, its workers
-    would otherwise wait for work forever."""
+def start_worker(options: Options, store: str | None = None) -> None:
+    """A pool process's initializer: the run's options, once, and the path of the store its
+    results go to, if it is on this machine. Ctrl-C reaches the whole process group on a
+    terminal; the parent decides what it means, so a worker ignores it and finishes the
+    document it holds. A worker outlives no parent: if the batch is killed, its workers would
+    otherwise wait for work forever."""
     import multiprocessing
     import threading
 
-    global _options
+    global _options, _store
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _options = options
+    _options, _store = options, store
     parent = multiprocessing.parent_process()
     if parent is not None and parent.sentinel is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
@@ -86,5 +99,8 @@ def _exit_with(sentinel: int) -> None:
 
 
 def read_in_worker(seq: int, work: Work) -> Done:
+    global _look
     assert _options is not None, "start_worker was not run in this process"
-    return read(seq, work, _options)
+    if _look is None and _store is not None:
+        _look = look(_store)
+    return read(seq, work, _options, look=_look)

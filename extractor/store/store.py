@@ -37,6 +37,7 @@ from . import write
 from .judging import questioned
 from .migrations import migrate
 from .queue import Filter
+from .ahead import Ahead, Neighbour
 from .records import Action, Correction, CurrentCell, Event, Page, Review, Run, Stored
 from .rows import Rows, current_columns, rows_of, standing
 
@@ -200,18 +201,24 @@ class Store:
             return self._unreadable(result, by)
         return self._add(rows_of(result), text, result, fingerprint, by)
 
-    def add_rows(self, rows: Rows, text: str, fingerprint: Fingerprint, *, by: str = "extractor") -> Stored:
+    def add_rows(
+        self, rows: Rows, text: str, fingerprint: Fingerprint, *, ahead: Ahead | None = None, by: str = "extractor"
+    ) -> Stored:
         """`add` for a result given as its rows and its JSON (what a worker process sends back,
-        `rows.rows_of`): nothing is parsed unless the document's corrections or its organ's
-        other years change what was read."""
-        return self._add(rows, text, None, fingerprint, by)
+        `rows.rows_of`), and `ahead`, what the worker worked out it and its organ's other years
+        will stand as (taken where the store still holds what it was worked out on): nothing is
+        parsed here unless the document's corrections or its organ's other years change what was
+        read, and the worker could not tell."""
+        return self._add(rows, text, None, fingerprint, by, ahead)
 
     def _unreadable(self, result: Result, by: str) -> Stored:
         with self._write():
             write.event(self.db, self._now(), by, "unreadable", path=result.source.path, error=result.error)
         return Stored(sha256=None, run_id=None, new=False, status=result.status, review=None, text="", result=result)
 
-    def _add(self, rows: Rows, text: str, result: Result | None, fingerprint: Fingerprint, by: str) -> Stored:
+    def _add(
+        self, rows: Rows, text: str, result: Result | None, fingerprint: Fingerprint, by: str, ahead: Ahead | None = None
+    ) -> Stored:
         sha = rows.sha256
         with self._write():
             at = self._now()
@@ -225,7 +232,10 @@ class Store:
                 return Stored(sha256=sha, run_id=run, new=False, status=result.status, review=None, text=kept, result=result)
             write.insert_rows(self.db, rows, text, run, at)
             write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=rows.status, path=rows.path)
-            if write.stands_as_read(self.db, rows):
+            told = None
+            if ahead is not None and write.basis(self.db, sha, rows.organ, rows.year) == ahead.basis:
+                now, current, told = ahead.now, None, ahead.neighbours
+            elif write.stands_as_read(self.db, rows):
                 now, current = rows.read, result
             else:
                 current, applied, differs = write.current_of(self.db, result or Result.model_validate_json(text))
@@ -236,19 +246,27 @@ class Store:
                 )
             change = write.follow(self.db, now, run, actor=by, at=at)
             for other in now.related:
-                self._weigh_again(other, because=sha, actor=by, at=at)
+                self._weigh_again(other, because=sha, actor=by, at=at, told=(told or {}).get(other))
         return Stored(sha256=sha, run_id=run, new=True, status=now.status, review=change, text=now.kept or text, result=current)
 
-    def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str) -> None:
-        """A document of the organ's neighbouring year, weighed again now that `because` is here."""
-        run, extracted, before = self._stored(sha256)
-        current, applied, differs = write.current_of(self.db, Result.model_validate_json(extracted))
-        # Serialised the same way as what is stored, so the texts are equal when nothing changed.
-        text = current.model_dump_json()
-        if text == before:
-            return
-        write.follow(self.db, standing(current, applied, differs=differs, text=text), run, actor=actor, at=at)
-        write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=current.status)
+    def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str, told: Neighbour | None = None) -> None:
+        """A document of the organ's neighbouring year, weighed again now that `because` is here
+        (`told`: as a worker worked it out, taken if the store still holds what it was worked out on)."""
+        if told is not None and told.basis == write.basis(self.db, sha256, told.basis.organ, told.basis.year, stored=True):
+            assert told.basis.stored is not None
+            now, run = told.now, told.basis.stored[1]
+            if now is None:
+                return
+        else:
+            run, extracted, before = self._stored(sha256)
+            current, applied, differs = write.current_of(self.db, Result.model_validate_json(extracted))
+            # Serialised the same way as what is stored, so the texts are equal when nothing changed.
+            text = current.model_dump_json()
+            if text == before:
+                return
+            now = standing(current, applied, differs=differs, text=text)
+        write.follow(self.db, now, run, actor=actor, at=at)
+        write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=now.status)
 
     def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:
         """Record that a document seen under `path` was not read again: it has a result for
@@ -396,13 +414,7 @@ class Store:
         return Result.model_validate_json(self._stored(sha256)[2])
 
     def _stored(self, sha256: str) -> tuple[int, str, str]:
-        """The document's newest run: its id, the result as read, and as it now stands (JSON)."""
-        return self.db.execute(
-            "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
-            " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
-            " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
-            (sha256,),
-        ).fetchone()
+        return write.stored(self.db, sha256)
 
     def current_results(self) -> Iterator[Result]:
         """Every document's current result, by hash, one at a time (for exports)."""

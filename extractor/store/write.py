@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from verify import crossyear
@@ -93,6 +94,16 @@ def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str
     )
 
 
+def stored(db: sqlite3.Connection, sha256: str) -> tuple[int, str, str]:
+    """The document's newest run: its id, the result as read, and as it now stands (JSON)."""
+    return db.execute(
+        "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
+        " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
+        " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
+        (sha256,),
+    ).fetchone()
+
+
 def load_result(db: sqlite3.Connection, sha256: str, run: int) -> Result:
     (text,) = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
     return Result.model_validate_json(text)
@@ -106,7 +117,11 @@ def latest_corrections(db: sqlite3.Connection, sha256: str) -> tuple[dict[str, N
 
 def with_corrections(db: sqlite3.Connection, result: Result) -> tuple[Result, list[str]]:
     """The result with its document's corrections applied and verified again, and the keys applied."""
-    values, reviewers = latest_corrections(db, result.source.sha256 or "")
+    return _corrected(result, latest_corrections(db, result.source.sha256 or ""))
+
+
+def _corrected(result: Result, corrections: tuple[dict[str, Number | None], dict[str, str]]) -> tuple[Result, list[str]]:
+    values, reviewers = corrections
     applied = [k for k in values if k in result.cells]
     if not applied:
         return result, []
@@ -118,28 +133,52 @@ def corrected_keys(db: sqlite3.Connection, sha256: str) -> bool:
     return db.execute("SELECT 1 FROM corrections WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
 
 
-def _neighbour_rows(db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None) -> list[tuple]:
+@dataclass(frozen=True)
+class Arriving:
+    """A document about to be added, as its organ's other years will see it once it is."""
+
+    sha256: str
+    organ: str | None
+    year: int | None
+    path: str
+    cells: dict[str, Number | None]  # the cells the cross-year checks read, corrections over extraction
+
+
+def _neighbour_rows(
+    db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None, arriving: Arriving | None = None
+) -> list[tuple]:
+    """(sha256, run, path, year, cells or None) of the organ's results of the year before and after."""
     if not (organ and year):
         return []
-    return db.execute(
-        "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
-        " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
-        (organ, year - 1, year + 1, sha256),
-    ).fetchall()
+    rows = [
+        (*row, None)
+        for row in db.execute(
+            "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
+            " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
+            (organ, year - 1, year + 1, sha256),
+        )
+    ]
+    a = arriving
+    if a is not None and a.sha256 != sha256 and a.organ == organ and a.year in (year - 1, year + 1):
+        rows = [row for row in rows if row[0] != a.sha256] + [(a.sha256, None, a.path, a.year, a.cells)]
+    return rows
 
 
-def neighbours(db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None) -> list[Related]:
+def neighbours(
+    db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None, *, arriving: Arriving | None = None
+) -> list[Related]:
     """The organ's reports of the year before and the year after, as the store holds them now
-    (their newest run, corrections applied). A year with two different documents (a report
-    and its revision, say) gives no evidence: which one counts is not the store's to say."""
-    rows = _neighbour_rows(db, sha256, organ, year)
+    (their newest run, corrections applied), and `arriving` as if it were added. A year with
+    two different documents (a report and its revision, say) gives no evidence: which one
+    counts is not the store's to say."""
+    rows = _neighbour_rows(db, sha256, organ, year, arriving)
     out = []
     for other_year, relation in ((year - 1, "previous"), (year + 1, "next")) if rows and year else ():
         found = [row for row in rows if row[3] == other_year]
         if len(found) != 1:
             continue
-        other_sha, run, path, _ = found[0]
-        cells = cross_year_cells(db, other_sha, run)
+        other_sha, run, path, _, given = found[0]
+        cells = given if given is not None else cross_year_cells(db, other_sha, run)
         out.append(Related(relation=relation, sha256=other_sha, path=path, year=other_year, cells=cells))  # type: ignore[arg-type]
     return out
 
@@ -166,21 +205,49 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
     return dict(rows)
 
 
-def with_related(db: sqlite3.Connection, result: Result) -> Result:
-    """The result weighed with the organ's neighbouring years the store holds (weighed again
-    when they differ from what it already weighed)."""
-    related = neighbours(db, result.source.sha256 or "", result.organ, result.year)
-    if related == result.related:
-        return result
-    return weigh(result, related)
+@dataclass(frozen=True)
+class Basis:
+    """All that a document's current result is worked out from, besides its result as read:
+    the organ's neighbouring years and the people's corrections, and (for a stored document)
+    which result and which state of its review it was worked out for. Equal bases give equal
+    current results, wherever they were worked out (`ahead`)."""
+
+    sha256: str
+    organ: str | None
+    year: int | None
+    related: list[Related]
+    corrections: tuple[dict[str, Number | None], dict[str, str]]
+    stored: tuple[int, int, int | None] | None = None  # its newest result's row and run, its review's version
+
+
+def basis(
+    db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None, *,
+    stored: bool = False, arriving: Arriving | None = None,
+) -> Basis:  # fmt: skip
+    """A document's basis as the store holds it now (`arriving`: as if that one were added)."""
+    row = None
+    if stored:
+        row = db.execute(
+            "SELECT r.id, r.run_id, v.version FROM results r LEFT JOIN reviews v ON v.sha256 = r.sha256"
+            " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+    related = neighbours(db, sha256, organ, year, arriving=arriving)
+    return Basis(sha256, organ, year, related, latest_corrections(db, sha256), tuple(row) if row else None)
+
+
+def weighed(extracted: Result, on: Basis) -> tuple[Result, list[str], bool]:
+    """A result as it stands on `on`: the organ's other years weighed (again, if they differ
+    from those it weighs already), the corrections applied. Returns it, the corrected keys, and
+    whether it differs from the result as read."""
+    weighed = extracted if on.related == extracted.related else weigh(extracted, on.related)
+    current, applied = _corrected(weighed, on.corrections)
+    return current, applied, weighed is not extracted or bool(applied)
 
 
 def current_of(db: sqlite3.Connection, extracted: Result) -> tuple[Result, list[str], bool]:
-    """A stored result as it now stands: the organ's other years weighed, the corrections applied.
-    Returns it, the corrected keys, and whether it differs from what was stored."""
-    weighed = with_related(db, extracted)
-    current, applied = with_corrections(db, weighed)
-    return current, applied, weighed is not extracted or bool(applied)
+    """A stored result as it now stands (`weighed` on its basis in the store)."""
+    return weighed(extracted, basis(db, extracted.source.sha256 or "", extracted.organ, extracted.year))
 
 
 def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any], *, version: int | None = None) -> bool:

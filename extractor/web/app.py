@@ -59,7 +59,7 @@ class Service:
     def _processes(self, options: Options) -> Pool:
         from ..batch import Processes
 
-        return Processes(options, self.settings.workers)
+        return Processes(options, self.settings.workers, store=str(self.settings.db))
 
     def document_path(self, sha256: str) -> str:
         return str(self.folder.document(sha256))
