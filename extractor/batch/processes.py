@@ -36,7 +36,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # Imported once by the server, so that each worker starts without importing anything.
-        ctx.set_forkserver_preload(["extractor.batch.task"])
+        ctx.set_forkserver_preload(["extractor.batch.task", "extractor.store.ahead"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..kinds import Status
 from ..models import Result
 from ..options import Options
 from ..pipeline import extract_input
-from ..store.ahead import Ahead, ahead, look
 from ..store.rows import Rows, rows_of
 from .work import Work
+
+if TYPE_CHECKING:  # the store's own modules load only in a worker that looks at it
+    import sqlite3
+
+    from ..store.ahead import Ahead
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ def done_of(
     """A document's result, ready to travel to the parent; `sha256`: its hash if the result has
     none; `look`: the store, read-only, to work out ahead what adding it will make of it."""
     rows = rows_of(result) if result.source.sha256 is not None else None
+    worked_out = None
+    if look is not None and rows is not None:
+        from ..store.ahead import ahead
+
+        worked_out = ahead(look, result, rows)
     error = None
     if result.status == "failed":
         error = result.error or f"{result.source.path}: {result.reasons[0].message if result.reasons else 'failed'}"
@@ -57,7 +66,7 @@ def done_of(
         text=result.model_dump_json(),
         error=error,
         rows=rows,
-        ahead=ahead(look, result, rows) if look is not None and rows is not None else None,
+        ahead=worked_out,
         result=result if keep else None,
     )
 
@@ -102,5 +111,7 @@ def read_in_worker(seq: int, work: Work) -> Done:
     global _look
     assert _options is not None, "start_worker was not run in this process"
     if _look is None and _store is not None:
+        from ..store.ahead import look
+
         _look = look(_store)
     return read(seq, work, _options, look=_look)

@@ -15,36 +15,31 @@ The tables (`documents`, `paths`, `runs`, `results`, `cells`, `checks`, `reviews
 and `datasette` to read as they are.
 """
 
-from .extractions import Extraction, Extractions
-from .queue import Filter
-from .records import (
-    ACTIONS,
-    Correction,
-    CurrentCell,
-    Event,
-    Page,
-    QueueItem,
-    Review,
-    ReviewChange,
-    Run,
-    Stored,
-)
-from .store import Fingerprint, Store
+from __future__ import annotations
 
-__all__ = [
-    "ACTIONS",
-    "Correction",
-    "CurrentCell",
-    "Event",
-    "Extraction",
-    "Extractions",
-    "Filter",
-    "Fingerprint",
-    "Page",
-    "QueueItem",
-    "Review",
-    "ReviewChange",
-    "Run",
-    "Store",
-    "Stored",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .extractions import Extraction, Extractions
+    from .queue import Filter
+    from .records import ACTIONS, Correction, CurrentCell, Event, Page, QueueItem, Review, ReviewChange, Run, Stored
+    from .store import Fingerprint, Store
+
+# Each name loads its module when first asked for: a worker process needs `rows` and `ahead`
+# alone, and `extract` without a database none of it.
+_FROM = {
+    "Extraction": "extractions", "Extractions": "extractions", "Filter": "queue",
+    "ACTIONS": "records", "Correction": "records", "CurrentCell": "records", "Event": "records", "Page": "records",
+    "QueueItem": "records", "Review": "records", "ReviewChange": "records", "Run": "records", "Stored": "records",
+    "Fingerprint": "store", "Store": "store",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
+
+
+__all__ = sorted(_FROM)
