@@ -1,7 +1,7 @@
 """The batch at scale: throughput per worker count, memory against the archive's size, the
 no-op re-run, the cold start, and a kill-and-resume, all of the whole process tree.
 
-    python benchmarks/batch.py [--sizes 1000 10000] [--seed 0] [--work DIR]
+    python benchmarks/batch.py [--sizes 1000 10000] [--seed 0] [--work DIR] [--rounds 3]
 
 The corpus is generated (tests/synth, every flattening in turn: six text ones, HTML, DOCX,
 PDF ruled and unruled; each with a random damage or none) into `--work` once and reused by
@@ -9,8 +9,10 @@ later runs; the smaller sizes are the first documents of the largest. Each figur
 `extractor batch` run as a user runs it, in a subprocess; peak memory is the largest sum of
 the resident memory of that process and all its children (the pool's workers and the server
 they are forked from), sampled every 50 ms with psutil, as is the CPU time of the parent and of
-the workers (what bounds the speed-up of a second worker). It prints figures; it asserts
-nothing. docs/BENCHMARKS.md records the latest run.
+the workers (what bounds the speed-up of a second worker). The 1- and 2-worker runs are made
+`--rounds` times in turn, each beside the same documents read by the pool alone (no store, no
+file: how far the machine lets a second worker go at that moment). It prints figures; it
+asserts nothing. docs/BENCHMARKS.md records the latest run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -60,16 +63,29 @@ def first(folder: Path, n: int, into: Path) -> Path:
     return into
 
 
-class Run:
-    """`extractor batch` in a subprocess, its wall time and the peak resident memory of its
-    whole process tree."""
+# The documents read by the pool alone, with no store and no file: how far this machine lets a
+# second worker go at the moment, measured beside the batch (the host's other load moves it).
+POOL_ALONE = """
+import sys
+from extractor.batch import Processes, run
+from extractor.load.archive import inputs
+from extractor.options import RULES_ONLY
+if __name__ == "__main__":
+    for _ in run(inputs([sys.argv[1]], read=False), pool=Processes(RULES_ONLY, int(sys.argv[2]))):
+        pass
+"""
 
-    def __init__(self, args: list[str], *, kill_after: float | None = None) -> None:
+
+class Run:
+    """`extractor batch ARGS` (or `command`) in a subprocess, its wall time and the peak
+    resident memory of its whole process tree."""
+
+    def __init__(self, args: list[str], *, kill_after: float | None = None, command: list[str] | None = None) -> None:
         import psutil
 
         started = time.perf_counter()
         process = subprocess.Popen(
-            EXTRACTOR + ["batch", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            command or EXTRACTOR + ["batch", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
         root = psutil.Process(process.pid)
         self.peak = 0
@@ -162,23 +178,36 @@ def cold_start(rounds: int = 10) -> None:
         )
 
 
-def throughput(corpus: Path, n: int, work: Path) -> dict[int, float]:
-    rates = {}
-    for workers in (1, 2):
-        db, out = _fresh(work, f"rate-{n}-{workers}")
-        r = Run([str(corpus), "--db", str(db), "-o", str(out), "--workers", str(workers)])
-        rates[workers] = n / r.seconds
-        if workers == 2:
-            ceiling = 2 * r.workers_cpu / (r.workers_cpu + r.parent_cpu)
-        print(
-            f"  {n} documents, {workers} worker(s): {r.seconds:.1f} s, {rates[workers]:.1f} documents/s, peak tree RSS {r.peak / 2**20:.0f} MiB; "
-            f"CPU a document: parent {1000 * r.parent_cpu / n:.1f} ms, workers {1000 * r.workers_cpu / n:.1f} ms  ({_load()})",
-            flush=True,
-        )
-    print(f"  ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f} (target ≥ 1.8)", flush=True)
-    # With one worker the parent runs on the other core; with two it takes its share of theirs.
-    print(f"  the ratio the CPU split allows on two cores: 2 × workers / (workers + parent) = {ceiling:.2f}", flush=True)
-    return rates
+def throughput(corpus: Path, n: int, work: Path, rounds: int) -> None:
+    """Documents/s of the batch with 1 and with 2 workers, `rounds` times in turn (the host's
+    other load moves single figures by a tenth or more), and beside each the pool alone."""
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    alone: dict[int, list[float]] = {1: [], 2: []}
+    ceilings = []
+    for i in range(rounds):
+        for workers in (1, 2):
+            pool = Run([], command=[sys.executable, "-c", POOL_ALONE, str(corpus), str(workers)])
+            alone[workers].append(n / pool.seconds)
+            db, out = _fresh(work, f"rate-{n}-{workers}")
+            r = Run([str(corpus), "--db", str(db), "-o", str(out), "--workers", str(workers)])
+            rates[workers].append(n / r.seconds)
+            if workers == 2:
+                # With one worker the parent runs on the other core; with two it takes its share of theirs.
+                ceilings.append(2 * r.workers_cpu / (r.workers_cpu + r.parent_cpu))
+            print(
+                f"  round {i + 1}, {n} documents, {workers} worker(s): {r.seconds:.1f} s, {rates[workers][-1]:.1f} documents/s, "
+                f"peak tree RSS {r.peak / 2**20:.0f} MiB; CPU a document: parent {1000 * r.parent_cpu / n:.1f} ms, "
+                f"workers {1000 * r.workers_cpu / n:.1f} ms; the pool alone (no store, no file) {alone[workers][-1]:.1f} "
+                f"documents/s, its parent {1000 * pool.parent_cpu / n:.1f} ms  ({_load()})",
+                flush=True,
+            )
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    each = ", ".join(f"{b / a:.2f}" for a, b in zip(rates[1], rates[2]))
+    print(f"  median documents/s: 1 worker {one:.1f}, 2 workers {two:.1f}", flush=True)
+    print(f"  ratio 2 workers / 1 worker: {two / one:.2f} of the medians; by round {each} (target ≥ 1.8)", flush=True)
+    print(f"  the ratio the CPU split allows on two cores: 2 × workers / (workers + parent) = {statistics.median(ceilings):.2f}", flush=True)
+    pool_ratio = statistics.median(alone[2]) / statistics.median(alone[1])
+    print(f"  the pool alone, side by side: ratio {pool_ratio:.2f} of the medians (what the machine allows now)", flush=True)
 
 
 def size_and_rerun(corpus: Path, n: int, work: Path) -> tuple[int, float]:
@@ -223,6 +252,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp") / "extractor-batch-bench")
     parser.add_argument("--kill", type=int, default=2000, help="documents of the kill-and-resume (0: skip it)")
     parser.add_argument("--only", choices=["cold", "rate", "size", "kill"], nargs="+", help="run only these parts")
+    parser.add_argument("--rounds", type=int, default=3, help="how many times the 1- and 2-worker runs are made, in turn")
     a = parser.parse_args()
     parts = set(a.only or ["cold", "rate", "size", "kill"])
     a.work.mkdir(parents=True, exist_ok=True)
@@ -236,7 +266,7 @@ def main() -> None:
     if "rate" in parts:
         print("throughput:")
         smallest = min(a.sizes)
-        throughput(corpora[smallest], smallest, a.work)
+        throughput(corpora[smallest], smallest, a.work, a.rounds)
     if "size" in parts:
         print("memory against size, and the no-op re-run:")
         peaks = {n: size_and_rerun(corpora[n], n, a.work)[0] for n in a.sizes}
