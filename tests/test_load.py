@@ -94,6 +94,25 @@ def test_a_file_no_encoding_reads_gets_a_clear_error(tmp_file):
     assert e.value.problem == "cannot decode: not UTF-8, UTF-16 or GB18030, and no other encoding fits"
 
 
+@pytest.mark.parametrize(
+    "name, kind",
+    [("r.pdf", "PDF"), ("r.PDF", "PDF"), ("r.docx", "Word (DOCX)"), ("r.doc", "Word"), ("r.xlsx", "Excel")],
+)
+def test_a_file_named_binary_that_is_neither_that_nor_text_says_both(tmp_file, name, kind):
+    """Bytes that are no format at all behind a binary name: a download cut short or damaged."""
+    path = tmp_file(name, bytes(range(0x80, 0x100)) * 16)
+    with pytest.raises(LoadError) as e:
+        load(path)
+    assert e.value.problem.startswith(f"named as a {kind} file but its bytes are not one, nor text (cannot decode:")
+    assert e.value.path == str(path)
+
+
+def test_a_text_dump_named_pdf_is_read_as_text(tmp_file):
+    """What the bytes say wins over the name: a text dump saved as .pdf is read, not refused."""
+    doc = load(tmp_file("r.pdf", "某某县人民政府\n一、总体情况\n".encode("utf-8")))
+    assert doc.format == "text" and doc.rows[0].cells[0].text == "某某县人民政府"
+
+
 def test_big5_is_not_misread_as_gb18030(tmp_file):
     doc = load(tmp_file("r.txt", "臺北市政府資訊公開工作年度報告\n一、總體情況\n".encode("big5") * 10))
     assert doc.encoding == "big5" and doc.rows[0].cells[0].text == "臺北市政府資訊公開工作年度報告"

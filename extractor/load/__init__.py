@@ -23,6 +23,10 @@ _HTML_STARTS = (b"<!doctype html", b"<html")
 _HTML_MAYBE = (b"<!--", b"<head", b"<meta", b"<body", b"<?xml")
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
+# Names that promise a binary format. A file so named whose bytes are another format is read as
+# what its bytes say (a text dump saved as .pdf is common); one that is not text either was cut
+# short or damaged in transit, and its error says so rather than only that it does not decode.
+_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (DOCX)", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel"}
 
 
 def sniff(name: str, data: bytes) -> str:
@@ -77,7 +81,7 @@ def _read(name: str, data: bytes) -> Document:
     fmt = sniff(name, data)
     sha = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "markdown"):
-        text, encoding = decode(name, data)
+        text, encoding = _decode(name, data)
         rows = text_rows(text)
         if any(r.grid for r in rows) and fmt == "text" and any(
             c.loc.table is not None for r in rows for c in r.cells
@@ -111,6 +115,16 @@ def _read(name: str, data: bytes) -> Document:
     if fmt == "office":
         raise LoadError(name, "an Office file other than Word (.xlsx, .pptx): save it as DOCX or PDF first")
     raise LoadError(name, "zip archive: it holds several documents; give it to `extractor extract` to read each")
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str]:
+    try:
+        return decode(name, data)
+    except LoadError as e:
+        kind = _BINARY_SUFFIXES.get(Path(name).suffix.lower())
+        if kind is None or e.problem == "empty file":
+            raise
+        raise LoadError(name, f"named as a {kind} file but its bytes are not one, nor text ({e.problem}): damaged or cut short") from None
 
 
 def load(path: str | Path) -> Document:
