@@ -118,12 +118,12 @@ def _read(name: str, data: bytes) -> Document:
 
 
 def _decode(name: str, data: bytes) -> tuple[str, str]:
+    kind = _BINARY_SUFFIXES.get(Path(name).suffix.lower())
+    if kind is None or not data.strip():  # an empty file is that, whatever its name
+        return decode(name, data)
     try:
         return decode(name, data)
     except LoadError as e:
-        kind = _BINARY_SUFFIXES.get(Path(name).suffix.lower())
-        if kind is None or e.problem == "empty file":
-            raise
         raise LoadError(name, f"named as a {kind} file but its bytes are not one, nor text ({e.problem}): damaged or cut short") from None
 
 
