@@ -39,7 +39,7 @@ def export(db: str, fmt: str, wide: bool, output: str) -> None:
     if wide and fmt == "xlsx":
         raise BadInput("--wide is for csv, parquet and jsonl: the workbook lays each document out as its tables print")
     writable_file(output, "export")
-    with Store(db, create=False) as store:
+    with Store(db, read_only=True) as store:  # an export changes nothing in the store
         if fmt == "xlsx":
             from .export.xlsx import write_xlsx
 

@@ -28,6 +28,7 @@ from .store import Filter, QueueItem, Review, Store
 DB = click.option(
     "--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file (it must exist)."
 )
+# `list` and `show` only read: they open the file read-only, and an old store stays as it is.
 
 
 def _parse_value(text: str) -> int | float | None:
@@ -84,7 +85,7 @@ def list_reviews(
     template: str | None, fmt: str | None, limit: int | None, as_json: bool,
 ) -> None:
     """List reviews, the most in doubt first, with their reasons."""
-    store = Store(db, create=False)
+    store = Store(db, read_only=True)
     where = Filter(
         state=None if state == "all" else state,  # type: ignore[arg-type]
         status=status, reason=reason, organ=organ, year=year, template=template, format=fmt,
@@ -142,7 +143,7 @@ def show(db: str, document: str, as_json: bool, history: bool) -> None:
 
     DOCUMENT is the document's sha256, or a prefix of it that names one document.
     """
-    store = Store(db, create=False)
+    store = Store(db, read_only=True)
     sha = store.lookup(document)
     r = store.review(sha)
     if as_json:

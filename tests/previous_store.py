@@ -1,6 +1,7 @@
 """The previous version's store, frozen: it writes a database as that version did, for the
 tests of the migration that upgrades one (a `results` row per extraction, a `reviews` row per
 result, the corrected result as JSON on the review). Kept as it was; never used by the code.
+`earlier_store` makes a store of a later version that had migrations, up to one of them.
 """
 
 from __future__ import annotations
@@ -88,3 +89,20 @@ class PreviousStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def earlier_store(path: str | Path, last: str = "m004_extractions") -> None:
+    """A store as a version with migrations up to `last` made it: in WAL mode, with its
+    `_migrations`, and without the mark in the header that later versions set."""
+    from extractor.store.migrations import MIGRATIONS, migrate
+
+    names = [fn.__name__ for fn in MIGRATIONS]
+    db = sqlite3.connect(str(path), isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    kept = MIGRATIONS[:]
+    MIGRATIONS[:] = MIGRATIONS[: names.index(last) + 1]
+    try:
+        migrate(db)
+    finally:
+        MIGRATIONS[:] = kept
+    db.close()

@@ -14,6 +14,7 @@ from extractor.models import Result
 from extractor.options import RULES_ONLY
 from extractor.reconcile import assess
 from extractor.store import ACTIONS, Filter, Store
+from extractor.store.identity import APPLICATION_ID
 from extractor.store.migrations import MIGRATIONS, migrate
 
 from .conftest import DOCS
@@ -93,6 +94,7 @@ def test_a_new_database_gets_every_migration_and_plain_tables(tmp_path):
         "sha256", "run_id", "key", "value", "state", "method", "raw", "location", "ambiguous", "note",
     ]  # fmt: skip
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_an_up_to_date_database_is_left_as_it_is(tmp_path):
@@ -173,7 +175,7 @@ def test_a_database_in_a_missing_folder_is_one_line(tmp_path):
     "content,message",
     [
         (b"hello, not a database" * 100, "not a SQLite database"),
-        (None, "not a results database of the extractor"),
+        (None, "not a database of the extractor: it holds the table chickens$"),
     ],
 )
 def test_opening_for_reading_refuses_other_files(tmp_path, content, message):

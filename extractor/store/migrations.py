@@ -8,13 +8,14 @@ migration that has shipped; add the next one.
     >>> import sqlite3
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
-    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions']
+    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id']
     >>> migrate(db)
     []
 
 `m001` is the schema of the version before migrations (a `results` row per extraction, a
 `reviews` row per result); on a database of that version it changes nothing, and `m002`
-carries its rows into the store's tables. `m004` adds the extractions the service accepted.
+carries its rows into the store's tables. `m004` adds the extractions the service accepted;
+`m005` marks the file as the extractor's (`identity`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from ..errors import BadInput
+from .identity import APPLICATION_ID
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
@@ -39,12 +41,19 @@ def applied(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")] if has_table else []
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply the missing migrations; returns their names. `db` must be in autocommit mode."""
+def pending(db: sqlite3.Connection) -> list[str]:
+    """The migrations `db` lacks; `BadInput` if a newer version of the extractor wrote it."""
+    done = applied(db)
     known = {fn.__name__ for fn in MIGRATIONS}
-    unknown = [name for name in applied(db) if name not in known]
+    unknown = [name for name in done if name not in known]
     if unknown:
         raise BadInput(f"written by a newer version of the extractor (migration {unknown[0]}): upgrade to read it")
+    return [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in done]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the missing migrations; returns their names. `db` must be in autocommit mode."""
+    pending(db)
     done: list[str] = []
     for fn in MIGRATIONS:
         if fn.__name__ in applied(db):
@@ -344,3 +353,10 @@ def m004_extractions(db: sqlite3.Connection) -> None:
         CREATE INDEX extractions_person ON extractions (submitted_by, state);
         """,
     )
+
+
+@migration
+def m005_application_id(db: sqlite3.Connection) -> None:
+    # The extractor's mark in the file's header: from here on a store is told from another
+    # program's database by it, not by table names another program may use too.
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

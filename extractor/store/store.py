@@ -35,7 +35,8 @@ from ..models import Number, Result
 from . import queue as queries
 from . import write
 from .judging import questioned
-from .migrations import migrate
+from . import identity
+from .migrations import migrate, pending
 from .queue import Filter
 from .ahead import Ahead, Neighbour
 from .records import Action, Correction, CurrentCell, Event, Page, Review, Run, Stored
@@ -52,31 +53,39 @@ def _utc_now() -> datetime:
 class Store:
     """Open (`create=True`: make it if need be) and migrate the database at `path`.
 
-    `create=False` opens only a database that exists: a missing file is `NotFound`, a file
-    that is not one of the extractor's databases `BadInput`, and nothing is created.
+    Only the extractor's own databases are opened (`identity`): another program's, or a file
+    that is not SQLite, is `BadInput`, and not a byte of it changes. `create=True` makes a store
+    of a missing file, an empty one (0 bytes) or a SQLite database holding nothing.
+    `create=False` opens only a store that exists: a missing file is `NotFound`, and nothing is
+    created. `read_only=True` (implies `create=False`) reads it as it is, never migrating it nor
+    changing its journal mode: a store that needs upgrading is `BadInput`.
     `clock` gives the time written on every row (UTC).
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True, clock: Callable[[], datetime] = _utc_now):
+    def __init__(
+        self, path: str | Path, *, create: bool = True, read_only: bool = False, clock: Callable[[], datetime] = _utc_now
+    ):
         self.path = str(path)
+        self.read_only = read_only
         self._clock = clock
         self._lock = threading.RLock()
         self._batch_every: int | None = None
         self._pending = 0
         self._run_ids: dict[str, int] = {}
+        create = create and not read_only
         memory = self.path == ":memory:"
-        if not create and not memory and not Path(self.path).is_file():
-            raise NotFound(f"{self.path}: no such database")
+        new = memory or self._claim(create)
         if create and not memory and not Path(self.path).resolve().parent.is_dir():
             raise BadInput(f"{self.path}: cannot create the database: the folder {Path(self.path).parent} does not exist")
-        target = self.path if create or memory else f"{Path(self.path).resolve().as_uri()}?mode=rw"
+        mode = "ro" if read_only else "rw"
+        target = self.path if create or memory else f"{Path(self.path).resolve().as_uri()}?mode={mode}"
         try:
             # Autocommit: every transaction is begun and ended here, explicitly.
             self.db = sqlite3.connect(target, uri=not (create or memory), isolation_level=None, check_same_thread=False, timeout=10)
         except sqlite3.Error as e:
             raise BadInput(f"{self.path}: cannot open the database ({e})") from None
         try:
-            self._open(create)
+            self._open(new)
         except sqlite3.DatabaseError as e:
             self.db.close()
             raise BadInput(f"{self.path}: not a SQLite database ({e})") from None
@@ -84,14 +93,36 @@ class Store:
             self.db.close()
             raise
 
-    def _open(self, create: bool) -> None:
-        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not create and "_migrations" not in tables and "results" not in tables:
-            raise BadInput(f"{self.path}: not a results database of the extractor")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a crash of the process
+    def _claim(self, create: bool) -> bool:
+        """Whether the file is to become a new store; raises, having changed nothing, for a file
+        that must not be opened (missing and not to be made, another program's, empty)."""
+        found = identity.inspect(Path(self.path))
+        if found.kind == "store":
+            return False
+        if found.kind == "foreign":
+            raise BadInput(f"{self.path}: {found.why}")
+        if create:
+            return True
+        if found.kind == "missing":
+            raise NotFound(f"{self.path}: no such database")
+        held = "an empty file (0 bytes)" if found.kind == "empty" else "a SQLite database holding no tables"
+        raise BadInput(f"{self.path}: not a database of the extractor: {held}")
+
+    def _open(self, new: bool) -> None:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: a batch writes into several indexes at once
+        if self.read_only:
+            if pending(self.db):
+                raise BadInput(
+                    f"{self.path}: made by an older version of the extractor, and reading it does not change it:"
+                    " the next `extractor batch`, `extract --db`, `review resolve` or `serve` on it upgrades it"
+                )
+            return
+        if new:
+            # Marked first, so a store whose making is cut short is still known as the extractor's.
+            self.db.execute(f"PRAGMA application_id = {identity.APPLICATION_ID}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a crash of the process
         migrate(self.db)  # a file of the previous version is upgraded here, its rows carried over
 
     def close(self) -> None:
