@@ -8,8 +8,11 @@ at all, so what waits stays waiting. The service as a process is tests/test_serv
 from __future__ import annotations
 
 import csv
+import dataclasses
+import errno
 import io
 import re
+import sqlite3
 import time
 
 import pytest
@@ -27,6 +30,7 @@ from extractor.web.settings import Settings
 
 from .conftest import DOCS
 from .doubles.dying_worker import read_or_die_once
+from .doubles.full_disk import FullDisk
 
 SHANGHAI = DOCS / "10_shanghai_kewei_2024.md"  # 结转 总计 printed blank: 1 makes it verify
 PINGTAN = DOCS / "05_pingtan_2023.txt"  # three cells chosen among several readings
@@ -417,3 +421,173 @@ def test_wait_answers_once_the_extraction_is_done_or_when_the_time_is_up(tmp_pat
     assert idle.get(queued.headers["Location"], params={"wait": 0.3}).json()["state"] == "queued"
     assert time.monotonic() - start >= 0.3
     assert idle.get(queued.headers["Location"], params={"wait": 61}).json()["code"] == "bad_input"
+
+
+# --- faults: a full disk, a dispatcher that fails ---------------------------------------------------
+
+
+def healthz_until(client, status: int, timeout: float = 15) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = client.get("/healthz")
+        if r.status_code == status:
+            return r.json()
+        time.sleep(0.05)
+    raise AssertionError(f"/healthz never answered {status}: {r.status_code} {r.text}")
+
+
+@pytest.mark.parametrize(
+    "refused",
+    ["UPDATE extractions SET state = 'running'", "INSERT INTO documents", "UPDATE extractions SET state = 'done'", "COMMIT"],
+    ids=["taking", "keeping", "finishing", "commit"],
+)
+def test_a_full_disk_fails_the_dispatcher_truthfully_and_once_freed_every_upload_completes(tmp_path, refused):
+    app = create_app(settings(tmp_path), pool=InProcess)
+    first = TestClient(app, base_url="http://localhost").post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8")})
+    assert first.status_code == 202  # accepted before the disk filled, not yet read
+    svc = app.state.service
+    svc.store.db = disk = FullDisk(svc.store.db, refuse=(refused,))
+    with TestClient(app, base_url="http://localhost") as c:
+        sick = healthz_until(c, 503)
+        assert (sick["ok"], sick["code"], sick["dispatcher"]["alive"]) == (False, "dispatcher_failing", True)
+        assert "the disk is full (database or disk is full)" in sick["detail"] and sick["dispatcher"]["error"]
+        assert c.get(first.headers["Location"]).json()["state"] in ("queued", "running") and disk.refused
+        disk.full = False
+        second = post(c, SHANGHAI)
+        assert second.status_code == 202
+        assert done(c, first)["status"] == "verified" and done(c, second)["status"] == "needs_review"
+        well = healthz_until(c, 200)
+        assert (well["ok"], well["dispatcher"]["error"], well["dispatcher"]["queued"], well["dispatcher"]["running"]) == (True, None, 0, 0)
+        assert well["extractions"] == {"done": 2}
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_dispatcher_whose_thread_died_is_503_saying_so(client, monkeypatch):
+    dispatcher = client.app.state.service.dispatcher
+
+    def die() -> None:
+        raise SystemExit("a bug past every handler")
+
+    monkeypatch.setattr(dispatcher, "_pass", die)
+    dispatcher.wake()
+    body = healthz_until(client, 503)
+    assert (body["code"], body["dispatcher"]["alive"]) == ("dispatcher_dead", False)
+    assert "accepted documents are not being read" in body["detail"]
+
+
+def test_a_dispatcher_that_makes_no_progress_is_503_stuck(tmp_path):
+    app = create_app(dataclasses.replace(settings(tmp_path), stuck_after=1.0), pool=InProcess)
+    with TestClient(app, base_url="http://localhost") as c:
+        healthy = c.get("/healthz").json()
+        assert healthy["ok"] and healthy["dispatcher"]["last_progress"]
+        time.sleep(1.5)  # idle, it looks at the queue every 5 s: no progress for longer than 1 s
+        r = c.get("/healthz")
+        assert (r.status_code, r.json()["code"]) == (503, "dispatcher_stuck") and re.search(r"no progress for \d+ s", r.json()["detail"])
+
+
+def test_an_error_storing_one_result_fails_that_extraction_alone_after_its_attempts(client, monkeypatch):
+    from extractor.web import worker
+
+    real = worker.keep
+
+    def broken_for_one(store, done, fingerprint):
+        if done.name.startswith("bad"):
+            raise sqlite3.IntegrityError("a bug in storing this one")
+        return real(store, done, fingerprint)
+
+    monkeypatch.setattr(worker, "keep", broken_for_one)
+    monkeypatch.setattr(client.app.state.service.dispatcher, "backoff", (0.01, 0.05))
+    bad = client.post("/v1/extractions", json={"text": "第1号\n" + VERIFIED.read_text(encoding="utf-8"), "filename": "bad.txt"})
+    good = client.post("/v1/extractions", json={"text": "第2号\n" + VERIFIED.read_text(encoding="utf-8"), "filename": "good.txt"})
+    assert done(client, good)["status"] == "verified"
+    failed = done(client, bad)
+    assert (failed["state"], failed["attempts"]) == ("failed", 3)
+    assert failed["error"] == "its result could not be stored (IntegrityError: a bug in storing this one); please report it"
+    assert healthz_until(client, 200)["ok"]
+
+
+def test_an_upload_the_disk_cannot_hold_is_507_and_nothing_of_it_is_kept(client, monkeypatch):
+    from extractor.web import uploads
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(uploads._Sink, "write", full)
+    r = post(client, VERIFIED)
+    assert (r.status_code, r.json()["code"]) == (507, "disk_full") and "\n" not in r.json()["detail"]
+    assert r.json()["detail"].startswith("the disk is full: the upload could not be stored")
+    data = client.app.state.service.settings.data
+    assert not list((data / "incoming").iterdir()) and not list((data / "documents").rglob("*"))
+    assert client.get("/healthz").json()["extractions"] == {}
+
+
+def test_an_upload_whose_extraction_cannot_be_recorded_is_507_and_its_copy_is_not_kept(client):
+    svc = client.app.state.service
+    svc.store.db = FullDisk(svc.store.db, refuse=("INSERT OR IGNORE INTO extractions",))
+    r = post(client, VERIFIED)
+    assert (r.status_code, r.json()["code"]) == (507, "disk_full")
+    assert not [p for p in (svc.settings.data / "documents").rglob("*") if p.is_file()], "no document without its extraction"
+    svc.store.db.full = False
+    assert done(client, post(client, VERIFIED))["status"] == "verified", "the same upload, once there is room"
+
+
+def test_a_decision_the_disk_cannot_hold_is_507_and_the_store_takes_the_next(client):
+    sha = extracted(client, SHANGHAI)
+    svc = client.app.state.service
+    svc.store.db = FullDisk(svc.store.db, refuse=("COMMIT",))
+    r = client.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}, "version": 1})
+    assert (r.status_code, r.json()["code"]) == (507, "disk_full")
+    page = client.get(f"/documents/{sha}").text
+    form = {"csrf": csrf_of(page), "version": version_of(page), "cell": BLANK, f"cell:{BLANK}": "1"}
+    shown = client.post(f"/documents/{sha}/correct", data=form)
+    assert shown.status_code == 507 and "disk_full" in shown.text and "<html" in shown.text
+    svc.store.db.full = False
+    assert client.get(f"/v1/reviews/{sha}").json()["state"] == "open", "nothing of it was kept"
+    ok = client.post(f"/v1/reviews/{sha}/resolve", json={"cells": {BLANK: 1}, "version": 1})
+    assert (ok.status_code, ok.json()["status"]) == (200, "verified")
+
+
+# --- fairness: people take turns ------------------------------------------------------------------
+
+
+class Recording(InProcess):
+    """The in-process pool, noting the order documents are given to it in."""
+
+    order: list[str] = []
+
+    def submit(self, seq, work):
+        Recording.order.append(work.name)
+        super().submit(seq, work)
+
+
+def test_queued_extractions_are_read_person_by_person_in_turn_each_persons_oldest_first(tmp_path):
+    zhao = "zhao-token-5555555555"
+    (tmp_path / "tokens.txt").write_text(f"li {LI}\nwang {WANG}\nzhao {zhao}\n", encoding="utf-8")
+    s = Settings.make(data=tmp_path / "data", host="127.0.0.1", tokens=tmp_path / "tokens.txt")
+    app = create_app(s, pool=Recording)
+    idle = TestClient(app, base_url="http://localhost")
+    base = VERIFIED.read_text(encoding="utf-8")
+    queued = [("li", LI, f"li{i}.txt") for i in range(5)] + [("zhao", zhao, "zhao0.txt"), ("wang", WANG, "wang0.txt"), ("zhao", zhao, "zhao1.txt")]
+    for n, (_, token, name) in enumerate(queued):
+        r = idle.post("/v1/extractions", json={"text": f"第{n}号\n{base}", "filename": name}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 202
+    Recording.order = []
+    with TestClient(app, base_url="http://localhost") as c:
+        deadline = time.monotonic() + 30
+        while c.get("/healthz").json()["extractions"] != {"done": len(queued)} and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert Recording.order == ["li0.txt", "wang0.txt", "zhao0.txt", "li1.txt", "zhao1.txt", "li2.txt", "li3.txt", "li4.txt"]
+
+
+def test_one_persons_many_documents_do_not_hold_back_anothers_one(tmp_path):
+    """wang's one document, posted after li's ten, is the second read."""
+    app = create_app(settings(tmp_path, tokens=True, max_in_flight=20), pool=Recording)
+    idle = TestClient(app, base_url="http://localhost")
+    base = VERIFIED.read_text(encoding="utf-8")
+    for i in range(10):
+        idle.post("/v1/extractions", json={"text": f"第{i}号\n{base}", "filename": f"li{i}.txt"}, headers={"Authorization": f"Bearer {LI}"})
+    one = idle.post("/v1/extractions", json={"text": SHANGHAI.read_text(encoding="utf-8"), "filename": "wang.md"}, headers={"Authorization": f"Bearer {WANG}"})
+    Recording.order = []
+    with TestClient(app, base_url="http://localhost") as c:
+        body = done(c, one, {"Authorization": f"Bearer {WANG}"})
+        assert body["state"] == "done" and Recording.order[:2] == ["li0.txt", "wang.md"]

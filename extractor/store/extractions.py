@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -30,6 +30,8 @@ from .store import Store
 
 State = Literal["queued", "running", "done", "failed"]
 WAITING = ("queued", "running")
+# rowid: the order they were accepted in, which the seconds of `submitted_at` do not always tell.
+_IN_TURN = "SELECT {columns} FROM extractions WHERE state = 'queued' {person} ORDER BY submitted_by, submitted_at, rowid LIMIT 1"
 
 _COLUMNS = (
     "id, sha256, filename, format, size, strategy, state, submitted_by, submitted_at, started_at, finished_at,"
@@ -104,19 +106,31 @@ class Extractions:
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, count(*) FROM extractions GROUP BY state").fetchall())
 
-    def next_queued(self) -> Extraction | None:
-        """The oldest queued extraction, now marked running."""
+    def next_in_turn(self, after: str | None = None) -> Extraction | None:
+        """The queued extraction whose turn it is, left queued: the oldest of the first person,
+        by name, after `after` (the person served last), else of the first person. People take
+        turns, so one person's hundred documents do not hold back another's one."""
+        if after is not None:
+            row = self.db.execute(_IN_TURN.format(columns=_COLUMNS, person="AND submitted_by > ?"), (after,)).fetchone()
+            if row is not None:
+                return Extraction(*row)
+        row = self.db.execute(_IN_TURN.format(columns=_COLUMNS, person="")).fetchone()
+        return Extraction(*row) if row is not None else None
+
+    def take(self, id: str) -> Extraction | None:  # noqa: A002 - the column
+        """Mark a queued extraction running (None: it is not queued)."""
         with self.store._write():
-            row = self.db.execute(
-                f"SELECT {_COLUMNS} FROM extractions WHERE state = 'queued' ORDER BY submitted_at, id LIMIT 1"
-            ).fetchone()
-            if row is None:
-                return None
-            self.db.execute(
-                "UPDATE extractions SET state = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
-                (self.store._now(), row[0]),
-            )
-        return self.get(row[0])
+            taken = self.db.execute(
+                "UPDATE extractions SET state = 'running', started_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND state = 'queued'",
+                (self.store._now(), id),
+            ).rowcount
+        return self.get(id) if taken else None
+
+    def requeue(self, ids: Collection[str]) -> None:
+        """Running extractions whose reading could not be kept go back to the queue."""
+        with self.store._write():
+            self.db.executemany("UPDATE extractions SET state = 'queued' WHERE id = ? AND state = 'running'", [(i,) for i in ids])
 
     def requeue_unfinished(self) -> int:
         """At start: whatever was running when the service stopped is read again."""

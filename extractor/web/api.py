@@ -14,13 +14,15 @@
     GET  /v1/reviews/{sha256}                one review: the result, its reasons, the cells' provenance, the corrections
     POST /v1/reviews/{sha256}/resolve        {"cells": {...}} to correct, or {"accept": true, "note": "..."};
                                              "version" refuses a stale decision (409, saying who changed it and when)
-    GET  /healthz                            the service is up; its version and the extractions by state
+    GET  /healthz                            the service is up; its version, the extractions by state, how the
+                                             dispatcher and its pools stand (503 when it is dead, stuck or failing)
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -33,7 +35,7 @@ from ..errors import BadInput
 from ..models import Number
 from ..store import Extraction, Extractions, Filter
 from .access import api_person, service
-from .errors import TooLarge, TooManyInFlight, UnsupportedFormat
+from .errors import TooLarge, TooManyInFlight, UnsupportedFormat, refused_when_full
 from .uploads import MB, Received, kind_of, receive_json, receive_multipart
 
 router = APIRouter()
@@ -107,12 +109,13 @@ async def accept_upload(
         )
     ctype = request.headers.get("content-type", "")
     media = ctype.split(";")[0].strip().lower()
-    if media == "multipart/form-data":
-        received = await receive_multipart(request.stream(), ctype, svc.folder, settings.max_upload, extra=form_fields)
-    elif media == "application/json":
-        received = await receive_json(request.stream(), svc.folder, settings.max_upload)
-    else:
-        raise UnsupportedFormat(f"a document is sent as multipart/form-data (field `file`) or as JSON text, not {media or 'no content type'}")
+    with refused_when_full("the upload"):
+        if media == "multipart/form-data":
+            received = await receive_multipart(request.stream(), ctype, svc.folder, settings.max_upload, extra=form_fields)
+        elif media == "application/json":
+            received = await receive_json(request.stream(), svc.folder, settings.max_upload)
+        else:
+            raise UnsupportedFormat(f"a document is sent as multipart/form-data (field `file`) or as JSON text, not {media or 'no content type'}")
     if check is not None:
         try:
             check(received.fields)
@@ -125,19 +128,27 @@ async def accept_upload(
 def _queue(svc: Any, received: Received, person: str) -> tuple[Extraction, bool]:
     from ..options import available_strategies
 
-    try:
-        fmt = kind_of(received.path, received.filename)
-        strategy = received.strategy or "rules"
-        if strategy not in available_strategies():
-            raise BadInput(f"strategy {strategy!r} cannot run here: choose one of {', '.join(available_strategies())}")
-        svc.folder.keep(received)
-    except BaseException:
-        received.path.unlink(missing_ok=True)
-        raise
-    # The writer: the extraction is committed before the 202.
-    extraction, new = Extractions(svc.store).accept(
-        sha256=received.sha256, filename=received.filename, format=fmt, size=received.size, strategy=strategy, by=person
-    )
+    with svc.writing("the upload"):
+        # Under the writer's lock: no other upload of the same document can count on the copy
+        # placed here before its extraction is recorded, so a failure takes both back.
+        try:
+            fmt = kind_of(received.path, received.filename)
+            strategy = received.strategy or "rules"
+            if strategy not in available_strategies():
+                raise BadInput(f"strategy {strategy!r} cannot run here: choose one of {', '.join(available_strategies())}")
+            placed = svc.folder.keep(received)
+        except BaseException:
+            received.path.unlink(missing_ok=True)
+            raise
+        try:
+            # The extraction is committed before the 202.
+            extraction, new = Extractions(svc.store).accept(
+                sha256=received.sha256, filename=received.filename, format=fmt, size=received.size, strategy=strategy, by=person
+            )
+        except BaseException:
+            if placed:
+                svc.folder.drop(received.sha256)
+            raise
     if new:
         svc.dispatcher.wake()
     return extraction, new
@@ -259,6 +270,30 @@ def history(request: Request, sha256: str, person: str = Depends(api_person)) ->
     }
 
 
-@router.get("/healthz", tags=["service"])
-def healthz(request: Request) -> dict[str, Any]:
-    return {"ok": True, "version": __version__, "extractions": service(request).extractions().counts()}
+@router.get("/healthz", tags=["service"], responses={503: {"description": "The dispatcher is dead, stuck or failing: `code` and `detail` say which."}})
+def healthz(request: Request) -> JSONResponse:
+    """Up, its version, the extractions by state, and how the dispatcher and its pools stand:
+    503 with a `code` and one line when accepted documents are not being read."""
+    svc = service(request)
+    status = svc.dispatcher.status()
+    counts = svc.extractions().counts()
+    body: dict[str, Any] = {
+        "ok": True, "version": __version__, "extractions": counts,
+        "dispatcher": {
+            "alive": status.alive, "last_progress": _utc(status.progress), "error": status.error,
+            "failing_since": _utc(status.failing_since), "queued": counts.get("queued", 0),
+            "running": counts.get("running", 0), "held": status.held,
+        },
+        "pools": status.pools,
+    }  # fmt: skip
+    problem = status.problem(svc.settings.stuck_after)
+    if problem is None:
+        return JSONResponse(body)
+    code, detail = problem
+    return JSONResponse(body | {"ok": False, "code": code, "detail": detail}, status_code=503)
+
+
+def _utc(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")

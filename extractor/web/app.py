@@ -5,14 +5,16 @@
 
 Every error is JSON `{"detail": "one line", "code": "..."}` with a stable code, mapped from the
 error's type (`ExtractorError.code`, `http_status`): bad_input 422, unauthorized 401,
-forbidden 403, not_found 404, conflict 409, too_large 413, unsupported_format 415,
-too_many_in_flight 429 (with Retry-After), unavailable 503. A page shows the same as a page.
+forbidden 403 (cross_origin: a change asked for by another site's page), not_found 404,
+conflict 409, too_large 413, unsupported_format 415, too_many_in_flight 429 (with Retry-After),
+unavailable 503, disk_full 507. A page shows the same as a page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -31,6 +33,7 @@ from ..batch.pool import Pool
 from ..errors import ExtractorError
 from ..options import Options
 from ..store import Extractions, Store
+from .errors import DiskFull, disk_full, refused_when_full, settle
 from .people import Sessions
 from .settings import Settings
 from .uploads import Folder
@@ -80,11 +83,15 @@ class Service:
         return Extractions(self.reading())
 
     @contextmanager
-    def writing(self) -> Iterator[Store]:
+    def writing(self, what: str = "the change") -> Iterator[Store]:
         """The writer, held for a decision and the reading of its outcome, so the background
-        pool's writes never fall between the two."""
-        with self.store._lock:
-            yield self.store
+        pool's writes never fall between the two. A full disk is `DiskFull`, naming `what`."""
+        with refused_when_full(what), self.store._lock:
+            try:
+                yield self.store
+            except Exception:
+                settle(self.store)
+                raise
 
     async def until_finished(self, id: str, seconds: float) -> None:  # noqa: A002 - the extraction's
         """Wait until the background pool finishes this extraction, or `seconds` pass: a client
@@ -165,22 +172,32 @@ def _is_page(request: Request) -> bool:
     return not (path.startswith("/v1/") or path in ("/healthz", "/openapi.json"))
 
 
+def answer(request: Request, e: ExtractorError) -> Response:
+    """An error as the service says it: one line and a code, as JSON, or as a page for a page."""
+    headers = {}
+    if getattr(e, "retry_after", None):
+        headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
+    if e.http_status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if _is_page(request):
+        from .pages import error_page
+
+        return error_page(request, e.http_status, str(e), e.code)
+    return JSONResponse({"detail": str(e), "code": e.code}, status_code=e.http_status, headers=headers)
+
+
+def _internal(request: Request, e: Exception) -> Response:
+    logger.exception("internal error on %s", request.url.path, exc_info=e)
+    detail = f"internal error ({type(e).__name__}); please report it"
+    return JSONResponse({"detail": detail, "code": "internal"}, status_code=500)
+
+
 def _errors(app: FastAPI) -> None:
     from .access import SignIn
     from .pages import error_page, signin_redirect
 
     app.add_exception_handler(SignIn, signin_redirect)  # type: ignore[arg-type]
-
-    @app.exception_handler(ExtractorError)
-    def extractor_error(request: Request, e: ExtractorError) -> Response:
-        headers = {}
-        if getattr(e, "retry_after", None):
-            headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
-        if e.http_status == 401:
-            headers["WWW-Authenticate"] = "Bearer"
-        if _is_page(request):
-            return error_page(request, e.http_status, str(e), e.code)
-        return JSONResponse({"detail": str(e), "code": e.code}, status_code=e.http_status, headers=headers)
+    app.add_exception_handler(ExtractorError, answer)  # type: ignore[arg-type]
 
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, e: RequestValidationError) -> Response:
@@ -195,17 +212,22 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, e: StarletteHTTPException) -> Response:
-        code = _HTTP_CODES.get(e.status_code, "error")
+        code = getattr(e, "code", None) or _HTTP_CODES.get(e.status_code, "error")
         detail = e.detail if isinstance(e.detail, str) else "error"
         if _is_page(request):
             return error_page(request, e.status_code, detail, code)
         return JSONResponse({"detail": detail, "code": code}, status_code=e.status_code, headers=e.headers)
 
-    @app.exception_handler(Exception)
-    def internal(request: Request, e: Exception) -> Response:
-        logger.exception("internal error on %s", request.url.path)
-        detail = f"internal error ({type(e).__name__}); please report it"
-        return JSONResponse({"detail": detail, "code": "internal"}, status_code=500)
+    def fault(request: Request, e: Exception) -> Response:
+        """A full disk anywhere is 507 and one line; any other fault of the system, a 500."""
+        if disk_full(e):
+            return answer(request, DiskFull("the disk is full: nothing was changed; free some space and try again"))
+        return _internal(request, e)
+
+    app.add_exception_handler(OSError, fault)
+    app.add_exception_handler(sqlite3.Error, fault)
+
+    app.add_exception_handler(Exception, _internal)
 
 
 __all__ = ["Service", "create_app"]

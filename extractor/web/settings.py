@@ -20,6 +20,7 @@ from ..batch.processes import default_workers
 from ..errors import ConfigError
 from .people import People
 from .uploads import MB
+from .worker import STUCK
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -49,6 +50,7 @@ class Settings:
     max_in_flight: int = 16  # extractions of one person waiting or being read
     workers: int = 2  # processes reading documents, in the pool of each strategy
     retry_after: int = 5  # seconds a client told 429 should wait
+    stuck_after: float = STUCK  # seconds without progress after which /healthz calls the dispatcher stuck
 
     @classmethod
     def make(

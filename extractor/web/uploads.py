@@ -70,15 +70,19 @@ class Folder:
             raise BadInput(f"not a document hash: {sha256!r}")
         return self.documents / sha256[:2] / sha256
 
-    def keep(self, received: Received) -> Path:
-        """Move an upload to its place by hash; a copy of a document kept already is dropped."""
+    def keep(self, received: Received) -> bool:
+        """Move an upload to its place by hash (True), or drop it for the copy kept already (False)."""
         target = self.document(received.sha256)
         if target.exists():
             received.path.unlink(missing_ok=True)
-        else:
-            target.parent.mkdir(exist_ok=True)
-            os.replace(received.path, target)
-        return target
+            return False
+        target.parent.mkdir(exist_ok=True)
+        os.replace(received.path, target)
+        return True
+
+    def drop(self, sha256: str) -> None:
+        """Remove a document kept a moment ago whose extraction could not be recorded."""
+        self.document(sha256).unlink(missing_ok=True)
 
 
 def clean_name(name: str | None) -> str:
@@ -305,9 +309,13 @@ async def receive_json(stream: AsyncIterator[bytes], folder: Folder, limit: int)
 
 
 def _discard(sink: _Sink | None, path: Path) -> None:
-    if sink is not None:
-        sink.close()
-    path.unlink(missing_ok=True)
+    try:
+        if sink is not None:
+            sink.close()  # may fail as the write did (a full disk): the file goes all the same
+    except OSError:
+        pass
+    finally:
+        path.unlink(missing_ok=True)
 
 
 __all__ = ["Folder", "Received", "clean_name", "kind_of", "named_for", "receive_json", "receive_multipart", "MB"]
