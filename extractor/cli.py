@@ -12,6 +12,7 @@ shows the traceback instead.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -173,6 +174,40 @@ def writable_file(path: str | None, what: str) -> None:
         raise BadInput(f"{path}: cannot write the {what}: it is a folder")
 
 
+def stops_on_a_full_disk(*, resumes: bool) -> Callable[[Callable], Callable]:
+    """A disk that fills up under a command that writes a database or a JSON lines file ends it
+    with one line and exit 2, not a traceback. What the database committed stays committed;
+    `resumes`: the same command run again goes on from there."""
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            from .errors import BadInput, ExtractorError, full_disk
+
+            try:
+                return command(*args, **kwargs)
+            except ExtractorError:
+                raise
+            except Exception as e:
+                full = full_disk(e)
+                if full is None:
+                    raise
+                again = "run the same command again to go on where it stopped" if resumes else "run it again"
+                where = _full_where(full, kwargs.get("db"), kwargs.get("output"))
+                raise BadInput(f"the disk is full: cannot write {where}: make room and {again}") from e
+
+        return guarded
+
+    return decorate
+
+
+def _full_where(error: BaseException, db: str | None, output: str | None) -> str:
+    """The file a full disk stopped, and how it was told."""
+    if isinstance(error, OSError):
+        return f"{error.filename or output or 'a file'} ({error.strerror or error})"
+    return f"the database {db} ({error})"
+
+
 def own_files(output: str | None, db: str | None) -> list[str]:
     """The files a run writes, SQLite's companions included."""
     files = [output] if output else []
@@ -229,6 +264,7 @@ def _exit_code(counts: dict[str, int]) -> int:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSON lines to this file.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store results, and queue for review, in this SQLite file.")
 @model_options
+@stops_on_a_full_disk(resumes=False)
 def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str | None, **model: Any) -> None:
     """Extract the tables of each document in PATHS (files, folders, zip archives).
 

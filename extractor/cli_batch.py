@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .cli import model_options, options_from_flags, own_files, writable_file
+from .cli import model_options, options_from_flags, own_files, stops_on_a_full_disk, writable_file
 
 STOPPED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
 
@@ -88,6 +88,7 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
     help="The Ray cluster to join (e.g. ray://head:10001, or 'auto'); default: start one on this machine.",
 )
 @model_options
+@stops_on_a_full_disk(resumes=True)
 def batch(
     paths: tuple[str, ...],
     db: str,

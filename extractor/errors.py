@@ -55,4 +55,24 @@ class ServiceUnavailable(ExtractorError):
     http_status = 503
 
 
-__all__ = ["ExtractorError", "BadInput", "NotFound", "Conflict", "ConfigError", "ServiceUnavailable"]
+def full_disk(error: BaseException) -> BaseException | None:
+    """`error`, or the one it was raised while handling, that says the disk is full: SQLite's
+    SQLITE_FULL ("database or disk is full"), or ENOSPC or EDQUOT from writing a file; else None.
+    A write that fails on a full disk is often followed by a commit or a close that fails too."""
+    import errno
+    import sqlite3
+
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for e in chain:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return e
+        if isinstance(e, sqlite3.Error) and (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_FULL:
+            return e
+    return None
+
+
+__all__ = ["ExtractorError", "BadInput", "NotFound", "Conflict", "ConfigError", "ServiceUnavailable", "full_disk"]

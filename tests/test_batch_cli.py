@@ -109,3 +109,68 @@ def test_killed_stopped_resumed_and_run_again(archive, tmp_path):
     assert f"nothing to read: all {N} documents were already done" in stdout
     assert out.read_bytes() == before and _stored(db) == (N, N)
     assert again.returncode == finished.returncode
+
+
+# --- a full disk ----------------------------------------------------------------------------------
+
+SMALL = 40
+
+# Each script runs the command line with one fault: the database limited to a few hundred pages
+# more than it has when opened, so SQLite itself fails an insert with SQLITE_FULL ("database or
+# disk is full"), or the JSON lines file failing with ENOSPC, half a line written, after some lines.
+FULL_DATABASE = """
+import sys
+from extractor.store import store as module
+opened = module.Store._open
+def _open(self, new):
+    opened(self, new)
+    (pages,) = self.db.execute("PRAGMA page_count").fetchone()
+    self.db.execute(f"PRAGMA max_page_count = {pages + 600}")
+module.Store._open = _open
+"""
+FULL_LINES = """
+import errno, os
+from extractor.batch.lines import Lines
+write = Lines.write
+def full(self, text, written=[]):
+    if len(written) == 12:
+        self._file.write(text[: len(text) // 2])
+        self._file.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    written.append(1)
+    write(self, text)
+Lines.write = full
+"""
+RUN_CLI = "\nfrom extractor.cli import cli\ncli(prog_name='extractor')\n"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small") / "reports"
+    folder.mkdir()
+    for i, case in enumerate(corpus(SMALL, seed=3)):
+        (folder / f"{i:03d}_{case.renderer.name}{case.renderer.suffix}").write_bytes(case.rendered.data)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "fault,says",
+    [(FULL_DATABASE, "the database {db} (database or disk is full)"), (FULL_LINES, "{out} (No space left on device)")],
+    ids=["database", "lines"],
+)
+def test_a_full_disk_is_one_line_and_the_next_run_goes_on(small, tmp_path, fault, says):
+    db, out = tmp_path / "r.sqlite", tmp_path / "r.jsonl"
+    args = ("batch", str(small), "--db", str(db), "-o", str(out), "--workers", "1")
+    full = subprocess.run([sys.executable, "-c", fault + RUN_CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr
+    (line,) = [line for line in full.stderr.splitlines() if line.startswith("error:")]
+    where = says.format(db=db, out=out)
+    assert line == f"error: the disk is full: cannot write {where}: make room and run the same command again to go on where it stopped"
+    assert _stored(db)[0] < SMALL
+
+    again = _start(*args[1:])
+    _, stderr = again.communicate(timeout=300)
+    assert again.returncode in (0, 1) and "Traceback" not in stderr, stderr
+    names = [r["source"]["path"] for r in _parsed(out)]
+    assert len(names) == len(set(names)) == SMALL, "every document once in the file"
+    assert _stored(db) == (SMALL, SMALL), "every document once in the store"

@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from extractor import extract_file
-from extractor.errors import BadInput, Conflict, NotFound
+from extractor.errors import BadInput, Conflict, NotFound, full_disk
 from extractor.models import Result
 from extractor.options import RULES_ONLY
 from extractor.reconcile import assess
@@ -585,6 +585,23 @@ def test_a_batch_commits_every_few_and_keeps_what_it_did_when_stopped(store, sha
             if i == 2:
                 raise KeyboardInterrupt
     assert reader.execute("SELECT count(*) FROM results").fetchone()[0] == 3
+
+
+def test_a_full_disk_in_a_batch_is_sqlites_own_error_and_keeps_what_was_committed(store, shanghai):
+    """SQLite rolls the whole transaction back on a full disk, savepoint and all: the error that
+    reaches the caller is the disk's, not one of the rollback that followed it."""
+    (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+    store.db.execute(f"PRAGMA max_page_count = {pages + 200}")
+    added = 0
+    with pytest.raises(sqlite3.OperationalError) as raised, store.batch(every=2):
+        for r in _variants(shanghai, 40):
+            store.add(r, RULES)
+            added += 1
+    assert (raised.value.sqlite_errorcode, str(raised.value)) == (sqlite3.SQLITE_FULL, "database or disk is full")
+    assert full_disk(raised.value) is raised.value
+    assert 0 < count(store, "results") == added // 2 * 2, "the changes committed before are kept, the rest are not"
+    store.db.execute("PRAGMA max_page_count = 1073741823")
+    assert store.add(_variants(shanghai, 40)[-1], RULES).new, "the store writes again once there is room"
 
 
 def test_lookup_by_prefix(store, shanghai):

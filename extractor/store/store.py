@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInput, Conflict, NotFound
+from ..errors import BadInput, Conflict, NotFound, full_disk
 from ..models import Number, Result
 from . import queue as queries
 from . import write
@@ -88,6 +88,8 @@ class Store:
             self._open(new)
         except sqlite3.DatabaseError as e:
             self.db.close()
+            if full_disk(e):
+                raise BadInput(f"{self.path}: the disk is full ({e})") from None
             raise BadInput(f"{self.path}: not a SQLite database ({e})") from None
         except BaseException:
             self.db.close()
@@ -148,7 +150,9 @@ class Store:
                 try:
                     yield
                 except BaseException:
-                    self.db.execute("ROLLBACK")
+                    # SQLite may have rolled the whole transaction back itself (a full disk).
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
                     raise
                 self.db.execute("COMMIT")
                 return
@@ -158,8 +162,9 @@ class Store:
             try:
                 yield
             except BaseException:
-                self.db.execute("ROLLBACK TO one_change")
-                self.db.execute("RELEASE one_change")
+                if self.db.in_transaction:  # else SQLite rolled it all back, savepoint and all
+                    self.db.execute("ROLLBACK TO one_change")
+                    self.db.execute("RELEASE one_change")
                 raise
             self.db.execute("RELEASE one_change")
             self._pending += 1
