@@ -174,6 +174,23 @@ def writable_file(path: str | None, what: str) -> None:
         raise BadInput(f"{path}: cannot write the {what}: it is a folder")
 
 
+def each_holds_documents(paths: Iterable[str], skip: list[str]) -> None:
+    """Fail before any work, and before a database or an output file is made, for a path that
+    is not there or yields no document (an empty folder, a zip of nothing): a typo is the run's
+    problem, not a document's, and a run over nothing should not look like a run that worked."""
+    from contextlib import closing
+
+    from .errors import BadInput
+    from .load.archive import inputs
+
+    for name in paths:
+        if not Path(name).exists():
+            raise BadInput(f"{name}: no such file or folder")
+        with closing(inputs([name], skip=skip, read=False)) as found:
+            if next(found, None) is None:
+                raise BadInput(f"{name}: no documents in this {'folder' if Path(name).is_dir() else 'archive'}")
+
+
 def stops_on_a_full_disk(*, resumes: bool) -> Callable[[Callable], Callable]:
     """A disk that fills up under a command that writes a database or a JSON lines file ends it
     with one line and exit 2, not a traceback. What the database committed stays committed;
@@ -274,6 +291,7 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
     from .batch import InProcess, Ledger, Lines, run
     from .load.archive import inputs
 
+    each_holds_documents(paths, own_files(output, db))
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)

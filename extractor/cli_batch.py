@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .cli import model_options, options_from_flags, own_files, stops_on_a_full_disk, writable_file
+from .cli import each_holds_documents, model_options, options_from_flags, own_files, stops_on_a_full_disk, writable_file
 
 STOPPED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
 
@@ -107,6 +107,7 @@ def batch(
     from .load.archive import inputs
     from .store import Store
 
+    each_holds_documents(paths, own_files(output, db))
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -50,15 +51,36 @@ def test_bad_input_one_line_exit_2_no_traceback(tmp_path, name, data, problem):
     assert "Traceback" not in p.stdout + p.stderr
 
 
-def test_missing_file_in_a_batch_does_not_stop_the_others(tmp_path):
-    out = tmp_path / "out.jsonl"
-    missing = tmp_path / "missing.txt"
-    p = run("extract", str(missing), str(DOCS / "004_f8b21749840a51ab.txt"), "-o", str(out))
-    assert p.returncode == 2
-    assert p.stderr == f"error: {missing}: no such file\n"
-    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["status"] for r in results] == ["failed", "verified"]
-    assert results[0]["reasons"][0]["code"] == "unreadable"
+def _empty_zip(path):
+    zipfile.ZipFile(path, "w").close()
+
+
+def _zip_of_folders_and_system_files(path):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("年报/", b"")
+        zf.writestr("__MACOSX/._a.txt", b"x")
+
+
+@pytest.mark.parametrize(
+    "name,make,problem",
+    [
+        ("missing.txt", None, "no such file or folder"),
+        ("nowhere", None, "no such file or folder"),
+        ("empty", lambda p: p.mkdir(), "no documents in this folder"),
+        ("hidden", lambda p: (p.mkdir(), (p / ".notes.txt").write_text("x")), "no documents in this folder"),
+        ("empty.zip", _empty_zip, "no documents in this archive"),
+        ("folders.zip", _zip_of_folders_and_system_files, "no documents in this archive"),
+    ],
+)
+@pytest.mark.parametrize("command", ["extract", "batch"])
+def test_a_path_with_no_documents_stops_the_run_before_anything_is_made(tmp_path, name, make, problem, command):
+    given = tmp_path / name
+    if make is not None:
+        make(given)
+    db, out = tmp_path / "r.sqlite", tmp_path / "r.jsonl"
+    p = run(command, str(DOCS / "004_f8b21749840a51ab.txt"), str(given), "--db", str(db), "-o", str(out))
+    assert (p.returncode, p.stdout, p.stderr) == (2, "", f"error: {given}: {problem}\n")
+    assert not db.exists() and not out.exists(), "no database, no output file"
 
 
 def test_gbk_file_is_read(tmp_path):
