@@ -191,6 +191,36 @@ def resolve(
     sys.exit(0 if done.state == "resolved" else 1)
 
 
+def _can_listen(host: str, port: int) -> None:
+    """Fail in one line, before the store is opened and uvicorn starts (which would log its own
+    error and exit 3), when the service could not listen at `host`:`port`. Bound as asyncio binds
+    for uvicorn: every address the name gives, with SO_REUSEADDR, so a port in TIME_WAIT is free."""
+    import errno
+    import socket
+
+    from .errors import ConfigError
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise ConfigError(f"--host {host}: {e.strerror}") from None
+    for family, kind, proto, _, address in addresses:
+        try:
+            sock = socket.socket(family, kind, proto)
+        except OSError:
+            continue  # a family this machine lacks: asyncio passes over it too
+        with sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as e:
+                if e.errno == errno.EADDRINUSE:
+                    raise ConfigError(f"port {port} on {host} is in use") from None
+                raise ConfigError(f"cannot listen on port {port} of {host}: {e.strerror or e}") from None
+
+
 @click.command()
 @click.option(
     "--data", default="extractor-data", show_default=True, type=click.Path(file_okay=False),
@@ -217,6 +247,7 @@ def serve(
     settings = Settings.make(
         data=data, db=db, tokens=tokens, host=host, max_upload_mb=max_upload_mb, max_in_flight=max_in_flight, workers=workers
     )
+    _can_listen(host, port)
     import uvicorn
 
     from .web.app import create_app

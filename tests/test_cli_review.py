@@ -102,3 +102,23 @@ def test_every_review_command_refuses_a_missing_database(tmp_path):
         r = review(*args, "--db", str(typo))
         assert (r.exit_code, r.stderr) == (2, f"error: {typo}: no such database\n")
     assert not typo.exists()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_serve_on_a_busy_port_is_one_line_before_anything_starts(tmp_path, host):
+    import socket
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        p = subprocess.run(
+            [sys.executable, "-m", "extractor", "serve", "--data", str(tmp_path / "data"), "--host", host, "--port", str(port)],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+    assert (p.returncode, p.stdout, p.stderr) == (2, "", f"error: port {port} on {host} is in use\n")
+    assert not (tmp_path / "data").exists(), "no data folder, no database: nothing was started"
