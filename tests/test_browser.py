@@ -54,6 +54,14 @@ def post_and_wait(url: str, name: str, data: bytes) -> str:
     raise AssertionError(f"{name} not read: {body}")
 
 
+def refusals(page) -> list[str]:
+    """What the browser refuses on the page under the service's Content-Security-Policy, as it
+    says on its console, filled as the page goes."""
+    said: list[str] = []
+    page.on("console", lambda m: said.append(m.text) if "Content Security Policy" in m.text else None)
+    return said
+
+
 def wrong_by_three() -> bytes:
     """A report whose （一）予以公开 / 自然人 was printed 3 more than it is: two identities fail."""
     r = fixtures.Report.golden("004_f8b21749840a51ab")
@@ -68,6 +76,7 @@ def test_a_whole_review_in_a_browser(tmp_path, browser):
         wrong = post_and_wait(s.url, "龙山街道2023.pdf", wrong_by_three())
         other = post_and_wait(s.url, "shanghai.md", (Path(__file__).parent.parent / "golden/docs/10_shanghai_kewei_2024.md").read_bytes())
         page = browser.new_page(accept_downloads=True, viewport={"width": 1500, "height": 1000})
+        refused = refusals(page)
 
         page.goto(s.url + "/queue")
         expect(page).to_have_url(s.url + "/signin?after=%2Fqueue")
@@ -99,6 +108,7 @@ def test_a_whole_review_in_a_browser(tmp_path, browser):
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         row = next(r for r in csv.DictReader(io.StringIO(text)) if r["key"] == CULPRIT)
         assert (row["value"], row["extracted"], row["corrected"], row["reviewer"]) == ("0", "3", "yes", "li")
+        assert refused == [], "the pages (scripts, styles, the page's picture) keep to the service's own"
 
 
 def test_the_keyboard_moves_between_cells_and_documents(tmp_path, browser):
@@ -109,6 +119,7 @@ def test_the_keyboard_moves_between_cells_and_documents(tmp_path, browser):
         first = post_and_wait(s.url, "pingtan.txt", (root / "05_pingtan_2023.txt").read_bytes())
         second = post_and_wait(s.url, "shanghai.md", (root / "10_shanghai_kewei_2024.md").read_bytes())
         page = browser.new_page()
+        refused = refusals(page)
         page.goto(f"{s.url}/signin?after=/documents/{first}")
         page.fill("input[name=token]", LI)
         page.click("button:has-text('Sign in')")
@@ -125,3 +136,4 @@ def test_the_keyboard_moves_between_cells_and_documents(tmp_path, browser):
         expect(page).to_have_url(f"{s.url}/documents/{second}?resolved={first}")
         page.keyboard.press("n")
         expect(page).to_have_url(f"{s.url}/queue")  # no other open document
+        assert refused == []

@@ -11,9 +11,13 @@ import csv
 import dataclasses
 import errno
 import io
+import json
 import re
+import socket
 import sqlite3
 import time
+
+import httpx
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,10 +29,12 @@ from extractor.errors import ConfigError
 from extractor.options import RULES_ONLY
 from extractor.store import Store
 from extractor.web.app import create_app
+from extractor.web.guard import CSP
 from extractor.web.people import People
 from extractor.web.settings import Settings
 
 from .conftest import DOCS
+from .serving import Live
 from .doubles.dying_worker import read_or_die_once
 from .doubles.full_disk import FullDisk
 
@@ -591,3 +597,138 @@ def test_one_persons_many_documents_do_not_hold_back_anothers_one(tmp_path):
     with TestClient(app, base_url="http://localhost") as c:
         body = done(c, one, {"Authorization": f"Bearer {WANG}"})
         assert body["state"] == "done" and Recording.order[:2] == ["li0.txt", "wang.md"]
+
+
+# --- hostile requests: other sites, slow and large bodies, headers ------------------------------------
+
+
+EVIL = "http://evil.example"
+
+
+@pytest.mark.parametrize(
+    "headers,status",
+    [
+        ({}, 202),  # curl, a script: no page behind it
+        ({"Origin": "http://localhost"}, 202),  # this service's own page
+        ({"Referer": "http://localhost/add"}, 202),  # an older browser: no Origin, a Referer of its own
+        ({"Origin": EVIL}, 403),
+        ({"Origin": "null"}, 403),  # a sandboxed frame, a file, a redirect from elsewhere
+        ({"Origin": "http://localhost:8001"}, 403),  # another port is another origin
+        ({"Referer": f"{EVIL}/page.html"}, 403),
+        ({"Origin": EVIL, "Referer": "http://localhost/add"}, 403),  # the Origin decides
+        ({"Origin": EVIL, "Authorization": "Bearer any-token-here"}, 202),  # a page cannot send one cross-origin
+    ],
+    ids=["none", "same-origin", "same-referer", "evil", "null", "other-port", "evil-referer", "evil-origin-own-referer", "bearer"],
+)
+def test_a_change_from_another_sites_page_is_refused_without_a_token(client, headers, status):
+    r = client.post("/v1/extractions", json={"text": VERIFIED.read_text(encoding="utf-8")}, headers=headers)
+    assert r.status_code == status, r.text
+    if status == 403:
+        assert r.json()["code"] == "cross_origin" and "\n" not in r.json()["detail"]
+        assert client.get("/healthz").json()["extractions"] == {}, "nothing was accepted"
+
+
+def test_a_cross_origin_form_is_refused_before_it_is_read_and_a_same_origin_one_works(team):
+    r = team.post("/signin", data={"token": LI}, headers={"Origin": EVIL}, follow_redirects=False)
+    assert r.status_code == 403 and "cross_origin" in r.text and "<html" in r.text and "extractor_session" not in r.headers.get("set-cookie", "")
+    ok = team.post("/signin", data={"token": LI}, headers={"Origin": "http://localhost"}, follow_redirects=False)
+    assert ok.status_code == 303 and "extractor_session" in ok.headers["set-cookie"]
+    page = team.get("/add").text
+    forged = team.post("/add", files={"file": ("a.txt", VERIFIED.read_bytes())}, data={"csrf": csrf_of(page)}, headers={"Origin": EVIL})
+    assert forged.status_code == 403 and team.get("/v1/reviews").json()["total"] == 0
+    assert team.get("/queue", headers={"Origin": EVIL}).status_code == 200, "reading is not changing"
+
+
+def test_every_response_carries_the_security_headers(tmp_path):
+    app = create_app(settings(tmp_path), pool=InProcess)
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as c:
+        sha = extracted(c, SHANGHAI)
+        answers = {
+            "page": c.get(f"/documents/{sha}"), "api": c.get("/v1/reviews"), "static": c.get("/static/style.css"),
+            "not found": c.get("/nope"), "invalid": c.get("/v1/reviews", params={"limit": 0}),
+            "cross origin": c.post("/v1/extractions", json={"text": "x"}, headers={"Origin": EVIL}),
+            "wrong host": TestClient(app, base_url="http://attacker.example").get("/healthz"),
+        }  # fmt: skip
+        app.state.service.reading = lambda: 1 / 0
+        answers["internal"] = c.get("/v1/reviews")
+    assert answers["internal"].status_code == 500 and answers["wrong host"].status_code == 400
+    for name, r in answers.items():
+        assert r.headers.get("content-security-policy") == CSP, name
+        assert (r.headers.get("x-frame-options"), r.headers.get("x-content-type-options"), r.headers.get("referrer-policy")) == (
+            "DENY", "nosniff", "same-origin",
+        ), name  # fmt: skip
+
+
+def test_the_pages_need_nothing_the_content_security_policy_forbids(client):
+    """No inline script, style or handler, no picture or script from elsewhere or from data:."""
+    sha = extracted(client, SHANGHAI)
+    pages = [client.get(p).text for p in ("/queue", f"/documents/{sha}", "/add", "/docs", f"/extractions/{done(client, post(client, PINGTAN))['id']}")]
+    for html in pages:
+        assert not re.search(r"<script(?![^>]*\bsrc=\"/)", html), "an inline script"
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=|javascript:", html, re.I), "an inline style or handler"
+        assert not re.search(r"""(src|href)=["'](https?:|//|data:)""", html), "something from elsewhere"
+
+
+def test_a_decision_or_form_larger_than_it_can_be_is_413(client):
+    sha = extracted(client, SHANGHAI)
+    big = {"cells": {BLANK: 1}, "note": "x" * (2 * 1024 * 1024)}
+    r = client.post(f"/v1/reviews/{sha}/resolve", json=big)
+    assert (r.status_code, r.json()["code"]) == (413, "too_large")
+    page = client.post(f"/documents/{sha}/accept", data={"csrf": "x", "version": "1", "note": "x" * (2 * 1024 * 1024)})
+    assert page.status_code == 413 and "<html" in page.text
+    assert client.get(f"/v1/reviews/{sha}").json()["state"] == "open"
+
+
+def _slow_post(url: str, body: bytes, *, pause: float, chunk: int, headers: str = "") -> tuple[bytes, float]:
+    """POST `body` to /v1/extractions `chunk` bytes every `pause` seconds, on a raw socket; what
+    the service answered (up to its closing the connection, or 15 s) and when it answered."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(
+            f"POST /v1/extractions HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{headers}\r\n".encode()
+        )
+        sock.settimeout(pause)
+        start, got, answered = time.monotonic(), b"", None
+        sent = 0
+        while time.monotonic() - start < 15:
+            if sent < len(body) and answered is None:
+                sock.sendall(body[sent : sent + chunk])
+                sent += chunk
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except ConnectionResetError:
+                data = b""  # closed with a byte of ours unread: what it said before is what counts
+            if answered is None:
+                answered = time.monotonic() - start
+            if not data:
+                return got, answered
+            got += data
+        raise AssertionError(f"the connection was not closed within 15 s: {got!r}")
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_body_sent_a_byte_at_a_time_is_cut_with_408_and_its_connection_closed(tmp_path):
+    app = create_app(settings(tmp_path, body_timeout=1.0), pool=InProcess)
+    with Live(app) as live:
+        # A byte every 0.7 s: none is on its way when the service, after 1 s, answers and closes.
+        answer, after = _slow_post(live.url, b'{"text": "' + b"x" * 1000 + b'"}', pause=0.7, chunk=1)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer
+        assert 1.0 <= after < 4, f"answered after {after:.1f} s"
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert b"connection: close" in head.lower() and json.loads(body)["code"] == "body_timeout"
+        assert httpx.get(live.url + "/healthz").json()["extractions"] == {} and not list((tmp_path / "data" / "incoming").iterdir())
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_body_that_comes_slowly_but_steadily_is_taken(tmp_path):
+    """2 KB/s for over 3 s: longer than the timeout, but above the rate that buys more time."""
+    app = create_app(dataclasses.replace(settings(tmp_path, body_timeout=1.0), body_min_rate=1024), pool=InProcess)
+    text = json.dumps({"text": VERIFIED.read_text(encoding="utf-8"), "filename": "slow.txt"}).encode()
+    assert len(text) > 6 * 1024
+    with Live(app) as live:
+        answer, after = _slow_post(live.url, text, pause=0.5, chunk=1024, headers="Connection: close\r\n")
+        assert answer.startswith(b"HTTP/1.1 202 "), answer[:300]
+        assert after > 3

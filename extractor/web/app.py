@@ -34,6 +34,7 @@ from ..errors import ExtractorError
 from ..options import Options
 from ..store import Extractions, Store
 from .errors import DiskFull, disk_full, refused_when_full, settle
+from .guard import SECURITY_HEADERS, Guard
 from .people import Sessions
 from .settings import Settings
 from .uploads import Folder
@@ -41,6 +42,7 @@ from .worker import Dispatcher, PoolFor
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
+UPLOADS = frozenset({"/v1/extractions", "/add"})  # the routes that take a document, under their own caps
 _HTTP_CODES = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_format"}
 
 
@@ -156,6 +158,8 @@ def create_app(settings: Settings, *, pool: PoolFor | None = None, hosts: list[s
         hosts = ["localhost", "127.0.0.1", "::1", "[::1]"]
     if hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    # Added last, so outermost: its headers are on the host check's refusals too.
+    app.add_middleware(Guard, timeout=settings.body_timeout, min_rate=settings.body_min_rate, uploads=UPLOADS)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .api import router as api
@@ -189,7 +193,8 @@ def answer(request: Request, e: ExtractorError) -> Response:
 def _internal(request: Request, e: Exception) -> Response:
     logger.exception("internal error on %s", request.url.path, exc_info=e)
     detail = f"internal error ({type(e).__name__}); please report it"
-    return JSONResponse({"detail": detail, "code": "internal"}, status_code=500)
+    # Answered outside every middleware (Starlette's last resort): the headers are said here.
+    return JSONResponse({"detail": detail, "code": "internal"}, status_code=500, headers=SECURITY_HEADERS)
 
 
 def _errors(app: FastAPI) -> None:

@@ -51,6 +51,8 @@ class Settings:
     workers: int = 2  # processes reading documents, in the pool of each strategy
     retry_after: int = 5  # seconds a client told 429 should wait
     stuck_after: float = STUCK  # seconds without progress after which /healthz calls the dispatcher stuck
+    body_timeout: float = 30.0  # seconds a request's body may keep the service waiting, beyond `body_min_rate`
+    body_min_rate: int = 4096  # bytes a second: each that many received buys another second of waiting
 
     @classmethod
     def make(
@@ -63,14 +65,15 @@ class Settings:
         max_upload_mb: float = 50,
         max_in_flight: int = 16,
         workers: int | None = None,
+        body_timeout: float = 30.0,
     ) -> Settings:
         if tokens is None and not is_loopback(host):
             raise ConfigError(
                 f"--host {host}: without a tokens file the service serves one local user on loopback only;"
                 " give --tokens FILE (or EXTRACTOR_TOKENS_FILE) to serve others"
             )
-        if max_upload_mb <= 0 or max_in_flight < 1:
-            raise ConfigError("--max-upload-mb and --max-in-flight must be positive")
+        if max_upload_mb <= 0 or max_in_flight < 1 or body_timeout <= 0:
+            raise ConfigError("--max-upload-mb, --max-in-flight and the body timeout must be positive")
         folder = Path(data)
         if folder.exists() and not folder.is_dir():
             raise ConfigError(f"{folder}: the data folder is a file")
@@ -84,6 +87,7 @@ class Settings:
             max_upload=int(max_upload_mb * MB),
             max_in_flight=max_in_flight,
             workers=workers or default_workers(),
+            body_timeout=body_timeout,
         )
 
 
