@@ -295,6 +295,51 @@ def test_a_forged_session_cookie_is_no_session(team):
     assert team.get("/queue", follow_redirects=False).status_code == 303
 
 
+def signed_in(app, token: str) -> TestClient:
+    c = TestClient(app, base_url="http://localhost")
+    assert c.post("/signin", data={"token": token}, follow_redirects=False).status_code == 303
+    return c
+
+
+def test_signing_out_ends_the_session_for_good_even_for_a_copy_of_its_cookie(tmp_path):
+    s = settings(tmp_path, tokens=True)
+    with TestClient(create_app(s, pool=InProcess), base_url="http://localhost") as team:
+        li = signed_in(team.app, LI)
+        cookie = li.cookies["extractor_session"]
+        page = li.get("/queue").text
+        assert li.post("/signout", data={"csrf": csrf_of(page)}, follow_redirects=False).status_code == 303
+        copy = TestClient(team.app, base_url="http://localhost", cookies={"extractor_session": cookie})
+        assert copy.get("/queue", follow_redirects=False).status_code == 303, "the page asks to sign in"
+        assert copy.get("/v1/reviews").status_code == 401, "the API takes the cookie no more"
+        assert signed_in(team.app, LI).get("/queue").status_code == 200, "signing in again makes a new session"
+    again = TestClient(create_app(s, pool=InProcess), base_url="http://localhost", cookies={"extractor_session": cookie})
+    assert again.get("/queue", follow_redirects=False).status_code == 303, "a restart does not bring it back"
+
+
+def test_a_session_ends_when_the_tokens_file_no_longer_gives_its_token(tmp_path):
+    s = settings(tmp_path, tokens=True)
+    app = create_app(s, pool=InProcess)
+    li, wang = signed_in(app, LI), signed_in(app, WANG)
+    assert li.get("/v1/reviews").status_code == wang.get("/v1/reviews").status_code == 200
+    rotated = "li-token-rotated-000000"
+    (tmp_path / "tokens.txt").write_text(f"li {rotated}\nwang {WANG}\n", encoding="utf-8")
+    assert li.get("/queue", follow_redirects=False).status_code == 303 and li.get("/v1/reviews").status_code == 401
+    assert wang.get("/queue").status_code == 200, "another person's session is untouched"
+    bearer = lambda token: li.get("/v1/reviews", headers={"Authorization": f"Bearer {token}"}).status_code  # noqa: E731
+    assert (bearer(LI), bearer(rotated)) == (401, 200)
+    assert signed_in(app, rotated).get("/queue").status_code == 200
+    (tmp_path / "tokens.txt").write_text(f"wang {WANG}\n", encoding="utf-8")  # li taken out
+    assert wang.get("/queue").status_code == 200 and bearer(rotated) == 401
+
+
+def test_a_tokens_file_that_cannot_be_used_keeps_the_people_it_gave(tmp_path, caplog):
+    app = create_app(settings(tmp_path, tokens=True), pool=InProcess)
+    li = signed_in(app, LI)
+    (tmp_path / "tokens.txt").write_text("li\n", encoding="utf-8")  # half written
+    assert li.get("/queue").status_code == 200
+    assert "the tokens file changed but cannot be used" in caplog.text
+
+
 def test_without_a_tokens_file_only_loopback_names_are_served(tmp_path):
     with pytest.raises(ConfigError, match="loopback only"):
         settings_for_host(tmp_path, "0.0.0.0")

@@ -65,7 +65,7 @@ def page_viewer(request: Request) -> Viewer:
     if name is not None and cookie is not None:
         return Viewer(name, cookie, False, svc.sessions.csrf(cookie))
     if svc.people.open:
-        cookie = svc.sessions.issue(svc.people.local)
+        cookie = svc.sessions.issue(svc.people.local, "")
         return Viewer(svc.people.local, cookie, True, svc.sessions.csrf(cookie))
     after = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise SignIn(after)

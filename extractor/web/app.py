@@ -55,7 +55,7 @@ class Service:
         self.folder = Folder(settings.data)
         self.store = Store(settings.db)  # the writer: results from the pool, people's decisions
         self.people = settings.people
-        self.sessions = Sessions(Sessions.key_in(settings.data), settings.people)
+        self.sessions = Sessions(Sessions.key_in(settings.data), settings.people, revoked=settings.data / "sessions.revoked")
         self.dispatcher = Dispatcher(self.store, pool or self._processes, self.document_path, finished=self._finished)
         self._readers = threading.local()
         self._loop: asyncio.AbstractEventLoop | None = None

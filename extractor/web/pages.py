@@ -24,6 +24,7 @@ from ..store import Filter, Review
 from ..store.records import ACTIONS
 from . import views
 from .access import COOKIE, SignIn, Viewer, check_csrf, page_viewer, service
+from .errors import refused_when_full
 from .source import PAGED, Page, excerpt
 
 router = APIRouter(include_in_schema=False)
@@ -88,12 +89,13 @@ def signin_page(request: Request, after: str | None = None) -> Response:
 @router.post("/signin")
 def signin(request: Request, token: str = Form(""), after: str = Form("/")) -> Response:
     svc = service(request)
-    name = svc.people.by_token(token.strip()) if token.strip() else None
+    token = token.strip()
+    name = svc.people.by_token(token) if token else None
     if name is None:
         return render(request, None, "signin.html", {"after": _safe_after(after), "problem": "That token is not one the service knows."}, status=401)
     response = redirect(_safe_after(after))
     response.set_cookie(
-        COOKIE, svc.sessions.issue(name), max_age=svc.sessions.seconds, httponly=True, samesite="strict",
+        COOKIE, svc.sessions.issue(name, token), max_age=svc.sessions.seconds, httponly=True, samesite="strict",
         secure=request.url.scheme == "https",
     )  # fmt: skip
     return response
@@ -102,6 +104,8 @@ def signin(request: Request, token: str = Form(""), after: str = Form("/")) -> R
 @router.post("/signout")
 def signout(request: Request, csrf: str = Form(""), viewer: Viewer = Depends(page_viewer)) -> Response:
     check_csrf(request, viewer, csrf)
+    with refused_when_full("the sign-out"):
+        service(request).sessions.revoke(viewer.cookie)  # the cookie may live on elsewhere: it is ended here
     response = redirect("/signin")
     response.delete_cookie(COOKIE)
     return response
