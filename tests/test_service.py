@@ -124,6 +124,21 @@ def test_a_document_the_store_read_before_is_done_without_reading_it_again(tmp_p
         assert actions == ["extracted", "skipped"]
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_json_upload_past_its_small_cap_is_413_saying_to_send_multipart(tmp_path, declared):
+    idle = TestClient(create_app(settings(tmp_path), pool=InProcess), base_url="http://localhost")
+    text = "一、总体情况\n" * 400_000  # 7.2 MB as UTF-8
+    body = json.dumps({"text": text, "filename": "big.txt"}, ensure_ascii=False).encode()
+    content = body if declared else iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
+    r = idle.post("/v1/extractions", content=content, headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()["code"]) == (413, "too_large")
+    assert r.json()["detail"] == (
+        "a JSON body is at most 4 MB: send a larger document as multipart/form-data (the field `file`), which the service streams to disk"
+    )
+    assert not list((tmp_path / "data" / "incoming").iterdir())
+    assert post(idle, text.encode(), "big.txt").status_code == 202, "as multipart the same document is taken"
+
+
 def test_too_many_in_flight_is_429_with_retry_after(tmp_path):
     idle = TestClient(create_app(settings(tmp_path, max_in_flight=2), pool=InProcess), base_url="http://localhost")
     texts = [f"第{i}号\n" + VERIFIED.read_text(encoding="utf-8") for i in range(3)]

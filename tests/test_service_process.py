@@ -88,6 +88,24 @@ def test_an_oversize_upload_is_413_and_the_service_does_not_grow_by_it(served, d
     assert httpx.get(served.url + "/healthz").json()["ok"]
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_large_json_upload_is_413_and_never_held_in_memory(served, declared):
+    """The tester's 48 MB JSON body cost the service 100 MB: now it is refused past 4 MB."""
+    before = served.peak_mb()
+    headers = {**AS_LI, "Content-Type": "application/json"}
+
+    def stream():
+        yield b'{"filename": "big.txt", "text": "'
+        yield from chunks(48 * 1024 * 1024)
+        yield b'"}'
+
+    if declared:
+        headers["Content-Length"] = str(len(b'{"filename": "big.txt", "text": "') + 48 * 1024 * 1024 + 2)
+    r = httpx.post(served.url + "/v1/extractions", content=stream(), headers=headers, timeout=120)
+    assert (r.status_code, r.json()["code"]) == (413, "too_large") and "multipart/form-data" in r.json()["detail"]
+    assert served.peak_mb() - before < 20, f"peak memory grew from {before:.0f} MB to {served.peak_mb():.0f} MB"
+
+
 @pytest.mark.parametrize(
     "name,data,problem",
     [

@@ -1,6 +1,6 @@
 """The JSON API, under /v1. With a tokens file, every request names its person by a bearer token.
 
-    POST /v1/extractions                     a document (multipart field `file`, or JSON {"text", "filename"}),
+    POST /v1/extractions                     a document (multipart field `file`, or JSON {"text", "filename"} up to 4 MB),
                                              optional `strategy`: 202 with the extraction's id at once; the same
                                              document again: 200 with the first extraction
     GET  /v1/extractions/{id}?wait=30        its state (queued, running, done, failed); when done, `result`:
@@ -36,7 +36,7 @@ from ..models import Number
 from ..store import Extraction, Extractions, Filter
 from .access import api_person, service
 from .errors import TooLarge, TooManyInFlight, UnsupportedFormat, refused_when_full
-from .uploads import MB, Received, kind_of, receive_json, receive_multipart
+from .uploads import MB, Received, json_too_large, kind_of, receive_json, receive_multipart
 
 router = APIRouter()
 
@@ -58,6 +58,7 @@ _UPLOAD_BODY = {
             "application/json": {
                 "schema": {
                     "type": "object",
+                    "description": "A text document in a JSON body of at most 4 MB (larger: 413; send it as multipart).",
                     "required": ["text"],
                     "properties": {"text": {"type": "string"}, "filename": {"type": "string"}, "strategy": {"type": "string"}},
                 }
@@ -97,8 +98,13 @@ async def accept_upload(
     `form_fields`: other multipart fields to take, handed to `check` before anything is kept."""
     svc = service(request)
     settings = svc.settings
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > settings.max_upload + MB:
+    ctype = request.headers.get("content-type", "")
+    media = ctype.split(";")[0].strip().lower()
+    length = request.headers.get("content-length", "")
+    declared = int(length) if length.isdigit() else 0
+    if media == "application/json" and declared > settings.max_json:
+        raise json_too_large(settings.max_json)
+    if declared > settings.max_upload + MB:  # the form's own bytes besides the file are few
         raise TooLarge(f"the upload is larger than the service's limit of {settings.max_upload // MB} MB")
     waiting = await run_in_threadpool(lambda: svc.extractions().in_flight(person))
     if waiting >= settings.max_in_flight:
@@ -107,13 +113,11 @@ async def accept_upload(
             f" retry in {settings.retry_after} s",
             settings.retry_after,
         )
-    ctype = request.headers.get("content-type", "")
-    media = ctype.split(";")[0].strip().lower()
     with refused_when_full("the upload"):
         if media == "multipart/form-data":
             received = await receive_multipart(request.stream(), ctype, svc.folder, settings.max_upload, extra=form_fields)
         elif media == "application/json":
-            received = await receive_json(request.stream(), svc.folder, settings.max_upload)
+            received = await receive_json(request.stream(), svc.folder, settings.max_upload, cap=settings.max_json)
         else:
             raise UnsupportedFormat(f"a document is sent as multipart/form-data (field `file`) or as JSON text, not {media or 'no content type'}")
     if check is not None:

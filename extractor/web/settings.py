@@ -19,7 +19,7 @@ from pathlib import Path
 from ..batch.processes import default_workers
 from ..errors import ConfigError
 from .people import People
-from .uploads import MB
+from .uploads import JSON_CAP, MB
 from .worker import STUCK
 
 LOOPBACK_NAMES = ("localhost",)
@@ -47,6 +47,7 @@ class Settings:
     db: Path
     people: People
     max_upload: int = 50 * MB  # bytes of one upload
+    max_json: int = JSON_CAP  # bytes of an upload's JSON body, parsed whole in memory
     max_in_flight: int = 16  # extractions of one person waiting or being read
     workers: int = 2  # processes reading documents, in the pool of each strategy
     retry_after: int = 5  # seconds a client told 429 should wait

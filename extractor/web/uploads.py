@@ -2,7 +2,8 @@
 
 A request body is read a chunk at a time into a file of the service's own `incoming/` folder,
 hashed as it goes; past the cap the request is refused (413) and the file removed, so an upload
-never costs the service more memory than a chunk. The format is told by the bytes (a PDF, a
+never costs the service more memory than a chunk. A JSON body, which is parsed whole, is capped
+small (`JSON_CAP`): a larger document comes as multipart. The format is told by the bytes (a PDF, a
 Word document, HTML, text, a scanned page) and nothing else is taken (415). An accepted document is kept as
 `documents/<sha256>`: its path is made from its content only, so no name a client gives ever
 reaches the file system.
@@ -28,6 +29,7 @@ from ..load.text import decode
 from .errors import TooLarge, UnsupportedFormat
 
 MB = 1024 * 1024
+JSON_CAP = 4 * MB  # bytes of a JSON body, held whole in memory to be parsed
 _HEAD = 64 * 1024  # bytes read to tell text from binary
 _FIELD_MAX = 1024  # a form field other than the file (strategy, filename)
 READS = "PDF, DOCX, HTML, text and scanned pages (PNG, JPEG, TIFF)"
@@ -277,13 +279,22 @@ async def receive_multipart(
     return Received(path, sink.sha.hexdigest(), sink.size, name, fields.get("strategy") or None, others)
 
 
-async def receive_json(stream: AsyncIterator[bytes], folder: Folder, limit: int) -> Received:
-    """A JSON body `{"text": "...", "filename": "a.txt", "strategy": "rules"}`: the text kept as UTF-8."""
+def json_too_large(cap: int) -> TooLarge:
+    return TooLarge(
+        f"a JSON body is at most {cap / MB:g} MB: send a larger document as multipart/form-data"
+        " (the field `file`), which the service streams to disk"
+    )
+
+
+async def receive_json(stream: AsyncIterator[bytes], folder: Folder, limit: int, *, cap: int = JSON_CAP) -> Received:
+    """A JSON body `{"text": "...", "filename": "a.txt", "strategy": "rules"}`: the text kept as
+    UTF-8. JSON is parsed whole, so its body is held in memory: past `cap` bytes it is refused,
+    and a larger document comes as multipart, streamed to disk."""
     body = bytearray()
     async for chunk in stream:
         body += chunk
-        if len(body) > limit + MB:  # JSON escapes make the body larger than the text it holds
-            raise TooLarge(f"the upload is larger than the service's limit of {limit // MB} MB")
+        if len(body) > cap:
+            raise json_too_large(cap)
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -318,4 +329,4 @@ def _discard(sink: _Sink | None, path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-__all__ = ["Folder", "Received", "clean_name", "kind_of", "named_for", "receive_json", "receive_multipart", "MB"]
+__all__ = ["Folder", "JSON_CAP", "MB", "Received", "clean_name", "json_too_large", "kind_of", "named_for", "receive_json", "receive_multipart"]
