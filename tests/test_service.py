@@ -792,3 +792,68 @@ def test_a_body_that_comes_slowly_but_steadily_is_taken(tmp_path):
         answer, after = _slow_post(live.url, text, pause=0.5, chunk=1024, headers="Connection: close\r\n")
         assert answer.startswith(b"HTTP/1.1 202 "), answer[:300]
         assert after > 3
+
+
+# --- numbers out of range ---------------------------------------------------------------------------
+
+BIG = "9" * 20  # past SQLite's 64 bits
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/v1/reviews?year={BIG}", f"/v1/reviews?year=-{BIG}", "/v1/reviews?year=0", f"/v1/reviews?limit={BIG}",
+        f"/v1/reviews?after={BIG}:ab", "/v1/reviews?after=²:ab", "/v1/reviews?after=nonsense",
+        "/v1/extractions/x?wait=1e400", "/v1/extractions/x?wait=nan",
+    ],
+)  # fmt: skip
+def test_a_number_out_of_range_in_the_api_is_422_with_a_code(client, url):
+    r = client.get(url)
+    assert (r.status_code, r.json()["code"]) == (422, "bad_input"), r.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"cells": {BLANK: 10**30}}, {"cells": {BLANK: -(10**30)}}, {"cells": {BLANK: 1}, "version": 10**30}, {"cells": {BLANK: 1}, "version": -1}],
+    ids=["cell", "negative-cell", "version", "negative-version"],
+)
+def test_a_decision_with_a_number_out_of_range_is_422(client, body):
+    sha = extracted(client, SHANGHAI)
+    r = client.post(f"/v1/reviews/{sha}/resolve", json=body)
+    assert (r.status_code, r.json()["code"]) == (422, "bad_input"), r.text
+    assert client.get(f"/v1/reviews/{sha}").json()["state"] == "open"
+
+
+@pytest.mark.parametrize(
+    "url,problem",
+    [
+        ("/queue?year=abc", "not a year: &#39;abc&#39;"), ("/queue?year=²", "not a year"), (f"/queue?year={BIG}", "not a year"),
+        (f"/queue?after={BIG}:ab", "not a queue cursor"), ("/queue?status=lost", "unknown status"),
+        ("/documents/{sha}?saved=" + BIG, "saved"), ("/documents/{sha}/cell.png?cell=x&view=all", "view"),
+    ],
+)  # fmt: skip
+def test_a_bad_parameter_of_a_page_is_the_services_own_error_page(client, url, problem):
+    sha = extracted(client, SHANGHAI)
+    r = client.get(url.replace("{sha}", sha))
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), r.text[:200]
+    assert "<html" in r.text and "bad_input" in r.text and problem in r.text
+
+
+def test_a_page_form_with_a_number_out_of_range_is_422_not_500(client):
+    sha = extracted(client, SHANGHAI)
+    page = client.get(f"/documents/{sha}").text
+    value = client.post(f"/documents/{sha}/correct", data={"csrf": csrf_of(page), "version": version_of(page), f"cell:{BLANK}": BIG})
+    assert value.status_code == 422 and "is out of range" in value.text
+    version = client.post(f"/documents/{sha}/correct", data={"csrf": csrf_of(page), "version": BIG, f"cell:{BLANK}": "1"})
+    assert version.status_code == 422 and "reload the page" in version.text
+    accept = client.post(f"/documents/{sha}/accept", data={"csrf": csrf_of(page), "version": BIG, "note": "as printed"})
+    assert accept.status_code == 422 and "<html" in accept.text
+    assert client.get(f"/v1/reviews/{sha}").json()["state"] == "open"
+
+
+def test_an_internal_error_on_a_page_is_a_page(tmp_path):
+    app = create_app(settings(tmp_path), pool=InProcess)
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as c:
+        app.state.service.reading = lambda: 1 / 0
+        r = c.get("/queue")
+    assert r.status_code == 500 and "<html" in r.text and "internal error (ZeroDivisionError); please report it" in r.text

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import __version__
 from ..errors import BadInput
@@ -36,6 +36,7 @@ from ..models import Number
 from ..store import Extraction, Extractions, Filter
 from .access import api_person, service
 from .errors import TooLarge, TooManyInFlight, UnsupportedFormat, refused_when_full
+from .params import INT_MAX, YEAR_MAX, YEAR_MIN, cursor, in_range
 from .uploads import MB, Received, json_too_large, kind_of, receive_json, receive_multipart
 
 router = APIRouter()
@@ -191,9 +192,17 @@ class Resolution(BaseModel):
     cells: dict[str, Number | None] = Field(default_factory=dict)
     accept: bool = False
     note: str | None = None
-    version: int | None = None  # the version the reviewer saw: a later change makes this a 409
+    version: int | None = Field(default=None, ge=0, le=INT_MAX)  # the version the reviewer saw: a later change makes this a 409
     # Without a tokens file, who decides (default: the local user); with one, the token says who.
     reviewer: str | None = Field(default=None, min_length=1)
+
+    @field_validator("cells")
+    @classmethod
+    def _storable(cls, cells: dict[str, Number | None]) -> dict[str, Number | None]:
+        try:
+            return {key: in_range(key, value) for key, value in cells.items()}
+        except BadInput as e:
+            raise ValueError(str(e)) from None  # said as a validation error, like the others
 
 
 @router.get("/v1/reviews", tags=["reviews"])
@@ -204,7 +213,7 @@ def reviews(
     status: Literal["needs_review", "failed", "verified"] | None = None,
     reason: str | None = None,
     organ: str | None = None,
-    year: int | None = None,
+    year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
     template: Literal["2019", "2021", "mixed"] | None = None,
     format: Literal["text", "markdown", "html", "docx", "pdf", "image"] | None = None,  # noqa: A002 - the query parameter's name
     after: str | None = None,
@@ -215,7 +224,7 @@ def reviews(
         status=status, reason=reason, organ=organ, year=year, template=template, format=format,
     )  # fmt: skip
     store = service(request).reading()
-    page = store.queue(where, after=after, limit=limit).to_dict()
+    page = store.queue(where, after=cursor(after), limit=limit).to_dict()
     page["reasons"] = store.reason_counts(where)
     return page
 

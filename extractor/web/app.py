@@ -30,7 +30,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..batch.pool import Pool
-from ..errors import ExtractorError
+from ..errors import BadInput, ExtractorError
 from ..options import Options
 from ..store import Extractions, Store
 from .errors import DiskFull, disk_full, refused_when_full, settle
@@ -193,8 +193,15 @@ def answer(request: Request, e: ExtractorError) -> Response:
 def _internal(request: Request, e: Exception) -> Response:
     logger.exception("internal error on %s", request.url.path, exc_info=e)
     detail = f"internal error ({type(e).__name__}); please report it"
+    if _is_page(request):
+        from .pages import error_page
+
+        response: Response = error_page(request, 500, detail, "internal")
+    else:
+        response = JSONResponse({"detail": detail, "code": "internal"}, status_code=500)
     # Answered outside every middleware (Starlette's last resort): the headers are said here.
-    return JSONResponse({"detail": detail, "code": "internal"}, status_code=500, headers=SECURITY_HEADERS)
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def _errors(app: FastAPI) -> None:
@@ -231,6 +238,11 @@ def _errors(app: FastAPI) -> None:
 
     app.add_exception_handler(OSError, fault)
     app.add_exception_handler(sqlite3.Error, fault)
+
+    @app.exception_handler(OverflowError)
+    def overflow(request: Request, e: OverflowError) -> Response:
+        # A number past what the store holds, wherever a route's declarations let one through.
+        return answer(request, BadInput(f"a number is out of range ({e})"))
 
     app.add_exception_handler(Exception, _internal)
 

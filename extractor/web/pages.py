@@ -22,7 +22,7 @@ from ..load import LoadError
 from ..models import Number
 from ..store import Filter, Review
 from ..store.records import ACTIONS
-from . import views
+from . import params, views
 from .access import COOKIE, SignIn, Viewer, check_csrf, page_viewer, service
 from .errors import refused_when_full
 from .source import PAGED, Page, excerpt
@@ -122,12 +122,10 @@ def _filter(state: str, status: str | None, reason: str | None, organ: str | Non
             raise BadInput(f"unknown {what} {value!r}")
         return value
 
-    if year and not year.strip().isdigit():
-        raise BadInput(f"not a year: {year!r}")
     return Filter(
         state=None if state == "all" else pick(state, ("open", "resolved"), "state") or "open",  # type: ignore[arg-type]
         status=pick(status, STATUSES, "status"), reason=reason or None, organ=(organ or "").strip() or None,
-        year=int(year) if year else None, template=pick(template, TEMPLATES, "template"), format=pick(fmt, FORMATS, "format"),
+        year=params.year(year), template=pick(template, TEMPLATES, "template"), format=pick(fmt, FORMATS, "format"),
     )  # fmt: skip
 
 
@@ -151,7 +149,7 @@ def queue_page(
 ) -> Response:
     where = _filter(state, status, reason, organ, year, template, format)
     store = service(request).reading()
-    page = store.queue(where, after=after, limit=PAGE_SIZE)
+    page = store.queue(where, after=params.cursor(after), limit=PAGE_SIZE)
     chosen = {"state": state, "status": status, "reason": reason, "organ": organ, "year": year, "template": template, "format": format}
     chosen = {k: v for k, v in chosen.items() if v}
     counts = store.reason_counts(where)
@@ -245,7 +243,7 @@ def _fmt(value: Number | None) -> str:
 @router.get("/documents/{sha}")
 def document_page(
     request: Request, sha: str, viewer: Viewer = Depends(page_viewer), cell: str | None = None,
-    saved: int = 0, resolved: str | None = None,
+    saved: int = Query(0, ge=0, le=1), resolved: str | None = None,
 ) -> Response:  # fmt: skip
     context = _document_context(request, sha, cell)
     context["saved"] = bool(saved)
@@ -268,7 +266,7 @@ def parse_value(text: str, key: str) -> Number | None:
     if t == "":
         return None
     try:
-        return int(t)
+        return params.in_range(key, int(t))
     except ValueError:
         try:
             return float(t)
@@ -292,6 +290,8 @@ async def correct(request: Request, sha: str, viewer: Viewer = Depends(page_view
         version = int(_text(form.get("version")))
     except ValueError:
         raise BadInput("the form has no review version: reload the page") from None
+    if not 0 <= version <= params.INT_MAX:
+        raise BadInput("the form's review version is not one the service gave: reload the page")
     everything = _text(form.get("choice")) == "1"  # a one-click choice: its values, even those unchanged
     note = _text(form.get("note")).strip() or None
     entered = {k.removeprefix("cell:"): _text(v) for k, v in form.multi_items() if k.startswith("cell:")}
@@ -328,7 +328,7 @@ def _correct(
 @router.post("/documents/{sha}/accept")
 def accept(
     request: Request, sha: str, viewer: Viewer = Depends(page_viewer),
-    csrf: str = Form(""), version: int = Form(...), note: str = Form(""),
+    csrf: str = Form(""), version: int = Form(..., ge=0, le=params.INT_MAX), note: str = Form(""),
 ) -> Response:  # fmt: skip
     check_csrf(request, viewer, csrf)
     svc = service(request)
