@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a piece of text sits in its source. Only the fields the format has are set.
 
@@ -41,7 +41,8 @@ class Location:
         # Built for every value read: copying the fields and setting the span is several times
         # cheaper than dataclasses.replace, and still carries any field a format adds.
         narrowed = object.__new__(Location)
-        narrowed.__dict__.update(self.__dict__)
+        for name in _FIELDS:
+            object.__setattr__(narrowed, name, getattr(self, name))
         object.__setattr__(narrowed, "span", (base + start, base + end))
         return narrowed
 
@@ -54,7 +55,11 @@ class Location:
         return out
 
 
-@dataclass(frozen=True)
+_FIELDS = tuple(Location.__slots__)
+
+
+# Slots: a document of a hundred thousand lines holds as many rows, cells and locations.
+@dataclass(frozen=True, slots=True)
 class Cell:
     text: str
     loc: Location
@@ -64,7 +69,7 @@ class Cell:
     confidence: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     grid: bool = False  # a row of a real table (markdown, HTML, DOCX, PDF table), not a text line
