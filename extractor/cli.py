@@ -123,22 +123,75 @@ def model_options(command: Callable) -> Callable:
             "back (the inference is named); strict: they go to review.",
         ),
     ]
-    for option in reversed(options):
+    for option in reversed(options + _limit_options()):
         command = option(command)
     return command
+
+
+class _Amount(click.ParamType):
+    """A limit: a number, or one with K, M or G after it (binary multiples): 512M, 2G."""
+
+    name = "amount"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .limits import parse_amount
+
+        try:
+            amount = parse_amount(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+        if amount <= 0:
+            self.fail(f"{value!r} is not a positive amount", param, ctx)
+        return amount
+
+
+def _limit_options() -> list[Callable]:
+    """One option per limit of `extractor.limits.Limits`, each also read from its variable."""
+    from .limits import DEFAULT, Limits
+
+    helps = {
+        "bytes": "Bytes of one document, as decompressed",
+        "archive_bytes": "Bytes of everything inside one archive that is inside another",
+        "chars": "Characters of one document's text",
+        "lines": "Lines (rows) of one document's text",
+        "pages": "Pages of one document",
+        "pixels": "Pixels of one page drawn for OCR or for a person",
+        "seconds": "Seconds one document may take",
+        "memory": "Bytes of memory of a process reading documents",
+    }
+    return [
+        click.option(
+            spec.option, f"max_{name}", type=_Amount(),
+            help=f"{helps[name]} (else {spec.env}, else {getattr(DEFAULT, name):,}).",
+        )
+        for name, spec in Limits.NAMES.items()
+    ]  # fmt: skip
+
+
+def limits_from_flags(flags: dict[str, Any]) -> Any:
+    """The run's `Limits`: the defaults, the environment, then the flags given."""
+    from .errors import BadInput
+    from .limits import Limits
+
+    try:
+        return Limits.from_env(**{name.removeprefix("max_"): value for name, value in flags.items()})
+    except ValueError as e:
+        raise BadInput(str(e)) from None
 
 
 def options_from_flags(
     strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
     cache_dir: str | None, no_cache: bool, timeout: float | None, blanks: str = "zero", probe: bool = True,
+    **limit_flags: Any,
 ) -> Options:
     """The run's options; with a model strategy, the endpoint is probed once before any work."""
     from .errors import BadInput
     from .options import Options
 
+    limits = limits_from_flags(limit_flags)
     configured = any(os.environ.get(k) for k in ("OPENAI_BASE_URL", "EXTRACTOR_MODEL")) or base_url or model
     if strategy in (None, "rules") and not configured:
-        return Options(blanks=blanks)  # nothing of the model path is loaded
+        return Options(blanks=blanks, limits=limits)  # nothing of the model path is loaded
     from dataclasses import replace
 
     from .extract.llm import LlmSettings
@@ -153,7 +206,7 @@ def options_from_flags(
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
-    options = Options.from_settings(settings, strategy, blanks=blanks)
+    options = Options.from_settings(settings, strategy, blanks=blanks, limits=limits)
     if probe and options.llm is not None:
         options.llm.probe()
     return options
@@ -305,7 +358,7 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
             lines = Lines(output)
         # Every document is read, even one the database holds: a few files, asked for by name.
         outcomes = run(
-            inputs(paths, skip=own_files(output, db), read=False), options=options,
+            inputs(paths, skip=own_files(output, db), read=False, limits=options.limits), options=options,
             pool=InProcess(options, keep=True), store=store, output=lines, skip_done=False,
         )  # fmt: skip
         counts = _emit((o.result for o in outcomes if o.result is not None), as_json, output, written=True)

@@ -131,7 +131,7 @@ def batch(
         try:
             with _stop_on_signals(stop, display.say):
                 outcomes = run(
-                    inputs(paths, skip=skip, read=False), options=options, pool=pool, store=ledger, output=lines,
+                    inputs(paths, skip=skip, read=False, limits=options.limits), options=options, pool=pool, store=ledger, output=lines,
                     stop=stop, started=display.started,
                 )  # fmt: skip
                 for outcome in outcomes:

@@ -27,6 +27,17 @@ class BadInput(ExtractorError):
     http_status = 422
 
 
+class LoadError(BadInput):
+    """A document that cannot be read: names the file and says what is wrong, in one line."""
+
+    code = "unreadable"
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
 class NotFound(ExtractorError):
     """Something asked for by name or id does not exist."""
 
@@ -75,4 +86,4 @@ def full_disk(error: BaseException) -> BaseException | None:
     return None
 
 
-__all__ = ["ExtractorError", "BadInput", "NotFound", "Conflict", "ConfigError", "ServiceUnavailable", "full_disk"]
+__all__ = ["ExtractorError", "BadInput", "LoadError", "NotFound", "Conflict", "ConfigError", "ServiceUnavailable", "full_disk"]

@@ -138,6 +138,7 @@ class Reason(BaseModel):
 
     code: Literal[
         "unreadable",
+        "over_limit",
         "no_table",
         "table_missing",
         "cells_not_read",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .kinds import STRATEGIES
+from .limits import DEFAULT, Limits
 
 if TYPE_CHECKING:
     from .extract.llm import LlmExtractor, LlmSettings
@@ -32,19 +33,25 @@ class Options:
     # "zero": a document whose only doubts are blank applicant cells of table 三 that hold as
     # zeros is verified, the inference named (SPEC §5.1); "strict": it goes to review.
     blanks: str = "zero"
+    # What one document may cost (`extractor.limits`). Not part of the fingerprint: a document
+    # within them reads alike under any limits, and one that failed over a limit is read again
+    # by a run that raises it (`Limits.raised_past`).
+    limits: Limits = DEFAULT
 
     def __post_init__(self) -> None:
         if self.blanks not in BLANKS:
             raise ConfigError(f"unknown blanks policy {self.blanks!r}: choose one of {', '.join(BLANKS)}")
 
     @classmethod
-    def from_settings(cls, settings: LlmSettings, strategy: str | None = None, *, blanks: str = "zero") -> Options:
+    def from_settings(
+        cls, settings: LlmSettings, strategy: str | None = None, *, blanks: str = "zero", limits: Limits = DEFAULT
+    ) -> Options:
         """`rules` without an endpoint, `cross-check` with one, unless a strategy is named."""
         strategy = strategy or ("cross-check" if settings.configured else "rules")
         if strategy not in STRATEGIES:
             raise ConfigError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
         if strategy == "rules":
-            return cls(strategy="rules", blanks=blanks)
+            return cls(strategy="rules", blanks=blanks, limits=limits)
         if not settings.configured:
             raise ConfigError(
                 f"strategy {strategy} needs an LLM endpoint: set OPENAI_BASE_URL and EXTRACTOR_MODEL "
@@ -53,14 +60,14 @@ class Options:
         from .extract.llm import build_extractor
 
         try:
-            return cls(strategy=strategy, llm=build_extractor(settings), blanks=blanks)
+            return cls(strategy=strategy, llm=build_extractor(settings), blanks=blanks, limits=limits)
         except ValueError as e:  # an unknown mode or server family
             raise ConfigError(str(e)) from None
 
     def __reduce__(self) -> tuple:
         # Options cross to worker processes (and Ray's) by their settings: a model client and its
         # connections cannot be pickled, so each process builds its own, once.
-        return (_rebuilt, (self.strategy, self.llm.settings if self.llm else None, self.blanks))
+        return (_rebuilt, (self.strategy, self.llm.settings if self.llm else None, self.blanks, self.limits))
 
     @property
     def fingerprint(self) -> dict[str, str | None]:
@@ -82,17 +89,17 @@ RULES_ONLY = Options()
 
 
 @cache
-def _rebuilt(strategy: str, settings: LlmSettings | None, blanks: str) -> Options:
+def _rebuilt(strategy: str, settings: LlmSettings | None, blanks: str, limits: Limits = DEFAULT) -> Options:
     if settings is None:
-        return Options(strategy=strategy, blanks=blanks)
-    return Options.from_settings(settings, strategy, blanks=blanks)
+        return Options(strategy=strategy, blanks=blanks, limits=limits)
+    return Options.from_settings(settings, strategy, blanks=blanks, limits=limits)
 
 
 def options_for(strategy: str) -> Options:
     """Options for a named strategy, the endpoint taken from the environment."""
     from .extract.llm import LlmSettings
 
-    return Options.from_settings(LlmSettings.from_env(), strategy)
+    return Options.from_settings(LlmSettings.from_env(), strategy, limits=Limits.from_env())
 
 
 def available_strategies() -> list[str]:

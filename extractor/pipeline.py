@@ -11,6 +11,7 @@ options (or with no LLM endpoint configured) only the rules run and nothing reac
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from pathlib import Path
@@ -20,6 +21,7 @@ from .extract.candidate import Candidate
 from .extract.prose import Statement, read_prose
 from .extract.rules import extract_rules
 from .load import Document, LoadError, load, load_bytes
+from .limits import Limits, OverLimit
 from .load.archive import Input
 from .locate import Located, locate
 from .models import LlmUsage, Reason, Result, Source
@@ -55,6 +57,8 @@ def _read(located: Located, method: str, options: Options, prose: list[models.St
         else:
             assert options.llm is not None
             candidate, usage = options.llm.extract(located)
+    except MemoryError:
+        raise  # the document is over its memory limit, whatever path was reading it
     except Exception as e:  # noqa: BLE001 - recorded on the run, with its type
         logger.debug("the %s path failed on %s", method, located.doc.path, exc_info=True)
         error = f"the {method} path failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}"
@@ -64,12 +68,14 @@ def _read(located: Located, method: str, options: Options, prose: list[models.St
 
 def extract_file(path: str | Path, *, options: Options = RULES_ONLY) -> Result:
     """Extract one file; an unreadable file gives a `failed` result naming the problem."""
-    return _guarded(str(path), lambda: extract_document(load(path), options=options))
+    return _guarded(str(path), lambda: extract_document(load(path, limits=options.limits), options=options), options.limits)
 
 
 def extract_bytes(name: str, data: bytes, member: str | None = None, *, options: Options = RULES_ONLY) -> Result:
     """Extract a document held in memory; `name` names it in the result and in messages."""
-    result = _guarded(name, lambda: extract_document(load_bytes(name, data, member), options=options))
+    result = _guarded(
+        name, lambda: extract_document(load_bytes(name, data, member, limits=options.limits), options=options), options.limits
+    )
     if result.source.sha256 is None:
         # Bytes that could not be read are still a document: known by their hash, a store
         # records its failure once and a re-run with the same configuration leaves it alone.
@@ -80,28 +86,52 @@ def extract_bytes(name: str, data: bytes, member: str | None = None, *, options:
 
 def extract_input(item: Input, *, options: Options = RULES_ONLY) -> Result:
     """One document of a batch (`load.archive.inputs`): a file, or a member of an archive."""
-    item = item.loaded()
+    item = item.loaded(options.limits)
     if item.error is not None or item.data is None:
         return unreadable(item.name, item.error or LoadError(item.name, "no data"))
     return extract_bytes(item.name, item.data, item.member, options=options)
 
 
-def _guarded(name: str, run) -> Result:
+def _guarded(name: str, run, limits: Limits) -> Result:
     """Every input ends with a result: a bad file, or a bug met on one, never stops a batch."""
+    error: LoadError | None = None
     try:
         return run()
     except LoadError as e:
-        return unreadable(name, e)
+        error = e
+    except MemoryError:
+        # Left before anything is built: the document's objects go with the traceback.
+        error = limits.over("memory", None, name)
     except Exception as e:  # noqa: BLE001 - recorded on the result, with its type
-        # A bug, not bad input: the result says so in one line; `--debug` shows the traceback.
-        logger.debug("internal error on %s", name, exc_info=True)
-        return unreadable(name, LoadError(name, f"internal error ({type(e).__name__}: {e}); please report it"))
+        error = expected(name, e, limits)
+        if error is None:
+            # A bug, not bad input: the result says so in one line; `--debug` shows the traceback.
+            logger.debug("internal error on %s", name, exc_info=True)
+            error = LoadError(name, f"internal error ({type(e).__name__}: {e}); please report it")
+    if isinstance(error, OverLimit) and error.limit == "memory":
+        gc.collect()
+    return unreadable(name, error)
+
+
+def expected(name: str, e: Exception, limits: Limits) -> LoadError | None:
+    """What a library's error means when hostile input is what it met, not a bug: a picture
+    Pillow refuses as a decompression bomb, an allocation OpenCV could not make, a structure
+    nested past Python's recursion limit."""
+    kind = f"{type(e).__module__}.{type(e).__name__}"
+    if kind == "PIL.Image.DecompressionBombError":
+        return limits.over("pixels", None, name)
+    if kind == "cv2.error" and any(w in str(e) for w in ("Insufficient memory", "Failed to allocate", "out of memory")):
+        return limits.over("memory", None, name)
+    if isinstance(e, RecursionError):
+        return LoadError(name, "nested too deeply to read (markup or structure inside itself thousands of times)")
+    return None
 
 
 def unreadable(path: str, error: LoadError) -> Result:
+    code = "over_limit" if isinstance(error, OverLimit) else "unreadable"
     return Result(
         source=Source(path=path),
         status="failed",
-        reasons=[Reason(code="unreadable", message=error.problem)],
+        reasons=[Reason(code=code, message=error.problem)],
         error=str(error),
     )

@@ -3,7 +3,8 @@
 load → locate → extract → verify → reconcile → store → export. `verify/` is its own package
 and imports nothing of the extractor. The modules every step may use (errors, models, labels,
 number reading) sit below the flow; the commands, the service and the pipeline that sequences
-the steps sit above it and may import anything.
+the steps sit above it and may import anything. The limits of one document (`extractor.limits`)
+are base too: every step enforces them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The steps, in the order the data flows. A module may import its own step, earlier steps and
 # the base; a module of no step (the app layer) may import anything.
-BASE = ("extractor.errors", "extractor.kinds", "extractor.models", "extractor.labels", "extractor.normalize", "extractor.numbers")
+BASE = (
+    "extractor.errors", "extractor.kinds", "extractor.models", "extractor.labels", "extractor.normalize", "extractor.numbers",
+    "extractor.limits",
+)  # fmt: skip
 STEPS = (
     "extractor.load",
     "extractor.locate",

@@ -9,7 +9,8 @@ from functools import cache
 
 from extractor.load import LoadError
 from extractor.load.archive import inputs, members
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_FOUND
+from extractor.load.pages import NO_TEXT_FOUND
+from extractor.load.pdf import ENCRYPTED
 from extractor.pipeline import extract_input
 
 from . import fixtures as F

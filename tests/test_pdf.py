@@ -10,7 +10,8 @@ import pytest
 
 from extractor import extract_bytes, extract_document, extract_file
 from extractor.load import LoadError, load, load_bytes
-from extractor.load.pdf import ENCRYPTED, NO_TEXT_FOUND, NO_TEXT_LAYER, _Stitcher, read_pdf
+from extractor.load.pages import NO_TEXT_FOUND, _Stitcher
+from extractor.load.pdf import ENCRYPTED, NO_TEXT_LAYER, read_pdf
 from extractor.load.pdf_page import GridCell as PageCell
 from extractor.load.pdf_page import Page, Table
 

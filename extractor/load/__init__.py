@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import zipfile
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Cell, Document, Location, Row
 from .errors import LoadError
 from .raster import image_kind
 from .text import decode, text_rows
+
+if TYPE_CHECKING:  # the budget imports the limits, which import this package's errors
+    from ..limits import Limits
 
 __all__ = ["load", "load_bytes", "Document", "Row", "Cell", "Location", "LoadError", "sniff"]
 
@@ -64,12 +69,18 @@ def zip_kind(source: bytes | Path) -> str:
     return "office" if "[Content_Types].xml" in names else "zip"
 
 
-def load_bytes(name: str, data: bytes, member: str | None = None) -> Document:
+def load_bytes(name: str, data: bytes, member: str | None = None, *, limits: Limits | None = None) -> Document:
     """Read a document held in memory; `name` is used for messages and to guess the format.
 
     `member`: the document's path inside an archive; every cell's location then names it.
+    `limits`: what reading it may cost (default: `extractor.limits.DEFAULT`); past one, the
+    document fails with `OverLimit`.
     """
-    doc = _read(name, data)
+    from ..limits import DEFAULT
+
+    limits = limits or DEFAULT
+    limits.check("bytes", len(data), name)
+    doc = _read(name, data, limits)
     doc.size = len(data)
     if member is not None:
         for row in doc.rows:
@@ -77,11 +88,15 @@ def load_bytes(name: str, data: bytes, member: str | None = None) -> Document:
     return doc
 
 
-def _read(name: str, data: bytes) -> Document:
+def _read(name: str, data: bytes, limits: Limits) -> Document:
+    from . import budget
+
     fmt = sniff(name, data)
     sha = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "markdown"):
+        budget.check_encoded(limits, name, len(data))
         text, encoding = _decode(name, data)
+        budget.check_text(limits, name, text)
         rows = text_rows(text)
         if any(r.grid for r in rows) and fmt == "text" and any(
             c.loc.table is not None for r in rows for c in r.cells
@@ -91,15 +106,15 @@ def _read(name: str, data: bytes) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf  # pdfplumber loads only when a PDF is read
 
-        return read_pdf(name, data, sha)
+        return read_pdf(name, data, sha, limits=limits)
     if fmt == "docx":
         from .docx import read_docx
 
-        return read_docx(name, data, sha)
+        return read_docx(name, data, sha, limits=limits)
     if fmt == "html":
         from .html import read_html
 
-        return read_html(name, data, sha)
+        return read_html(name, data, sha, limits=limits)
     if fmt == "image":
         from .ocr_engine import MISSING, available
 
@@ -107,7 +122,7 @@ def _read(name: str, data: bytes) -> Document:
             raise LoadError(name, f"an image of a page: {MISSING}")
         from .ocr import read_image
 
-        return read_image(name, data, sha)
+        return read_image(name, data, sha, limits=limits)
     if fmt == "ole":
         raise LoadError(name, "legacy binary Word/Excel file (.doc/.xls): save it as DOCX or PDF first")
     if fmt == "encrypted-office":
@@ -127,15 +142,28 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
         raise LoadError(name, f"named as a {kind} file but its bytes are not one, nor text ({e.problem}): damaged or cut short") from None
 
 
-def load(path: str | Path) -> Document:
+def load(path: str | Path, *, limits: Limits | None = None) -> Document:
     """Read a file from disk. Raises LoadError naming the file for anything unreadable."""
+    return load_bytes(str(path), read_file(str(path), limits), limits=limits)
+
+
+def read_file(path: str, limits: Limits | None = None) -> bytes:
+    """A file's bytes, no more than the size limit allows: a file past it (or one that grows
+    past it while read) is not read whole."""
+    from ..limits import DEFAULT
+
+    limits = limits or DEFAULT
     p = Path(path)
     if not p.exists():
-        raise LoadError(str(path), "no such file")
+        raise LoadError(path, "no such file")
     if p.is_dir():
-        raise LoadError(str(path), "is a directory, not a file")
+        raise LoadError(path, "is a directory, not a file")
     try:
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            limits.check("bytes", os.fstat(f.fileno()).st_size, path)
+            data = f.read(limits.bytes + 1)
     except OSError as e:
-        raise LoadError(str(path), f"cannot read: {e.strerror or e}") from None
-    return load_bytes(str(path), data)
+        raise LoadError(path, f"cannot read: {e.strerror or e}") from None
+    if len(data) > limits.bytes:  # it grew while it was read
+        raise limits.over("bytes", len(data), path, at_least=True)
+    return data

@@ -33,11 +33,13 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
-from . import ZIP_HEADS, zip_kind
+from ..limits import DEFAULT, Limits, OverLimit
+from . import ZIP_HEADS, read_file, zip_kind
+from .budget import read_capped
 from .errors import LoadError
 
-# Bounds that keep one hostile archive from exhausting memory (zip bombs, endless nesting).
-MAX_MEMBER_BYTES = 512 * 1024 * 1024
+# Archives inside archives are opened this deep; a zip found deeper is read as a document (and
+# fails as one). The size limits (`extractor.limits`) bound the bytes at every depth.
 MAX_DEPTH = 3
 _UTF8_FLAG = 0x800
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -55,22 +57,25 @@ class Input:
     member: str | None = None  # the path inside the archive, for documents read from one
     path: str | None = None
 
-    def loaded(self) -> Input:
-        """The same input with its bytes (or the error that kept them from being read)."""
+    def loaded(self, limits: Limits = DEFAULT) -> Input:
+        """The same input with its bytes (or the error that kept them from being read: a file
+        past the size limit is not read)."""
         if self.data is not None or self.error is not None or self.path is None:
             return self
         try:
-            return replace(self, data=Path(self.path).read_bytes())
-        except OSError as e:
-            return replace(self, error=LoadError(self.name, f"cannot read: {e.strerror or e}"))
+            return replace(self, data=read_file(self.path, limits))
+        except LoadError as e:  # a plain file's name is its path
+            return replace(self, error=e)
 
 
-def inputs(paths: Iterable[str], *, skip: Iterable[str | Path] = (), read: bool = True) -> Iterator[Input]:
+def inputs(
+    paths: Iterable[str], *, skip: Iterable[str | Path] = (), read: bool = True, limits: Limits = DEFAULT
+) -> Iterator[Input]:
     """Every document under `paths`, lazily. `skip`: files a folder walk must pass over, such as
     the run's own output when it is written inside a folder being read. `read=False`: plain
-    files come as their path, unread."""
+    files come as their path, unread. `limits`: the size limits members are read within."""
     for name in files(paths, skip=skip):
-        yield from _file(name, read)
+        yield from _file(name, read, limits)
 
 
 def files(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> Iterator[str]:
@@ -98,23 +103,19 @@ def is_archive(source: bytes | Path) -> bool:
     return head in ZIP_HEADS and zip_kind(source) == "zip"
 
 
-def _file(name: str, read: bool) -> Iterator[Input]:
+def _file(name: str, read: bool, limits: Limits) -> Iterator[Input]:
     path = Path(name)
     if not path.exists():
         yield Input(name, error=LoadError(name, "no such file"))
         return
     try:
         if is_archive(path):
-            yield from members(name, path)
+            yield from members(name, path, limits=limits)
             return
-        if not read:
-            yield Input(name, path=name)
-            return
-        data = path.read_bytes()
     except OSError as e:
         yield Input(name, error=LoadError(name, f"cannot read: {e.strerror or e}"))
         return
-    yield Input(name, data)
+    yield Input(name, path=name).loaded(limits) if read else Input(name, path=name)
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -132,9 +133,20 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def members(name: str, source: bytes | Path, depth: int = 0, outer: str | None = None) -> Iterator[Input]:
+@dataclass
+class _Spent:
+    """What the documents inside one nested archive have cost so far, of `archive_bytes`."""
+
+    bytes: int = 0
+
+
+def members(
+    name: str, source: bytes | Path, depth: int = 0, outer: str | None = None, *,
+    limits: Limits = DEFAULT, spent: _Spent | None = None,
+) -> Iterator[Input]:  # fmt: skip
     """Each document inside a zip, held in memory or on disk; a member that cannot be read
-    fails alone."""
+    fails alone. Inside a nested archive (`spent`), every member's bytes count against one
+    total, `limits.archive_bytes`: past it, the members left fail without being read."""
     try:
         zf = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
         infos = zf.infolist()
@@ -144,22 +156,32 @@ def members(name: str, source: bytes | Path, depth: int = 0, outer: str | None =
     with zf:
         named = sorted((member_name(i), i) for i in infos if not i.is_dir())
         for member, info in named:
-            if not _wanted(member):
+            if _system_file(member):
                 continue
             display = f"{name}!{member}"
             inner = f"{outer}!{member}" if outer else member
-            got = _read_member(zf, info, display)
+            got = _read_member(zf, info, display, member, limits, spent)
             if isinstance(got, LoadError):
                 yield Input(display, error=got, member=inner)
             elif is_archive(got) and depth < MAX_DEPTH:
-                yield from members(display, got, depth + 1, inner)
+                # Its own members are what count against the total, not the archive they came in.
+                nested = spent if spent is not None else _Spent()
+                if spent is not None:
+                    spent.bytes -= len(got)
+                yield from members(display, got, depth + 1, inner, limits=limits, spent=nested)
             else:
                 yield Input(display, got, member=inner)
 
 
-def _wanted(member: str) -> bool:
-    """Not a system file an archiver added (macOS resource forks, hidden files)."""
-    return not (member.startswith(_SKIPPED) or any(part.startswith(".") for part in member.split("/")))
+def _system_file(member: str) -> bool:
+    """A file an archiver added (macOS resource forks, hidden files), passed over in silence.
+    A member whose path climbs out of the archive ('..') is not one: it fails, named."""
+    parts = member.split("/")
+    return member.startswith(_SKIPPED) or any(p.startswith(".") and p != ".." for p in parts)
+
+
+def _unsafe(member: str) -> bool:
+    return member.startswith("/") or ".." in member.split("/") or (len(member) > 1 and member[1] == ":")
 
 
 def count(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> int | None:
@@ -173,7 +195,7 @@ def count(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> int | Non
                 total += 1
                 continue
             with zipfile.ZipFile(path) as zf:
-                listed = [i for i in zf.infolist() if not i.is_dir() and _wanted(member_name(i))]
+                listed = [i for i in zf.infolist() if not i.is_dir() and not _system_file(member_name(i))]
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             total += 1  # one failed input
             continue
@@ -183,18 +205,33 @@ def count(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> int | Non
     return total
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> bytes | LoadError:
-    if info.file_size > MAX_MEMBER_BYTES:
-        return LoadError(display, f"archive member too large ({info.file_size} bytes unpacked)")
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, member: str, limits: Limits, spent: _Spent | None
+) -> bytes | LoadError:
+    if _unsafe(member):
+        return LoadError(display, "its path leaves the archive ('..' or an absolute path): not read")
     if info.flag_bits & 0x1:
         return LoadError(display, "encrypted archive member: a password is needed")
+    room = None if spent is None else limits.archive_bytes - spent.bytes
+    if room is not None and room <= 0:
+        return OverLimit(display, "archive_bytes", limits.archive_bytes, None)
     # zipfile's own messages name the member in its raw encoding; these say the same plainly.
+    # The member is read as it is decompressed and counted, whatever size its header claims.
     try:
-        return zf.read(info)
+        with zf.open(info) as stream:
+            data = read_capped(stream, limits, display, room=room, room_name="archive_bytes", text=True)
+    except OverLimit as e:
+        if spent is not None:  # what was decompressed before the limit stopped it counts too
+            spent.bytes += e.consumed
+        return e
     except zipfile.BadZipFile as e:
         why = "its checksum does not match its data" if "CRC" in str(e) else "its header is damaged"
     except (zlib.error, EOFError, OSError):
         why = "its compressed data is damaged"
     except NotImplementedError:
         why = f"compression method {info.compress_type} is not supported"
+    else:
+        if spent is not None:
+            spent.bytes += len(data)
+        return data
     return LoadError(display, f"corrupt archive member: {why}")

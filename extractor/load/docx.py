@@ -16,9 +16,11 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
+from ..limits import DEFAULT, Limits, OverLimit
+from .budget import Tally, check_markup, read_capped
 from .document import Document, Row
 from .errors import LoadError
-from .grid import Placed, pad, to_rows
+from .grid import MAX_SPAN, Placed, pad, to_rows
 from .text import split_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,13 +30,44 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _NOT_TEXT = {f"{_W}pPr", f"{_W}rPr", f"{_W}tcPr", f"{_W}trPr", f"{_W}tblPr", f"{_W}del", f"{_W}moveFrom", _MC_FALLBACK}
 
 
-def read_docx(name: str, data: bytes, sha256: str) -> Document:
-    body = _body(name, data)
+def read_docx(name: str, data: bytes, sha256: str, *, limits: Limits = DEFAULT) -> Document:
+    body = _body(name, _bounded(name, data, limits))
     doc = Document(path=name, format="docx", sha256=sha256)
-    reader = _Reader()
+    reader = _Reader(Tally(limits, name))
     reader.blocks(body)
     doc.rows = reader.rows
     return doc
+
+
+_MAIN = "word/document.xml"
+
+
+def _bounded(name: str, data: bytes, limits: Limits) -> bytes:
+    """The package again, every part read as it decompresses and counted (all of them within
+    the size limit, the document's markup within the line limit), stored uncompressed.
+
+    python-docx reads a part in one call, which decompresses all of its data whatever size the
+    part's header declares: a part claiming a kilobyte may hold a gigabyte. It is given only
+    the parts as they were counted here."""
+    out = BytesIO()
+    total = 0
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as package, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
+            for info in package.infolist():
+                if info.is_dir():
+                    continue
+                with package.open(info) as stream:
+                    part = read_capped(stream, limits, name, room=limits.bytes - total)
+                total += len(part)
+                if info.filename == _MAIN:
+                    check_markup(limits, name, part)
+                clean.writestr(info.filename, part)
+    except OverLimit:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as e:
+        why = "a part's checksum does not match its data" if "CRC" in str(e) else f"not a readable zip package ({e})"
+        raise LoadError(name, f"damaged DOCX: {why}") from None
+    return out.getvalue()
 
 
 def _body(name: str, data: bytes) -> Any:
@@ -55,7 +88,8 @@ def _body(name: str, data: bytes) -> Any:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
         self.rows: list[Row] = []
         self.paragraphs = 0
         self.tables = 0
@@ -68,9 +102,11 @@ class _Reader:
                 for line in paragraph_text(child).split("\n"):
                     row = split_line(line, self.paragraphs, None, None)
                     if row.cells:
+                        self.tally.row(len(line))
                         self.rows.append(row)
             elif tag == f"{_W}tbl":
                 grid = table_grid(child)
+                self.tally.rows(len(grid), sum(len(r) + sum(len(s[0]) for s in r if s) for r in grid))
                 if _is_layout(grid):  # a frame around the text: read what is inside it
                     for tr in child.iterchildren(f"{_W}tr"):
                         for tc in tr.iterchildren(f"{_W}tc"):
@@ -150,9 +186,10 @@ def _int(el: Any, prop: str) -> int:
     props = _props(el)
     node = props.find(f"{_W}{prop}") if props is not None else None
     try:
-        return int(node.get(f"{_W}val")) if node is not None else 0
+        value = int(node.get(f"{_W}val")) if node is not None else 0
     except (TypeError, ValueError):
         return 0
+    return max(0, min(value, MAX_SPAN))  # a span of a million columns is a broken attribute
 
 
 def _continues(tc: Any) -> bool:

@@ -1,14 +1,11 @@
-"""The one error a reader raises: it names the file and says what is wrong, in one line."""
+"""The one error a reader raises: it names the file and says what is wrong, in one line.
+
+It is defined with the others (`extractor.errors`), where the limits' error (`OverLimit`) can
+build on it without importing the readers.
+"""
 
 from __future__ import annotations
 
-from ..errors import BadInput
+from ..errors import LoadError
 
-
-class LoadError(BadInput):
-    code = "unreadable"
-
-    def __init__(self, path: str, problem: str):
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
+__all__ = ["LoadError"]

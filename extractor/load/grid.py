@@ -27,6 +27,16 @@ class SourceCell:
     rowspan: int = 1
 
 
+def span(value: int) -> int:
+    """A span as laid out: at least one, at most `MAX_SPAN`."""
+    return max(1, min(value, MAX_SPAN))
+
+
+def positions(rows: list[list[SourceCell]]) -> int:
+    """How many grid positions, at most, the cells cover once laid out (a bound, cheap to take)."""
+    return sum(span(c.colspan) * span(c.rowspan) + len(c.text) for row in rows for c in row)
+
+
 def expand(rows: list[list[SourceCell]]) -> Placed:
     """Place each cell on the grid, left to right, skipping positions taken by a rowspan above."""
     grid: Placed = [[] for _ in rows]
@@ -35,8 +45,8 @@ def expand(rows: list[list[SourceCell]]) -> Placed:
         for cell in row:
             while c < len(grid[r]) and grid[r][c] is not None:
                 c += 1
-            colspan = max(1, min(cell.colspan, MAX_SPAN))
-            rowspan = max(1, min(cell.rowspan, MAX_SPAN, len(rows) - r))
+            colspan = span(cell.colspan)
+            rowspan = min(span(cell.rowspan), len(rows) - r)
             for dr in range(rowspan):
                 target = grid[r + dr]
                 target.extend([None] * (c + colspan - len(target)))

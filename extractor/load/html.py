@@ -22,9 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..limits import DEFAULT, Limits
+from .budget import Tally, check_markup
 from .document import Cell, Document, Location, Row
 from .errors import LoadError
-from .grid import SourceCell, expand, to_rows
+from .grid import SourceCell, expand, positions, to_rows
 from .text import decode
 
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "select", "button"}
@@ -66,10 +68,11 @@ def decode_html(name: str, data: bytes) -> tuple[str, str]:
     return decode(name, data)
 
 
-def read_html(name: str, data: bytes, sha256: str) -> Document:
+def read_html(name: str, data: bytes, sha256: str, *, limits: Limits = DEFAULT) -> Document:
     import lxml.html
     from lxml import etree
 
+    check_markup(limits, name, data)  # before the parser holds a node for every tag
     text, encoding = decode_html(name, data)
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses a str that declares its encoding
     if not text.strip():
@@ -78,7 +81,7 @@ def read_html(name: str, data: bytes, sha256: str) -> Document:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
         raise LoadError(name, f"not a readable HTML page ({e})") from None
-    walker = _Walker()
+    walker = _Walker(Tally(limits, name))
     walker.walk(root)
     walker.flush()
     return Document(path=name, format="html", sha256=sha256, rows=walker.rows, encoding=encoding)
@@ -86,6 +89,7 @@ def read_html(name: str, data: bytes, sha256: str) -> Document:
 
 @dataclass
 class _Walker:
+    tally: Tally | None = None  # the document's budget; None for a cell's own text
     rows: list[Row] = field(default_factory=list)
     tables: int = 0
     parts: list[str] = field(default_factory=list)  # the current line's text pieces
@@ -102,7 +106,7 @@ class _Walker:
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
-            self.rows.extend(_table_rows(el, self.tables))
+            self.rows.extend(_table_rows(el, self.tables, self.tally))
             self.tables += 1
             self.text(el.tail, el)
             return
@@ -136,6 +140,8 @@ class _Walker:
         raw = "".join(self.parts)
         text = raw.strip(" \t\n\r\f") if keep_space else _WS.sub(" ", raw).strip(" ")
         if text.strip():
+            if self.tally is not None:
+                self.tally.row(len(text))
             self.rows.append(Row([Cell(text, Location(line=self.line, span=None))]))
         self.parts = []
         self.line = None
@@ -177,11 +183,13 @@ def _span(value: str | None) -> int:
     return int(m.group(1)) if m and int(m.group(1)) > 0 else 1
 
 
-def _table_rows(table: Any, index: int) -> list[Row]:
+def _table_rows(table: Any, index: int, tally: Tally | None) -> list[Row]:
     source = [
         [SourceCell(cell_text(td), _span(td.get("colspan")), _span(td.get("rowspan"))) for td in _cells(tr)]
         for tr in _rows(table)
     ]
+    if tally is not None:  # counted before the merged cells are laid out, which may multiply them
+        tally.rows(len(source), positions(source))
     return to_rows(expand(source), index)
 
 

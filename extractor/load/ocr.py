@@ -20,9 +20,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..limits import DEFAULT, Limits
 from ..numbers import PLACEHOLDERS
 from . import ocr_engine, ocr_grid, raster
+from .budget import check_pages
 from .document import Document
+from .errors import LoadError
+from .pagemarks import drop_furniture
+from .pages import NO_TEXT_FOUND, stitch
 from .pdf_page import GridCell, Line, Page, Table, Word, _lines
 
 PxBox = tuple[int, int, int, int]
@@ -51,21 +56,19 @@ class _Piece:
     digits_confidence: float = 0.0
 
 
-def read_scan(name: str, data: bytes, number: int) -> Page:
-    """Page `number` (1-based) of a PDF or an image file, read by OCR."""
-    picture, px_per_pt = raster.render(data, number, DPI)
+def read_scan(name: str, data: bytes, number: int, limits: Limits = DEFAULT) -> Page:
+    """Page `number` (1-based) of a PDF or an image file, read by OCR, its picture within the
+    picture limit (a PDF page too large for it is drawn coarser; an image file past it fails)."""
+    picture, px_per_pt = raster.render(data, number, DPI, limits=limits, name=name)
     return read_page(np.asarray(picture), number, px_per_pt)
 
 
-def read_image(name: str, data: bytes, sha256: str) -> Document:
+def read_image(name: str, data: bytes, sha256: str, *, limits: Limits = DEFAULT) -> Document:
     """An image file (PNG, JPEG, TIFF of one page or several) as a document."""
-    from .errors import LoadError
-    from .pagemarks import drop_furniture
-    from .pdf import NO_TEXT_FOUND, _Stitcher
-
     try:
-        count = raster.page_count(data)
-        pages = [read_scan(name, data, n) for n in range(1, count + 1)]
+        count = raster.page_count(data, limits, name)
+        check_pages(limits, name, count)
+        pages = [read_scan(name, data, n, limits) for n in range(1, count + 1)]
     except (OSError, ValueError, SyntaxError) as e:  # Pillow's word for a damaged file
         raise LoadError(name, f"damaged image: {e}") from None
     dropped = drop_furniture(pages)
@@ -75,7 +78,7 @@ def read_image(name: str, data: bytes, sha256: str) -> Document:
     doc.notes.append(f"pages read by OCR: {', '.join(map(str, range(1, count + 1)))}")
     if dropped:
         doc.notes.append(f"{dropped} page numbers or running headers dropped")
-    doc.rows = _Stitcher().rows(pages)
+    doc.rows = stitch(pages)
     return doc
 
 
