@@ -9,18 +9,14 @@ rollback SQLite had already done itself). A request that meets one is refused wi
 
 from __future__ import annotations
 
-import errno
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ..errors import BadInput, ExtractorError
+from ..errors import BadInput, ExtractorError, full_disk
 
 if TYPE_CHECKING:
     from ..store import Store
-
-_FULL = "database or disk is full"  # SQLite's message for SQLITE_FULL
 
 
 class Unauthorized(ExtractorError):
@@ -77,16 +73,7 @@ class TooManyInFlight(ExtractorError):
 
 def disk_full(error: BaseException) -> bool:
     """Whether `error`, or one it was raised while handling, is a full disk."""
-    seen: list[BaseException] = []
-    e: BaseException | None = error
-    while e is not None and e not in seen:
-        seen.append(e)
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if isinstance(e, sqlite3.Error) and ((getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_FULL or str(e) == _FULL):
-            return True
-        e = e.__cause__ or e.__context__
-    return False
+    return full_disk(error) is not None
 
 
 @contextmanager
