@@ -348,6 +348,9 @@ def extract(paths: tuple[str, ...], as_json: bool, output: str | None, db: str |
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)
+    from .batch.guard import cap_memory
+
+    cap_memory(options.limits.memory)  # documents are read in this process: it is their worker
     store = lines = None
     if db:
         from .store import Store

@@ -12,8 +12,10 @@ from collections import deque
 from typing import Protocol
 
 from ..options import Options
-from .task import Done, done_of, read
+from .task import Done, failed, read
 from .work import Work
+
+__all__ = ["Pool", "InProcess", "failed"]
 
 
 class Pool(Protocol):
@@ -28,17 +30,6 @@ class Pool(Protocol):
     def close(self, *, abort: bool = False) -> None:
         """`abort`: do not wait for the documents in flight."""
         ...
-
-
-def failed(seq: int, work: Work, problem: str) -> Done:
-    """A document the pool could not read, recorded as a failed result like any other."""
-    from ..load import LoadError
-    from ..pipeline import unreadable
-
-    result = unreadable(work.name, LoadError(work.name, problem))
-    if work.sha256 is not None:
-        result.source.sha256 = work.sha256
-    return done_of(seq, work.name, result)
 
 
 class InProcess:

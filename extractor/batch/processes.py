@@ -3,7 +3,9 @@
 A worker that dies in the middle of a document (killed, out of memory, a crash in a parser's C
 code) breaks the whole process pool and every document then in flight. The pool is started
 again and those documents are read once more, one at a time, so that the one that kills its
-worker again is known: it alone ends `failed`, saying so, and the batch goes on.
+worker again is known: it alone ends `failed`, saying so, and the batch goes on. A worker that
+ended itself because a document overstayed its time limit (`guard.Watch`) first says which
+document it was: that one fails over the time limit without being read again.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from ..options import Options
-from .pool import failed
-from .task import Done, read_in_worker, start_worker
+from .task import Done, failed, read_in_worker, start_worker
 from .work import Work
 
 WORKER_DIED = "the worker process reading it stopped abruptly (killed, out of memory, or a crash)"
@@ -56,6 +57,8 @@ class Processes:
         self.workers = workers or default_workers()
         self.capacity = capacity or 2 * self.workers
         self.task = task  # what a worker runs on each document: a module-level function
+        self._context = _context()
+        self._overtime = self._context.SimpleQueue()  # the documents workers ended themselves over
         self._executor: ProcessPoolExecutor | None = None
         self._futures: dict[Future, tuple[int, Work]] = {}
         self._lost: list[tuple[int, Work]] = []  # submitted to a pool found broken
@@ -64,8 +67,9 @@ class Processes:
         # Started at the first document: a batch with nothing left to read starts no process.
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), initializer=start_worker, initargs=(self.options, self.store)
-            )
+                self.workers, mp_context=self._context, initializer=start_worker,
+                initargs=(self.options, self.store, self._overtime),
+            )  # fmt: skip
         return self._executor
 
     def submit(self, seq: int, work: Work) -> None:
@@ -97,8 +101,20 @@ class Processes:
             # Every document in flight is lost with the pool, not only the one that broke it.
             broken += self._futures.values()
             self._futures.clear()
-            out += self._one_at_a_time(broken)
+            overtime = self._overstayed()
+            out += [self._over_time(seq, work) for seq, work in broken if seq in overtime]
+            out += self._one_at_a_time([(seq, work) for seq, work in broken if seq not in overtime])
         return out
+
+    def _overstayed(self) -> set[int]:
+        """The documents whose workers ended themselves past their time limit, since the last look."""
+        seqs = set()
+        while not self._overtime.empty():
+            seqs.add(self._overtime.get())
+        return seqs
+
+    def _over_time(self, seq: int, work: Work) -> Done:
+        return failed(seq, work, self.options.limits.over("seconds", None, work.name))
 
     def _one_at_a_time(self, suspects: list[tuple[int, Work]]) -> list[Done]:
         out = []
@@ -107,7 +123,7 @@ class Processes:
             try:
                 out.append(self._pool().submit(self.task, seq, work).result())
             except BrokenProcessPool:
-                out.append(failed(seq, work, WORKER_DIED))
+                out.append(self._over_time(seq, work) if seq in self._overstayed() else failed(seq, work, WORKER_DIED))
         self._restart()
         return out
 

@@ -10,6 +10,7 @@ every input with a result.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from typing import TYPE_CHECKING
 from ..kinds import Status
 from ..models import Result
 from ..options import Options
-from ..pipeline import extract_input
+from ..load import LoadError
+from ..pipeline import extract_input, unreadable
 from ..store.rows import Rows, rows_of
+from .guard import Deadline, Watch, cap_memory, deadline
 from .work import Work
 
 if TYPE_CHECKING:  # the store's own modules load only in a worker that looks at it
     import sqlite3
+    from multiprocessing.queues import SimpleQueue
 
     from ..store.ahead import Ahead
 
@@ -72,29 +76,45 @@ def done_of(
 
 
 def read(seq: int, work: Work, options: Options, *, keep: bool = False, look: sqlite3.Connection | None = None) -> Done:
-    """Read one document. `keep`: hold on to the `Result` object too (in-process only; a worker
-    sends the text alone). `look`: the store the result goes to, read-only (see `done_of`)."""
-    result = extract_input(work.input, options=options)
-    return done_of(seq, work.name, result, keep=keep, sha256=work.sha256, look=look)
+    """Read one document, within its time limit. `keep`: hold on to the `Result` object too
+    (in-process only; a worker sends the text alone). `look`: the store the result goes to,
+    read-only (see `done_of`)."""
+    limits = options.limits
+    try:
+        with deadline(limits.seconds):
+            result = extract_input(work.input, options=options)
+        return done_of(seq, work.name, result, keep=keep, sha256=work.sha256, look=look)
+    except Deadline:
+        problem = limits.over("seconds", None, work.name)
+    except MemoryError:  # making the result's rows or JSON, after the document was read
+        problem = limits.over("memory", None, work.name)
+    gc.collect()
+    return failed(seq, work, problem)
 
 
 _options: Options | None = None
 _store: str | None = None
 _look: sqlite3.Connection | None = None
+_watch: Watch | None = None
 
 
-def start_worker(options: Options, store: str | None = None) -> None:
+def start_worker(options: Options, store: str | None = None, overtime: SimpleQueue | None = None) -> None:
     """A pool process's initializer: the run's options, once, and the path of the store its
     results go to, if it is on this machine. Ctrl-C reaches the whole process group on a
     terminal; the parent decides what it means, so a worker ignores it and finishes the
     document it holds. A worker outlives no parent: if the batch is killed, its workers would
-    otherwise wait for work forever."""
+    otherwise wait for work forever. Its memory is capped at the run's limit, and, given the
+    queue `overtime`, it ends itself when a document overstays its time limit, first putting
+    the document's number there (`guard.Watch`)."""
     import multiprocessing
     import threading
 
-    global _options, _store
+    global _options, _store, _watch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _options, _store = options, store
+    cap_memory(options.limits.memory)
+    if overtime is not None:
+        _watch = Watch(options.limits.seconds, overtime.put)
     parent = multiprocessing.parent_process()
     if parent is not None and parent.sentinel is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
@@ -114,4 +134,18 @@ def read_in_worker(seq: int, work: Work) -> Done:
         from ..store.ahead import look
 
         _look = look(_store)
-    return read(seq, work, _options, look=_look)
+    if _watch is None:
+        return read(seq, work, _options, look=_look)
+    _watch.start(seq)
+    try:
+        return read(seq, work, _options, look=_look)
+    finally:
+        _watch.stop()
+
+
+def failed(seq: int, work: Work, problem: str | LoadError) -> Done:
+    """A document the pool could not read, recorded as a failed result like any other."""
+    result = unreadable(work.name, problem if isinstance(problem, LoadError) else LoadError(work.name, problem))
+    if work.sha256 is not None:
+        result.source.sha256 = work.sha256
+    return done_of(seq, work.name, result)
