@@ -7,6 +7,7 @@
     write       the rows, written one way for every caller
     extractions the documents a service accepted, and what became of each
     migrations  the schema, as numbered migrations (`_migrations`)
+    identity    whose file it is: the store's mark in the header, another program's database told apart
     legacy      a database of the version before the store, carried over
 
 The tables (`documents`, `paths`, `runs`, `results`, `cells`, `checks`, `reviews`,

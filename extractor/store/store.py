@@ -32,10 +32,10 @@ from typing import Any
 
 from ..errors import BadInput, Conflict, NotFound, full_disk
 from ..models import Number, Result
+from . import identity
 from . import queue as queries
 from . import write
 from .judging import questioned
-from . import identity
 from .migrations import migrate, pending
 from .queue import Filter
 from .ahead import Ahead, Neighbour
