@@ -252,5 +252,6 @@ def serve(
 
     from .web.app import create_app
 
+    app = create_app(settings)  # opens the store: a file it refuses is the only line said
     click.echo(f"serving {'the local user' if settings.people.open else 'the people of ' + str(tokens)} at http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log, log_level="warning")
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="warning")

@@ -103,6 +103,18 @@ def test_another_programs_file_is_refused_and_left_byte_for_byte(tmp_path, make,
     assert _files(tmp_path) == before, "the file unchanged, and no -wal, -shm, journal or output beside it"
 
 
+def test_serve_refuses_another_programs_file_in_one_line(tmp_path):
+    db = tmp_path / "theirs.sqlite"
+    notes(db)
+    before = db.read_bytes()
+    p = subprocess.run(
+        [sys.executable, "-m", "extractor", "serve", "--db", str(db), "--data", str(tmp_path / "data"), "--port", "0"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert (p.returncode, p.stderr) == (2, f"error: {db}: not a database of the extractor: it holds the table notes\n")
+    assert db.read_bytes() == before and not list(tmp_path.glob("theirs.sqlite-*"))
+
+
 @pytest.mark.parametrize("make", [f for f, _ in FOREIGN])
 def test_inspecting_another_programs_file_changes_nothing(tmp_path, make):
     db = tmp_path / "theirs.sqlite"
