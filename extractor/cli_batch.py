@@ -113,7 +113,7 @@ def batch(
     options = options_from_flags(**model)
     pool = _pool(engine, options, workers, ray_address, db)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    ledger = Ledger(Store(db), options.fingerprint)
+    ledger = Ledger(Store(db), options.fingerprint, limits=options.limits)
     lines = None
     try:
         if output:

@@ -15,6 +15,9 @@ naming the limit and the option that raises it; the rest of the batch goes on.
     Traceback (most recent call last):
     ...
     extractor.limits.OverLimit: a.pdf: over the page limit: 400 pages, at most 100 (--max-pages raises it)
+    >>> problem = "over the page limit: 400 pages, at most 100 (--max-pages raises it)"
+    >>> stated(problem), lifted(problem, limits), lifted(problem, Limits(pages=500))
+    (('pages', 100.0), False, True)
 
 The defaults leave every real report untouched by a wide margin; each can be raised (or
 lowered) per run: `Limits(pages=500)`, `--max-pages 500`, `EXTRACTOR_MAX_PAGES=500`.
@@ -23,6 +26,7 @@ lowered) per run: `Limits(pages=500)`, `--max-pages 500`, `EXTRACTOR_MAX_PAGES=5
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
@@ -111,6 +115,26 @@ class OverLimit(LoadError):
         super().__init__(path, f"over the {spec.noun}: {amount}at most {_amount(limit)} ({spec.option} raises it)")
         self.limit = name
         self.consumed = 0  # bytes decompressed before a stream was stopped, where one was
+
+
+_STATED = re.compile(r"at most (?P<limit>[\d,.]+) \((?P<option>--max-[a-z-]+) raises it\)")
+
+
+def stated(problem: str) -> tuple[str, float] | None:
+    """The limit an `OverLimit`'s message names, and its value then: ("pages", 100)."""
+    m = _STATED.search(problem)
+    if m is None:
+        return None
+    name = next((n for n, spec in Limits.NAMES.items() if spec.option == m.group("option")), None)
+    return None if name is None else (name, float(m.group("limit").replace(",", "")))
+
+
+def lifted(problem: str, limits: Limits) -> bool:
+    """Whether a document that failed over a limit (`problem`, its message) would be read further
+    under `limits`: the limit it met is higher now. A run that raises a limit reads again the
+    documents that met it, and only those."""
+    found = stated(problem)
+    return found is not None and getattr(limits, found[0]) > found[1]
 
 
 def _amount(value: float) -> str:

@@ -35,7 +35,7 @@ class Options:
     blanks: str = "zero"
     # What one document may cost (`extractor.limits`). Not part of the fingerprint: a document
     # within them reads alike under any limits, and one that failed over a limit is read again
-    # by a run that raises it (`Limits.raised_past`).
+    # by a run that raises that limit (`limits.lifted`).
     limits: Limits = DEFAULT
 
     def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ from ..kinds import Status
 from .task import Done
 
 if TYPE_CHECKING:  # the store loads only when a batch has one
+    from ..limits import Limits
     from ..store import Store, Stored
 
 Fingerprint = Mapping[str, Any]
@@ -37,9 +38,14 @@ def keep(store: Store, done: Done, fingerprint: Fingerprint) -> Stored:
 
 
 class Ledger:
-    def __init__(self, store: Store, fingerprint: Fingerprint, *, every: int = 50, seconds: float = 1.0) -> None:
+    """`limits`: the run's; a document that failed over a limit this run raises is not done."""
+
+    def __init__(
+        self, store: Store, fingerprint: Fingerprint, *, every: int = 50, seconds: float = 1.0, limits: Limits | None = None
+    ) -> None:
         self.store = store
         self.fingerprint = fingerprint
+        self.limits = limits
         self.every = every  # also the most documents a kill can leave written but not committed
         self.seconds = seconds
         self._since = time.monotonic()
@@ -50,8 +56,20 @@ class Ledger:
         """The status of a document read before with this configuration (then: no work)."""
         if not self.store.has_result(sha256, self.fingerprint):
             return None
-        row = self.store.db.execute("SELECT status FROM current_results WHERE sha256 = ?", (sha256,)).fetchone()
-        return row[0] if row else None
+        row = self.store.db.execute("SELECT status, reasons FROM current_results WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        if row[0] == "failed" and self.limits is not None and self._lifted(row[1]):
+            return None
+        return row[0]
+
+    def _lifted(self, reasons: str) -> bool:
+        import json
+
+        from ..limits import lifted
+
+        assert self.limits is not None
+        return any(r.get("code") == "over_limit" and lifted(r.get("message", ""), self.limits) for r in json.loads(reasons))
 
     def add(self, done: Done) -> Status:
         """Keep a document read; its status as it now stands (corrections re-applied)."""

@@ -261,7 +261,9 @@ class Store:
             run = self._run(fingerprint, create=True)
             assert run is not None
             write.seen(self.db, rows, at)
-            if write.has_result(self.db, sha, run):
+            if write.failed_over_limit(self.db, sha, run):
+                write.drop_result(self.db, sha, run)  # read again under a raised limit: the new reading stands
+            elif write.has_result(self.db, sha, run):
                 write.event(self.db, at, by, "skipped", sha256=sha, run_id=run, path=rows.path)
                 kept = self._stored(sha)[2]
                 result = Result.model_validate_json(kept)

@@ -74,6 +74,19 @@ def has_result(db: sqlite3.Connection, sha256: str, run: int) -> bool:
     return db.execute("SELECT 1 FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone() is not None
 
 
+def failed_over_limit(db: sqlite3.Connection, sha256: str, run: int) -> bool:
+    """Whether the result of `sha256` in `run` is a failure over one of the limits of a document
+    (`extractor.limits`): a run that raised that limit read it again, and its reading replaces it."""
+    row = db.execute("SELECT status, reasons FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    return row is not None and row[0] == "failed" and any(r.get("code") == "over_limit" for r in json.loads(row[1]))
+
+
+def drop_result(db: sqlite3.Connection, sha256: str, run: int) -> None:
+    """Remove the result of `sha256` in `run`, its cells and checks, before its new reading goes in."""
+    for table in ("cells", "checks", "results"):
+        db.execute(f"DELETE FROM {table} WHERE sha256 = ? AND run_id = ?", (sha256, run))  # noqa: S608 - fixed names
+
+
 def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str) -> None:
     """A result as read, given as its rows and its JSON."""
     sha = rows.sha256
