@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -127,7 +128,8 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def read_in_worker(seq: int, work: Work) -> Done:
+def read_in_worker(seq: int, work: Work, *, reader: Callable[..., Done] = read) -> Done:
+    """What a pool worker runs on each document: `reader` (`read`) under the worker's watch."""
     global _look
     assert _options is not None, "start_worker was not run in this process"
     if _look is None and _store is not None:
@@ -135,10 +137,10 @@ def read_in_worker(seq: int, work: Work) -> Done:
 
         _look = look(_store)
     if _watch is None:
-        return read(seq, work, _options, look=_look)
+        return reader(seq, work, _options, look=_look)
     _watch.start(seq)
     try:
-        return read(seq, work, _options, look=_look)
+        return reader(seq, work, _options, look=_look)
     finally:
         _watch.stop()
 

@@ -223,7 +223,8 @@ def _read_member(
     except OverLimit as e:
         if spent is not None:  # what was decompressed before the limit stopped it counts too
             spent.bytes += e.consumed
-        return e
+        # Kept on its Input: without its traceback, which holds the bytes read until it was raised.
+        return e.with_traceback(None)
     except zipfile.BadZipFile as e:
         why = "its checksum does not match its data" if "CRC" in str(e) else "its header is damaged"
     except (zlib.error, EOFError, OSError):
