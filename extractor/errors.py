@@ -37,6 +37,10 @@ class LoadError(BadInput):
         self.path = path
         self.problem = problem
 
+    def __reduce__(self) -> tuple:
+        # Raised in a worker process, it crosses to the parent whole, not as its message alone.
+        return (LoadError, (self.path, self.problem))
+
 
 class NotFound(ExtractorError):
     """Something asked for by name or id does not exist."""

@@ -115,6 +115,10 @@ class OverLimit(LoadError):
         super().__init__(path, f"over the {spec.noun}: {amount}at most {_amount(limit)} ({spec.option} raises it)")
         self.limit = name
         self.consumed = 0  # bytes decompressed before a stream was stopped, where one was
+        self._made = (path, name, limit, found, what, at_least)
+
+    def __reduce__(self) -> tuple:
+        return (OverLimit, self._made)
 
 
 _STATED = re.compile(r"at most (?P<limit>[\d,.]+) \((?P<option>--max-[a-z-]+) raises it\)")

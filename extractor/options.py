@@ -95,11 +95,12 @@ def _rebuilt(strategy: str, settings: LlmSettings | None, blanks: str, limits: L
     return Options.from_settings(settings, strategy, blanks=blanks, limits=limits)
 
 
-def options_for(strategy: str) -> Options:
-    """Options for a named strategy, the endpoint taken from the environment."""
+def options_for(strategy: str, limits: Limits | None = None) -> Options:
+    """Options for a named strategy, the endpoint taken from the environment, and the limits
+    (`limits`, else the environment's)."""
     from .extract.llm import LlmSettings
 
-    return Options.from_settings(LlmSettings.from_env(), strategy, limits=Limits.from_env())
+    return Options.from_settings(LlmSettings.from_env(), strategy, limits=limits or Limits.from_env())
 
 
 def available_strategies() -> list[str]:

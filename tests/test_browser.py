@@ -20,7 +20,9 @@ import pytest
 from . import fixtures
 from .serving import Served
 
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+# The page's pictures and excerpts are made in worker processes, forked by multiprocessing's
+# server over a Unix socket.
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", r".*/pymp-[^/]+/listener-"])
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a machine with no way out: no sandbox, no GPU, no calls home at every start.

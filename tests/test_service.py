@@ -34,6 +34,11 @@ from extractor.web.people import People
 from extractor.web.settings import Settings
 
 from .conftest import DOCS
+
+# Worker processes (the batch pool's, and the source panel's) are forked by multiprocessing's
+# server, reached over a Unix socket; no network is opened.
+FORKSERVER = r".*/pymp-[^/]+/listener-"
+pytestmark = pytest.mark.block_network(allowed_hosts=[FORKSERVER])
 from .serving import Live
 from .doubles.dying_worker import read_or_die_once
 from .doubles.full_disk import FullDisk
@@ -158,7 +163,6 @@ def test_extractions_accepted_but_not_read_are_read_by_the_next_start(tmp_path):
         assert done(again, r)["status"] == "verified"
 
 
-@pytest.mark.block_network(allowed_hosts=[r".*/pymp-[^/]+/listener-"])  # the pool's forkserver socket
 def test_a_worker_killed_mid_document_costs_a_reading_and_one_that_kills_it_twice_fails_alone(tmp_path):
     """The service's pool is the batch's: documents in flight when a worker dies are read again,
     one at a time; the one that kills its worker again ends with a failed result saying so."""
@@ -769,7 +773,7 @@ def _slow_post(url: str, body: bytes, *, pause: float, chunk: int, headers: str 
         raise AssertionError(f"the connection was not closed within 15 s: {got!r}")
 
 
-@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1", FORKSERVER])
 def test_a_body_sent_a_byte_at_a_time_is_cut_with_408_and_its_connection_closed(tmp_path):
     app = create_app(settings(tmp_path, body_timeout=1.0), pool=InProcess)
     with Live(app) as live:
@@ -782,7 +786,7 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_with_408_and_its_connection_closed(
         assert httpx.get(live.url + "/healthz").json()["extractions"] == {} and not list((tmp_path / "data" / "incoming").iterdir())
 
 
-@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1", FORKSERVER])
 def test_a_body_that_comes_slowly_but_steadily_is_taken(tmp_path):
     """2 KB/s for over 3 s: longer than the timeout, but above the rate that buys more time."""
     app = create_app(dataclasses.replace(settings(tmp_path, body_timeout=1.0), body_min_rate=1024), pool=InProcess)

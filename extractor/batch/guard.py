@@ -8,8 +8,8 @@ the alarm only when it returns, so a worker also watches itself: a document stil
 while past its limit ends the worker process (`watch`), saying which document it was, and the
 pool replaces it.
 
-Memory: a worker's data segment is capped (`RLIMIT_DATA`, which counts what malloc and mmap
-hand out); past it an allocation fails, Python raises MemoryError, the document fails "over the
+Memory: a worker's data segment may grow by the memory limit and no more (`RLIMIT_DATA`, which
+counts what malloc and mmap hand out); past it an allocation fails, Python raises MemoryError, the document fails "over the
 memory limit" and its memory is freed. The worker, not the machine, runs out.
 
     >>> import time
@@ -100,11 +100,48 @@ class Watch:
 
 
 def cap_memory(limit: int) -> None:
-    """Cap this process's data at `limit` bytes (not above a hard cap already set for it)."""
+    """Let this process's data grow by `limit` bytes past what it holds now, and no further (nor
+    past a hard cap already set for it). A worker holds little when it starts; a program that
+    reads documents in its own process (`extract`, or a test calling it) keeps what it had."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+    wanted = _data_now() + limit
+    soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _data_now() -> int:
+    """The bytes of this process's data segment (Linux's VmData: what RLIMIT_DATA counts)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def become_worker(memory: int) -> None:
+    """What makes a process a worker, whatever it works on. Ctrl-C reaches the whole process
+    group on a terminal; the parent decides what it means, so a worker ignores it and finishes
+    what it holds. Its memory is capped at `memory`. It outlives no parent: if the parent is
+    killed, a worker would otherwise wait for work forever."""
+    import multiprocessing
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cap_memory(memory)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])  # readable once the parent is gone
+    os._exit(1)
+

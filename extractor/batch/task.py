@@ -11,8 +11,6 @@ every input with a result.
 from __future__ import annotations
 
 import gc
-import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,7 +21,7 @@ from ..options import Options
 from ..load import LoadError
 from ..pipeline import extract_input, unreadable
 from ..store.rows import Rows, rows_of
-from .guard import Deadline, Watch, cap_memory, deadline
+from .guard import Deadline, Watch, become_worker, deadline
 from .work import Work
 
 if TYPE_CHECKING:  # the store's own modules load only in a worker that looks at it
@@ -101,31 +99,15 @@ _watch: Watch | None = None
 
 def start_worker(options: Options, store: str | None = None, overtime: SimpleQueue | None = None) -> None:
     """A pool process's initializer: the run's options, once, and the path of the store its
-    results go to, if it is on this machine. Ctrl-C reaches the whole process group on a
-    terminal; the parent decides what it means, so a worker ignores it and finishes the
-    document it holds. A worker outlives no parent: if the batch is killed, its workers would
-    otherwise wait for work forever. Its memory is capped at the run's limit, and, given the
-    queue `overtime`, it ends itself when a document overstays its time limit, first putting
-    the document's number there (`guard.Watch`)."""
-    import multiprocessing
-    import threading
-
+    results go to, if it is on this machine; a worker's ways (`guard.become_worker`): Ctrl-C
+    left to the parent, memory capped, no life after its parent. Given the queue `overtime`,
+    it ends itself when a document overstays its time limit, first putting the document's
+    number there (`guard.Watch`)."""
     global _options, _store, _watch
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    become_worker(options.limits.memory)
     _options, _store = options, store
-    cap_memory(options.limits.memory)
     if overtime is not None:
         _watch = Watch(options.limits.seconds, overtime.put)
-    parent = multiprocessing.parent_process()
-    if parent is not None and parent.sentinel is not None:
-        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
-
-
-def _exit_with(sentinel: int) -> None:
-    from multiprocessing.connection import wait
-
-    wait([sentinel])  # readable once the parent is gone
-    os._exit(1)
 
 
 def read_in_worker(seq: int, work: Work, *, reader: Callable[..., Done] = read) -> Done:

@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -31,12 +32,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..batch.pool import Pool
 from ..errors import BadInput, ExtractorError
-from ..options import Options
+from ..options import Options, options_for
 from ..store import Extractions, Store
 from .errors import DiskFull, disk_full, refused_when_full, settle
 from .guard import SECURITY_HEADERS, Guard
 from .people import Sessions
 from .settings import Settings
+from .source_pool import SourcePool
 from .uploads import Folder
 from .worker import Dispatcher, PoolFor
 
@@ -56,7 +58,11 @@ class Service:
         self.store = Store(settings.db)  # the writer: results from the pool, people's decisions
         self.people = settings.people
         self.sessions = Sessions(Sessions.key_in(settings.data), settings.people, revoked=settings.data / "sessions.revoked")
-        self.dispatcher = Dispatcher(self.store, pool or self._processes, self.document_path, finished=self._finished)
+        self.dispatcher = Dispatcher(
+            self.store, pool or self._processes, self.document_path, finished=self._finished,
+            options=partial(options_for, limits=settings.limits),
+        )  # fmt: skip
+        self.sources = SourcePool(settings.limits)  # excerpts and pictures, drawn in a worker, never here
         self._readers = threading.local()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: dict[str, list[asyncio.Future]] = {}
@@ -69,10 +75,10 @@ class Service:
     def document_path(self, sha256: str) -> str:
         return str(self.folder.document(sha256))
 
-    def document_bytes(self, sha256: str) -> bytes | None:
-        """The service's own copy of a document (None: it was read elsewhere, e.g. by a batch)."""
+    def document_copy(self, sha256: str) -> str | None:
+        """The path of the service's own copy of a document (None: it was read elsewhere, e.g. by a batch)."""
         path = self.folder.document(sha256)
-        return path.read_bytes() if path.is_file() else None
+        return str(path) if path.is_file() else None
 
     def reading(self) -> Store:
         """This thread's own connection for reading: reads never wait for the writer (WAL)."""
@@ -130,6 +136,7 @@ class Service:
 
     def stop(self) -> None:
         self.dispatcher.stop()
+        self.sources.close()
         self.store.close()
 
 

@@ -25,13 +25,13 @@ from ..store.records import ACTIONS
 from . import params, views
 from .access import COOKIE, SignIn, Viewer, check_csrf, page_viewer, service
 from .errors import refused_when_full
-from .source import PAGED, Page, excerpt
+from .source import PAGED, Page
 
 router = APIRouter(include_in_schema=False)
 
 REASONS = (
     "identity_failed", "identity_not_assessable", "cells_not_read", "ambiguous_reading", "methods_disagree",
-    "table_missing", "no_table", "structure", "unreadable", "ocr_uncertain",
+    "table_missing", "no_table", "structure", "unreadable", "over_limit", "ocr_uncertain",
 )  # fmt: skip
 STATUSES = ("needs_review", "failed", "verified")
 TEMPLATES = ("2019", "2021", "mixed")
@@ -200,16 +200,18 @@ def _document_context(request: Request, sha: str, cell: str | None) -> dict[str,
     source_problem = None
     if selected is not None:
         p = current.provenance.get(selected)
-        data = svc.document_bytes(sha)
-        if data is None:
+        path = svc.document_copy(sha)
+        if path is None:
             source_problem = "The service has no copy of this document: it was read elsewhere (a batch), not uploaded here."
         elif p is None or not p.location:
             source_problem = "The reading of this cell names no place in the document."
         else:
             try:
-                source = excerpt(data, current.source.path, current.source.format, p.location)
+                source = svc.sources.excerpt(path, current.source.path, current.source.format, p.location)
             except LoadError as e:
                 source_problem = f"The source cannot be shown: {e.problem}."
+            except ExtractorError as e:
+                source_problem = f"The source cannot be shown: {e}."
     corrections = {c.key: c for c in (review.corrections if review else [])}
     history = list(store.events(sha))
     return {
@@ -363,21 +365,17 @@ def next_document(request: Request, sha: str, viewer: Viewer = Depends(page_view
 def cell_png(
     request: Request, sha: str, cell: str, viewer: Viewer = Depends(page_viewer), view: str = Query("row", pattern="^(row|page)$")
 ) -> Response:
-    """The page a cell was read from (a PDF's, or an image's), the cell's box drawn: around the cell, or the whole page."""
-    from ..load.raster import crop_png, page_png
-
+    """The page a cell was read from (a PDF's, or an image's), the cell's box drawn: around the
+    cell, or the whole page. Drawn in a worker process within the picture limit (`source_pool`)."""
     svc = service(request)
     current = svc.reading().current(sha)
     p = current.provenance.get(cell)
     location = p.location if p else None
-    data = svc.document_bytes(sha)
-    if data is None or not location or location.get("page") is None or current.source.format not in PAGED:
+    path = svc.document_copy(sha)
+    if path is None or not location or location.get("page") is None or current.source.format not in PAGED:
         raise NotFound(f"no page to show for {cell} of {sha[:12]}")
-    page, bbox = int(location["page"]), location.get("bbox")
-    if view == "row" and bbox:
-        png = crop_png(data, page, tuple(bbox), margin=60, dpi=150)
-    else:
-        png = page_png(data, page, dpi=100, box=tuple(bbox) if bbox else None)
+    bbox = location.get("bbox")
+    png = svc.sources.picture(path, view, int(location["page"]), tuple(bbox) if bbox else None)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..batch.processes import default_workers
+from ..limits import Limits
 from ..errors import ConfigError
 from .people import People
 from .uploads import JSON_CAP, MB
@@ -54,6 +55,8 @@ class Settings:
     stuck_after: float = STUCK  # seconds without progress after which /healthz calls the dispatcher stuck
     body_timeout: float = 30.0  # seconds a request's body may keep the service waiting, beyond `body_min_rate`
     body_min_rate: int = 4096  # bytes a second: each that many received buys another second of waiting
+    # What one document may cost, read or shown (`extractor.limits`): EXTRACTOR_MAX_* in the environment.
+    limits: Limits = field(default_factory=Limits.from_env)
 
     @classmethod
     def make(

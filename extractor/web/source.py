@@ -19,7 +19,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from ..limits import DEFAULT, Limits
 from ..load import Document, load_bytes
+from ..load.budget import check_encoded, check_text
 from ..load.text import decode
 
 _AROUND = 4  # lines or rows shown on each side
@@ -64,22 +66,34 @@ Excerpt = Lines | Grid | Page
 PAGED = ("pdf", "image")  # formats whose cells are shown on the rendered page
 
 
-def excerpt(data: bytes, name: str, fmt: str | None, location: dict[str, Any] | None) -> Excerpt | None:
-    """The source around a cell, or None when the location says nothing this can show."""
-    if not location:
-        return None
-    if location.get("page") is not None and fmt in PAGED:
-        bbox = location.get("bbox")
-        return Page(int(location["page"]), tuple(bbox) if bbox else None)  # type: ignore[arg-type]
+def excerpt(
+    data: bytes, name: str, fmt: str | None, location: dict[str, Any] | None, *, limits: Limits = DEFAULT
+) -> Excerpt | None:
+    """The source around a cell, or None when the location says nothing this can show. The
+    document is read within `limits`, as it was for its extraction (`web.source_pool` calls
+    this in a worker process, never in the service's)."""
+    page = page_of(fmt, location)
+    if page is not None or not location:
+        return page
     if fmt in ("text", "markdown") and location.get("line") is not None:
+        check_encoded(limits, name, len(data))
         text, _ = decode(name, data)
+        check_text(limits, name, text)
         return _text_lines(text.splitlines(), int(location["line"]), location.get("span"), location.get("line_end"))
-    doc = _document(name, data)
+    doc = _document(name, data, limits)
     if location.get("table") is not None and location.get("row") is not None:
         return _grid(doc, int(location["table"]), int(location["row"]), location.get("column"))
     if location.get("line") is not None:
         return _blocks(doc, int(location["line"]), location.get("span"))
     return None
+
+
+def page_of(fmt: str | None, location: dict[str, Any] | None) -> Page | None:
+    """A cell of a PDF or an image is shown on its page: nothing of the document is read for that."""
+    if not location or location.get("page") is None or fmt not in PAGED:
+        return None
+    bbox = location.get("bbox")
+    return Page(int(location["page"]), tuple(bbox) if bbox else None)  # type: ignore[arg-type]
 
 
 def _text_lines(lines: list[str], number: int, span: list[int] | None, end: int | None) -> Lines:
@@ -112,12 +126,12 @@ def _clip(text: str) -> str:
 _loaded: OrderedDict[str, Document] = OrderedDict()  # the last few documents read, by hash
 
 
-def _document(name: str, data: bytes) -> Document:
+def _document(name: str, data: bytes, limits: Limits) -> Document:
     import hashlib
 
     sha = hashlib.sha256(data).hexdigest()
     if sha not in _loaded:
-        _loaded[sha] = load_bytes(name, data)
+        _loaded[sha] = load_bytes(name, data, limits=limits)
         while len(_loaded) > 4:
             _loaded.popitem(last=False)
     _loaded.move_to_end(sha)
@@ -161,4 +175,4 @@ def _blocks(doc: Document, line: int, span: list[int] | None) -> Lines:
     return Lines(out)
 
 
-__all__ = ["Excerpt", "Grid", "GridCell", "Line", "Lines", "Page", "excerpt"]
+__all__ = ["Excerpt", "Grid", "GridCell", "Line", "Lines", "Page", "excerpt", "page_of"]
