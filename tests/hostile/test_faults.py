@@ -50,7 +50,9 @@ def test_a_document_past_its_memory_fails_and_extract_goes_on(tmp_path):
     big, small = [json.loads(line) for line in out.read_text().splitlines()]
     assert big["error"] == "a_big.txt: over the memory limit: at most 209,715,200 (--max-memory raises it)"
     assert small["status"] == "verified" and done.returncode == 2
-    assert "Traceback" not in done.stderr and done.peak_mb < 260
+    # The cap is on data, past what the process held at its start; the resident set also holds
+    # the interpreter's and libraries' code. Unbounded, these lines take about 800 MB.
+    assert "Traceback" not in done.stderr and done.peak_mb < 350
 
 
 def test_a_worker_past_its_time_is_told_and_the_pool_goes_on(tmp_path):
