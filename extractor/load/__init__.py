@@ -160,10 +160,13 @@ def read_file(path: str, limits: Limits | None = None) -> bytes:
         raise LoadError(path, "is a directory, not a file")
     try:
         with p.open("rb") as f:
-            limits.check("bytes", os.fstat(f.fileno()).st_size, path)
-            data = f.read(limits.bytes + 1)
+            size = os.fstat(f.fileno()).st_size
+            limits.check("bytes", size, path)
+            data = f.read(size + 1)  # a byte more tells a file that grows while it is read
+            if len(data) > size:
+                data += f.read(limits.bytes + 1 - len(data))
     except OSError as e:
         raise LoadError(path, f"cannot read: {e.strerror or e}") from None
-    if len(data) > limits.bytes:  # it grew while it was read
+    if len(data) > limits.bytes:
         raise limits.over("bytes", len(data), path, at_least=True)
     return data
