@@ -157,7 +157,7 @@ def _limit_options() -> list[Callable]:
         "pages": "Pages of one document",
         "pixels": "Pixels of one page drawn for OCR or for a person",
         "seconds": "Seconds one document may take",
-        "memory": "Bytes of memory of a process reading documents",
+        "memory": "Bytes of memory a process reading documents may take past what it held at its start",
     }
     return [
         click.option(
