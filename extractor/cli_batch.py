@@ -87,6 +87,11 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
     "--ray-address",
     help="The Ray cluster to join (e.g. ray://head:10001, or 'auto'); default: start one on this machine.",
 )
+@click.option(
+    "--keep-sources",
+    type=click.Path(file_okay=False),
+    help="Keep a copy of each document in this folder, named by its hash, for archives that will move or go.",
+)
 @model_options
 @stops_on_a_full_disk(resumes=True)
 def batch(
@@ -96,21 +101,25 @@ def batch(
     workers: int | None,
     engine: str,
     ray_address: str | None,
+    keep_sources: str | None,
     **model: Any,
 ) -> None:
     """Read every document in PATHS (files, folders, zip archives) into the database."""
     from rich.console import Console
 
     from .batch import Ledger, Lines, resume, run
+    from .batch.copies import Copies
     from .batch.progress import count_in_background, counter, display_for
     from .batch.summary import Tally, print_summary
     from .load.archive import inputs
     from .store import Store
 
-    each_holds_documents(paths, own_files(output, db))
+    skip = own_files(output, db) + ([keep_sources] if keep_sources else [])  # never read as documents
+    each_holds_documents(paths, skip)
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model)
+    copies = Copies(keep_sources) if keep_sources else None
     pool = _pool(engine, options, workers, ray_address, db)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     ledger = Ledger(Store(db), options.fingerprint, limits=options.limits)
@@ -123,7 +132,6 @@ def batch(
             lines = Lines(output, append=True)
         tally = Tally()
         display = display_for(errors, tally)
-        skip = own_files(output, db)
         count_in_background(counter(paths, skip), display)
         stop = threading.Event()
         abandoned = False
@@ -132,7 +140,7 @@ def batch(
             with _stop_on_signals(stop, display.say):
                 outcomes = run(
                     inputs(paths, skip=skip, read=False, limits=options.limits), options=options, pool=pool, store=ledger, output=lines,
-                    stop=stop, started=display.started,
+                    stop=stop, started=display.started, keep=copies,
                 )  # fmt: skip
                 for outcome in outcomes:
                     tally.add(outcome)

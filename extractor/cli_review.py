@@ -237,16 +237,21 @@ def _can_listen(host: str, port: int) -> None:
 @click.option("--max-in-flight", default=16, show_default=True, type=int, help="Extractions one person may have waiting or being read.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes reading documents (default: one per core).")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option(
+    "--sources", multiple=True, type=click.Path(file_okay=False),
+    help="A folder to look for documents a batch read under, if they moved there (repeatable; else EXTRACTOR_SOURCES).",
+)  # fmt: skip
 def serve(
     data: str, db: str | None, tokens: str | None, host: str, port: int, max_upload_mb: float, max_in_flight: int,
-    workers: int | None, access_log: bool,
+    workers: int | None, access_log: bool, sources: tuple[str, ...],
 ) -> None:
     """Run the service: the review workbench at /, the API under /v1 (reference at /docs)."""
     from .web.settings import Settings
 
     settings = Settings.make(
-        data=data, db=db, tokens=tokens, host=host, max_upload_mb=max_upload_mb, max_in_flight=max_in_flight, workers=workers
-    )
+        data=data, db=db, tokens=tokens, host=host, max_upload_mb=max_upload_mb, max_in_flight=max_in_flight, workers=workers,
+        sources=sources or None,
+    )  # fmt: skip
     _can_listen(host, port)
     import uvicorn
 

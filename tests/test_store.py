@@ -30,7 +30,10 @@ BLANK = "s3.carried_forward.total"
 RULES = RULES_ONLY.fingerprint
 NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a later release
 
-TABLES = {"documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events", "extractions"}
+TABLES = {
+    "documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events",
+    "extractions", "sources",
+}  # fmt: skip
 VIEWS = {"current_results", "current_cells", "latest_corrections", "queue"}
 
 

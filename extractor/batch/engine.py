@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..kinds import Status
-from ..load.archive import Input
+from ..load.archive import Input, Origin
 from ..models import Result
 from ..options import RULES_ONLY, Options
+from .copies import Copies
 from .ledger import Ledger
 from .lines import Lines
 from .pool import InProcess, Pool
@@ -70,31 +71,41 @@ def run(
     skip_done: bool = True,
     stop: threading.Event | None = None,
     started: Callable[[str], None] | None = None,
+    keep: Copies | None = None,
 ) -> Iterator[Outcome]:
     """Read every document of `items` (see `extractor.load.archive.inputs`).
 
     `pool`: where documents are read (default: one at a time in this process). `store`: where
-    results are kept, and what is already done. `output`: the JSON lines file. `skip_done`:
-    False reads every document even if the store has it (the store keeps the first reading).
-    `started`: told the name of each document as it is handed to the pool.
+    results are kept, and what is already done, with where each document's bytes are on disk.
+    `output`: the JSON lines file. `skip_done`: False reads every document even if the store
+    has it (the store keeps the first reading). `started`: told the name of each document as it
+    is handed to the pool. `keep`: where a copy of each document is kept, named by its hash.
     """
     pool = pool or InProcess(options)
     flying: dict[int, Work] = {}
-    # The documents in flight by content, with the names of copies met meanwhile: a copy is
-    # not read twice, and is told once the first is kept.
-    copies: dict[str, list[str]] = {}
+    # The documents in flight by content, with the copies met meanwhile: a copy is not read
+    # twice, and is told once the first is kept.
+    copies: dict[str, list[Work]] = {}
 
     def finish(done: Done) -> Iterator[Outcome]:
         work = flying.pop(done.seq, None)
         if output is not None:
             output.write(done.text)
-        status = store.add(done) if store is not None else done.status
+        status = store.add(done, origins(work)) if store is not None else done.status
         yield Outcome(done.name, done.sha256, status, True, done.text, done.error, done.result)
         if work is not None and work.sha256 is not None:
-            for name in copies.pop(work.sha256, []):
+            for copy in copies.pop(work.sha256, []):
                 if store is not None:
-                    store.seen(work.sha256, name)
-                yield Outcome(name, work.sha256, status, False)
+                    store.seen(work.sha256, copy.name, origins(copy))
+                yield Outcome(copy.name, work.sha256, status, False)
+
+    def origins(work: Work | None) -> list[Origin]:
+        """Where its bytes are on disk: where it was read from, and the copy kept of it."""
+        if work is None:
+            return []
+        found = [work.input.origin] if work.input.origin is not None else []
+        kept = keep.keep(work) if keep is not None else None
+        return found + ([kept] if kept is not None else [])
 
     def collect(timeout: float | None) -> Iterator[Outcome]:
         dones = pool.done(timeout)
@@ -116,11 +127,11 @@ def run(
             if skip_done and store is not None:
                 status = store.done(work.sha256)
                 if status is not None:
-                    store.seen(work.sha256, work.name)
+                    store.seen(work.sha256, work.name, origins(work))
                     yield Outcome(work.name, work.sha256, status, False)
                     continue
             if work.sha256 in copies:
-                copies[work.sha256].append(work.name)
+                copies[work.sha256].append(work)
                 continue
             copies[work.sha256] = []
             flying[seq] = work

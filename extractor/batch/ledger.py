@@ -13,7 +13,7 @@ reading with people's corrections re-applied (`current_results`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from .task import Done
 
 if TYPE_CHECKING:  # the store loads only when a batch has one
     from ..limits import Limits
+    from ..load.archive import Origin
     from ..store import Store, Stored
 
 Fingerprint = Mapping[str, Any]
@@ -71,15 +72,21 @@ class Ledger:
         assert self.limits is not None
         return any(r.get("code") == "over_limit" and lifted(r.get("message", ""), self.limits) for r in json.loads(reasons))
 
-    def add(self, done: Done) -> Status:
-        """Keep a document read; its status as it now stands (corrections re-applied)."""
+    def add(self, done: Done, origins: Sequence[Origin] = ()) -> Status:
+        """Keep a document read, and where its bytes are on disk (`origins`: where it was read
+        from, a copy kept); its status as it now stands (corrections re-applied)."""
         stored = keep(self.store, done, self.fingerprint)
+        if done.sha256 is not None:
+            for origin in origins:
+                self.store.locate(done.sha256, origin)
         self.commit(due=True)
         return stored.status
 
-    def seen(self, sha256: str, name: str) -> None:
-        """A document read before, met again (perhaps under another name)."""
+    def seen(self, sha256: str, name: str, origins: Sequence[Origin] = ()) -> None:
+        """A document read before, met again (perhaps under another name, or elsewhere on disk)."""
         self.store.skip(sha256, self.fingerprint, path=name)
+        for origin in origins:
+            self.store.locate(sha256, origin)
         self.commit(due=True)
 
     def commit(self, *, due: bool = False) -> None:

@@ -47,6 +47,19 @@ _SKIPPED = ("__MACOSX/",)
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a document's bytes are on disk, for whoever wants them again (the service showing
+    its source): the file, or the archive and the member in it."""
+
+    file: str  # the absolute path of the file, or of the archive that holds the document
+    member: str = ""  # the path inside the archive ("inner.zip!a.pdf" inside a nested one); "" for a file
+    relative: str = ""  # `file` from above the folder the run was given: where to look under a new root
+    size: int | None = None  # of `file`, when it was read
+    mtime: float | None = None
+    kept: bool = False  # a copy a run made of the document, named by its hash (`batch --keep-sources`)
+
+
+@dataclass(frozen=True)
 class Input:
     """One document of a batch: its bytes, or the error that kept them from being read, or the
     `path` of the plain file they are in, not read yet (`inputs(read=False)`; `loaded()`)."""
@@ -56,6 +69,7 @@ class Input:
     error: LoadError | None = None
     member: str | None = None  # the path inside the archive, for documents read from one
     path: str | None = None
+    origin: Origin | None = None  # where its bytes are on disk (None: they were never on disk)
 
     def loaded(self, limits: Limits = DEFAULT) -> Input:
         """The same input with its bytes (or the error that kept them from being read: a file
@@ -74,23 +88,33 @@ def inputs(
     """Every document under `paths`, lazily. `skip`: files a folder walk must pass over, such as
     the run's own output when it is written inside a folder being read. `read=False`: plain
     files come as their path, unread. `limits`: the size limits members are read within."""
-    for name in files(paths, skip=skip):
-        yield from _file(name, read, limits)
+    for name, relative in _walk(paths, skip):
+        yield from _file(name, read, limits, relative)
 
 
 def files(paths: Iterable[str], *, skip: Iterable[str | Path] = ()) -> Iterator[str]:
     """The files `paths` name, folders walked in sorted order without hidden files; a path that
     is not there is given as it is, for the reader to say so."""
+    for name, _ in _walk(paths, skip):
+        yield name
+
+
+def _walk(paths: Iterable[str], skip: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
+    """`files`, each with its path from above the folder given (a file given: its name). A
+    folder in `skip` is passed over with everything in it."""
     skipped = {Path(s).resolve() for s in skip}
     for p in paths:
         path = Path(p)
         if path.is_dir():
+            top = path.resolve().name
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    if child.resolve() not in skipped:
-                        yield str(child)
+                inside = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in inside.parts):
+                    real = child.resolve()
+                    if real not in skipped and skipped.isdisjoint(real.parents):
+                        yield str(child), f"{top}/{inside.as_posix()}" if top else inside.as_posix()
         else:
-            yield p
+            yield p, path.name
 
 
 def is_archive(source: bytes | Path) -> bool:
@@ -103,19 +127,22 @@ def is_archive(source: bytes | Path) -> bool:
     return head in ZIP_HEADS and zip_kind(source) == "zip"
 
 
-def _file(name: str, read: bool, limits: Limits) -> Iterator[Input]:
+def _file(name: str, read: bool, limits: Limits, relative: str) -> Iterator[Input]:
     path = Path(name)
     if not path.exists():
         yield Input(name, error=LoadError(name, "no such file"))
         return
     try:
+        stat = path.stat()
+        origin = Origin(str(path.resolve()), relative=relative, size=stat.st_size, mtime=stat.st_mtime)
         if is_archive(path):
-            yield from members(name, path, limits=limits)
+            yield from members(name, path, limits=limits, origin=origin)
             return
     except OSError as e:
         yield Input(name, error=LoadError(name, f"cannot read: {e.strerror or e}"))
         return
-    yield Input(name, path=name).loaded(limits) if read else Input(name, path=name)
+    item = Input(name, path=name, origin=origin)
+    yield item.loaded(limits) if read else item
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -142,11 +169,12 @@ class _Spent:
 
 def members(
     name: str, source: bytes | Path, depth: int = 0, outer: str | None = None, *,
-    limits: Limits = DEFAULT, spent: _Spent | None = None,
+    limits: Limits = DEFAULT, spent: _Spent | None = None, origin: Origin | None = None,
 ) -> Iterator[Input]:  # fmt: skip
     """Each document inside a zip, held in memory or on disk; a member that cannot be read
     fails alone. Inside a nested archive (`spent`), every member's bytes count against one
-    total, `limits.archive_bytes`: past it, the members left fail without being read."""
+    total, `limits.archive_bytes`: past it, the members left fail without being read.
+    `origin`: where the outermost archive is on disk; each member's names it and its path."""
     try:
         zf = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
         infos = zf.infolist()
@@ -161,16 +189,17 @@ def members(
             display = f"{name}!{member}"
             inner = f"{outer}!{member}" if outer else member
             got = _read_member(zf, info, display, member, limits, spent)
+            at = replace(origin, member=inner) if origin is not None else None
             if isinstance(got, LoadError):
-                yield Input(display, error=got, member=inner)
+                yield Input(display, error=got, member=inner, origin=at)
             elif is_archive(got) and depth < MAX_DEPTH:
                 # Its own members are what count against the total, not the archive they came in.
                 nested = spent if spent is not None else _Spent()
                 if spent is not None:
                     spent.bytes -= len(got)
-                yield from members(display, got, depth + 1, inner, limits=limits, spent=nested)
+                yield from members(display, got, depth + 1, inner, limits=limits, spent=nested, origin=origin)
             else:
-                yield Input(display, got, member=inner)
+                yield Input(display, got, member=inner, origin=at)
 
 
 def _system_file(member: str) -> bool:
@@ -236,3 +265,30 @@ def _read_member(
             spent.bytes += len(data)
         return data
     return LoadError(display, f"corrupt archive member: {why}")
+
+
+def read_at(file: str, member: str = "", limits: Limits = DEFAULT) -> bytes:
+    """The bytes an `Origin` names, read again: a file, or a member of an archive (through each
+    archive of the chain "inner.zip!a.pdf"), within the size limits. LoadError when the file
+    is gone, or the member is no longer in it."""
+    if not member:
+        return read_file(file, limits)
+    source: bytes | Path = Path(file)
+    shown = file
+    for name in member.split("!"):
+        shown = f"{shown}!{name}"
+        try:
+            with zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source) as zf:
+                info = next((i for i in zf.infolist() if not i.is_dir() and member_name(i) == name), None)
+                if info is None:
+                    raise LoadError(shown, "no longer in its archive")
+                got = _read_member(zf, info, shown, name, limits, None)
+        except FileNotFoundError:
+            raise LoadError(file, "no such file") from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise LoadError(file, f"corrupt or truncated zip archive ({e})") from None
+        if isinstance(got, LoadError):
+            raise got
+        source = got
+    assert isinstance(source, bytes)
+    return source

@@ -8,14 +8,14 @@ migration that has shipped; add the next one.
     >>> import sqlite3
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
-    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id']
+    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources']
     >>> migrate(db)
     []
 
 `m001` is the schema of the version before migrations (a `results` row per extraction, a
 `reviews` row per result); on a database of that version it changes nothing, and `m002`
 carries its rows into the store's tables. `m004` adds the extractions the service accepted;
-`m005` marks the file as the extractor's (`identity`).
+`m005` marks the file as the extractor's (`identity`); `m006` where each document's bytes were.
 """
 
 from __future__ import annotations
@@ -360,3 +360,27 @@ def m005_application_id(db: sqlite3.Connection) -> None:
     # The extractor's mark in the file's header: from here on a store is told from another
     # program's database by it, not by table names another program may use too.
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+@migration
+def m006_sources(db: sqlite3.Connection) -> None:
+    # Where each document's bytes were on disk when a run read it, so the service can show the
+    # source of a document it was never given: the file, or the archive and the member in it
+    # (`load.archive.Origin`), with the path under the folder the run was given, to look for it
+    # under a new root when the archive moves; `kept`: a copy the run made, named by its hash.
+    run_script(
+        db,
+        """
+        CREATE TABLE sources (
+            sha256 TEXT NOT NULL REFERENCES documents (sha256),
+            file TEXT NOT NULL,
+            member TEXT NOT NULL DEFAULT '',
+            relative TEXT NOT NULL DEFAULT '',
+            size INTEGER,
+            mtime REAL,
+            kept INTEGER NOT NULL DEFAULT 0,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (sha256, file, member)
+        );
+        """,
+    )

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, Conflict, NotFound, full_disk
+from ..load.archive import Origin
 from ..models import Number, Result
 from . import identity
 from . import queue as queries
@@ -407,6 +408,19 @@ class Store:
         if row is None:
             raise NotFound(f"no run {run_id}")
         return _run(row)
+
+    def locate(self, sha256: str, origin: Origin) -> None:
+        """Record where a document's bytes are on disk (a run saw them there, or kept a copy)."""
+        with self._write():
+            write.located(self.db, sha256, origin, self._now())
+
+    def sources(self, sha256: str) -> list[Origin]:
+        """Where the document's bytes were seen, the latest first, copies the runs kept last."""
+        rows = self.db.execute(
+            "SELECT file, member, relative, size, mtime, kept FROM sources WHERE sha256 = ? ORDER BY kept, seen_at DESC, rowid DESC",
+            (sha256,),
+        )
+        return [Origin(*row[:5], kept=bool(row[5])) for row in rows]
 
     def paths(self, sha256: str) -> list[str]:
         """Every path the document was seen under, first seen first."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from verify import crossyear
 
+from ..load.archive import Origin
 from ..models import Number, Related, Result
 from ..reconcile import weigh
 from .judging import corrected, newly_questioned
@@ -68,6 +69,16 @@ def seen(db: sqlite3.Connection, rows: Rows, at: str) -> None:
         (rows.sha256, rows.format, rows.size, at),
     )
     db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (rows.sha256, rows.path, at))
+
+
+def located(db: sqlite3.Connection, sha256: str, origin: Origin, at: str) -> None:
+    """Where the document's bytes are on disk (`load.archive.Origin`), as of `at`."""
+    db.execute(
+        "INSERT INTO sources (sha256, file, member, relative, size, mtime, kept, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (sha256, file, member) DO UPDATE SET relative = excluded.relative, size = excluded.size,"
+        " mtime = excluded.mtime, kept = excluded.kept, seen_at = excluded.seen_at",
+        (sha256, origin.file, origin.member, origin.relative, origin.size, origin.mtime, int(origin.kept), at),
+    )
 
 
 def has_result(db: sqlite3.Connection, sha256: str, run: int) -> bool:

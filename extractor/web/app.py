@@ -32,12 +32,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..batch.pool import Pool
 from ..errors import BadInput, ExtractorError
+from ..load.archive import Origin
 from ..options import Options, options_for
 from ..store import Extractions, Store
 from .errors import DiskFull, disk_full, refused_when_full, settle
 from .guard import SECURITY_HEADERS, Guard
 from .people import Sessions
 from .settings import Settings
+from .finder import Wanted, places_of_paths
 from .source_pool import SourcePool
 from .uploads import Folder
 from .worker import Dispatcher, PoolFor
@@ -75,10 +77,16 @@ class Service:
     def document_path(self, sha256: str) -> str:
         return str(self.folder.document(sha256))
 
-    def document_copy(self, sha256: str) -> str | None:
-        """The path of the service's own copy of a document (None: it was read elsewhere, e.g. by a batch)."""
-        path = self.folder.document(sha256)
-        return str(path) if path.is_file() else None
+    def wanted(self, sha256: str) -> Wanted:
+        """Every place a document's bytes may be: the service's own copy of an upload, where the
+        runs that read it saw it (or, for a store from before they said, the paths it was seen
+        under), and the roots it was told to look under (`web.finder`)."""
+        store = self.reading()
+        own = self.folder.document(sha256)
+        places = ((Origin(str(own), relative=own.name),) if own.is_file() else ()) + tuple(store.sources(sha256))
+        if len(places) == int(own.is_file()):
+            places += places_of_paths(store.paths(sha256))
+        return Wanted(sha256, places, tuple(str(root) for root in self.settings.sources))
 
     def reading(self) -> Store:
         """This thread's own connection for reading: reads never wait for the writer (WAL)."""

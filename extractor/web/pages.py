@@ -198,16 +198,16 @@ def _document_context(request: Request, sha: str, cell: str | None) -> dict[str,
         selected = next((k for k, w in questions.items() if w.culprit or w.choices), lit[0])
     source = None
     source_problem = None
+    source_file = None
     if selected is not None:
         p = current.provenance.get(selected)
-        path = svc.document_copy(sha)
-        if path is None:
-            source_problem = "The service has no copy of this document: it was read elsewhere (a batch), not uploaded here."
-        elif p is None or not p.location:
+        if p is None or not p.location:
             source_problem = "The reading of this cell names no place in the document."
         else:
             try:
-                source = svc.sources.excerpt(path, current.source.path, current.source.format, p.location)
+                wanted = svc.wanted(sha)
+                source_file = svc.sources.where(wanted)
+                source = svc.sources.excerpt(wanted, current.source.path, current.source.format, p.location)
             except LoadError as e:
                 source_problem = f"The source cannot be shown: {e.problem}."
             except ExtractorError as e:
@@ -219,7 +219,7 @@ def _document_context(request: Request, sha: str, cell: str | None) -> dict[str,
         "tables": views.tables(current), "questions": questions, "lit": lit, "selected": selected,
         "selected_why": questions.get(selected) if selected else None,
         "selected_label": views.cell_label(selected, current.template) if selected else None,
-        "source": source, "source_problem": source_problem, "is_page": isinstance(source, Page),
+        "source": source, "source_problem": source_problem, "source_file": source_file, "is_page": isinstance(source, Page),
         "corrections": corrections, "since": views.since(extracted, current), "checks": views.hard_checks(current),
         "history": history, "extractions": svc.extractions().of_document(sha), "actions": ACTIONS,
         "fmt": _fmt, "label": views.cell_label, "field": FIELD,
@@ -371,11 +371,10 @@ def cell_png(
     current = svc.reading().current(sha)
     p = current.provenance.get(cell)
     location = p.location if p else None
-    path = svc.document_copy(sha)
-    if path is None or not location or location.get("page") is None or current.source.format not in PAGED:
+    if not location or location.get("page") is None or current.source.format not in PAGED:
         raise NotFound(f"no page to show for {cell} of {sha[:12]}")
     bbox = location.get("bbox")
-    png = svc.sources.picture(path, view, int(location["page"]), tuple(bbox) if bbox else None)
+    png = svc.sources.picture(svc.wanted(sha), view, int(location["page"]), tuple(bbox) if bbox else None)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 

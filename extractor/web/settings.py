@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import os
+
 import getpass
 import ipaddress
 from dataclasses import dataclass, field
@@ -57,6 +59,8 @@ class Settings:
     body_min_rate: int = 4096  # bytes a second: each that many received buys another second of waiting
     # What one document may cost, read or shown (`extractor.limits`): EXTRACTOR_MAX_* in the environment.
     limits: Limits = field(default_factory=Limits.from_env)
+    # Folders where documents a batch read may be now, if they moved (`web.finder`).
+    sources: tuple[Path, ...] = ()
 
     @classmethod
     def make(
@@ -70,7 +74,10 @@ class Settings:
         max_in_flight: int = 16,
         workers: int | None = None,
         body_timeout: float = 30.0,
+        sources: tuple[str | Path, ...] | None = None,
     ) -> Settings:
+        """`sources`: the roots to look for moved documents under (None: EXTRACTOR_SOURCES, a
+        list separated as PATH is)."""
         if tokens is None and not is_loopback(host):
             raise ConfigError(
                 f"--host {host}: without a tokens file the service serves one local user on loopback only;"
@@ -92,7 +99,18 @@ class Settings:
             max_in_flight=max_in_flight,
             workers=workers or default_workers(),
             body_timeout=body_timeout,
+            sources=_roots(sources),
         )
+
+
+def _roots(given: tuple[str | Path, ...] | None) -> tuple[Path, ...]:
+    if given is None:
+        given = tuple(p for p in os.environ.get("EXTRACTOR_SOURCES", "").split(os.pathsep) if p)
+    roots = tuple(Path(p).resolve() for p in given)
+    for root in roots:
+        if not root.is_dir():
+            raise ConfigError(f"--sources {root}: no such folder")
+    return roots
 
 
 __all__ = ["Settings", "is_loopback"]

@@ -4,14 +4,15 @@ Showing where a cell was read from means reading the document again (decoding a 
 page of HTML or Word) or drawing a PDF page, and a hostile document can make either cost
 gigabytes: a 14,400-point page drawn at 150 dpi in the service's own process took it to 4.3 GB.
 So none of it happens in the service process. A small pool of worker processes (the batch's
-kind: memory capped, Ctrl-C left to the parent, gone with it) reads the document from its path
-within the run's limits, every picture within the picture limit, each piece of work within the
+kind: memory capped, Ctrl-C left to the parent, gone with it) finds the document (`finder`)
+and reads it within the run's limits, every picture within the picture limit, each piece of work within the
 time limit; a worker that breaks or overstays is replaced. What they make is kept in a cache
 bounded in bytes, so a reviewer stepping through the cells of one page draws it once.
 
     pool = SourcePool(Limits())
-    pool.excerpt("report.md", "report.md", "markdown", {"line": 102, "span": [46, 48]})  # web.source.Lines
-    pool.picture("report.pdf", "row", 3, (72.0, 340.5, 96.0, 352.0))                    # PNG bytes
+    wanted = Wanted(sha256, places=store.sources(sha256), roots=("/mnt/archive",))          # web.finder
+    pool.excerpt(wanted, "report.md", "markdown", {"line": 102, "span": [46, 48]})  # web.source.Lines
+    pool.picture(wanted, "row", 3, (72.0, 340.5, 96.0, 352.0))                      # PNG bytes
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from ..batch.guard import Deadline, become_worker, deadline
 from ..errors import LoadError, ServiceUnavailable
 from ..limits import Limits
-from ..load import read_file
+from .finder import Wanted, find
 from .source import Excerpt, excerpt, page_of
 
 BBox = tuple[float, float, float, float]
@@ -50,17 +51,23 @@ class SourcePool:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
-    def excerpt(self, path: str, name: str, fmt: str | None, location: dict[str, Any]) -> Excerpt | None:
-        """The source around a cell (see `web.source.excerpt`); LoadError when it cannot be had."""
+    def where(self, wanted: Wanted) -> str:
+        """Where the document's bytes are now (its file, or "archive!member"), checked by their
+        hash; `finder.SourceNotFound` saying where it looked."""
+        return self._made(("where", wanted), _where, wanted, self.limits)
+
+    def excerpt(self, wanted: Wanted, name: str, fmt: str | None, location: dict[str, Any]) -> Excerpt | None:
+        """The source around a cell (see `web.source.excerpt`); LoadError when it cannot be
+        read, `finder.SourceNotFound` (saying where it looked) when it cannot be found."""
         page = page_of(fmt, location)
         if page is not None or not location:
             return page
-        key = ("excerpt", path, fmt, tuple(sorted((k, str(v)) for k, v in location.items())))
-        return self._made(key, _excerpt, path, name, fmt, location, self.limits)
+        key = ("excerpt", wanted.sha256, fmt, tuple(sorted((k, str(v)) for k, v in location.items())))
+        return self._made(key, _excerpt, wanted, name, fmt, location, self.limits)
 
-    def picture(self, path: str, view: str, page: int, bbox: BBox | None) -> bytes:
+    def picture(self, wanted: Wanted, view: str, page: int, bbox: BBox | None) -> bytes:
         """A PNG of a cell's `view` ("row": its box and around it; "page": the page, the box drawn)."""
-        return self._made(("picture", path, view, page, bbox), _picture, path, view, page, bbox, self.limits)
+        return self._made(("picture", wanted.sha256, view, page, bbox), _picture, wanted, view, page, bbox, self.limits)
 
     def _made(self, key: tuple, work: Any, *args: Any) -> Any:
         with self._lock:
@@ -78,7 +85,7 @@ class SourcePool:
             return self._pool().submit(work, *args).result(timeout=wait)
         except FutureTimeout:
             self._restart()
-            raise self.limits.over("seconds", None, args[0]) from None
+            raise self.limits.over("seconds", None, args[0].sha256[:12]) from None
         except BrokenProcessPool:
             self._restart()
             raise ServiceUnavailable("the process drawing the source stopped abruptly (out of memory, or a crash); try again") from None
@@ -121,16 +128,23 @@ def _terminate(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _excerpt(path: str, name: str, fmt: str | None, location: dict[str, Any], limits: Limits) -> Excerpt | None:
-    with _within(limits, path):
-        return excerpt(read_file(path, limits), name, fmt, location, limits=limits)
+def _where(wanted: Wanted, limits: Limits) -> str:
+    with _within(limits, wanted.sha256[:12]):
+        _, place = find(wanted, limits)
+        return f"{place.file}!{place.member}" if place.member else place.file
 
 
-def _picture(path: str, view: str, page: int, bbox: BBox | None, limits: Limits) -> bytes:
+def _excerpt(wanted: Wanted, name: str, fmt: str | None, location: dict[str, Any], limits: Limits) -> Excerpt | None:
+    with _within(limits, name):
+        data, _ = find(wanted, limits)
+        return excerpt(data, name, fmt, location, limits=limits)
+
+
+def _picture(wanted: Wanted, view: str, page: int, bbox: BBox | None, limits: Limits) -> bytes:
     from ..load.raster import crop_png, page_png
 
-    with _within(limits, path):
-        data = read_file(path, limits)
+    with _within(limits, wanted.sha256[:12]):
+        data, _ = find(wanted, limits)
         if view == "row" and bbox:
             return crop_png(data, page, bbox, limits=limits, **PICTURES["row"])
         return page_png(data, page, box=bbox, limits=limits, **PICTURES["page"])
