@@ -17,11 +17,16 @@ from .normalize import compact
 CellKind = Literal["number", "zero", "blank", "placeholder", "text", "missing"]
 Unit = Literal["万元", "元", "亿元"]
 
+# Words a count is printed with ("2笔", "3项"): the count is the number, the word its counter.
+COUNTERS = ("件", "项", "个", "次", "笔")
+# A unit a printed value may end with; money units before the counters, longest first.
+UNIT = "亿元|万元|万|元|" + "|".join(COUNTERS)
+
 PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "空", "\\", "×", "x", "X", "·", "…"})
 _ZERO_WORDS = {"〇": 0, "零": 0}
 # A printed value: optional sign, digits (thousands commas allowed), decimals, optional unit.
 NUMBER = re.compile(
-    r"(?P<sign>[+\-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>亿元|万元|万|元|件|项|个)?"
+    rf"(?P<sign>[+\-])?(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?(?P<unit>{UNIT})?"
 )
 _SPACED_DIGITS = re.compile(r"\d\s+[+\-]?\d")
 # A number with a remark in brackets after it, in words ("22（其中修订16件）"): the cell's value
@@ -71,6 +76,8 @@ def read_cell(raw: str, *, money: bool = False, unit_printed: bool = False) -> V
     -3
     >>> read_cell("22（其中修订16件）").value
     22
+    >>> read_cell("2笔").value, read_cell("984361元", money=True).value
+    (2, 98.4361)
     """
     if _SPACED_DIGITS.search(raw):
         return Value("text", None, raw, note=f"several numbers in one cell: {raw.strip()!r}")
@@ -113,7 +120,7 @@ def from_match(
     if money:
         if unit == "万":
             unit = "万元"
-        if unit in ("件", "项", "个"):
+        if unit in COUNTERS:
             unit = None
         value, note = money_to_wan(number, unit)
         if note:

@@ -56,3 +56,12 @@ def test_table_4_digits_that_cut_one_way_are_read_and_h4_names_the_error():
     assert r.cells["s4.suit_after_review.total"] == 3
     assert {c.check for c in r.checks if c.status == "fail"} == {"H4.suit_after_review"}
     assert r.status == "needs_review"
+
+
+def test_a_count_and_an_amount_printed_with_their_units_are_read_into_the_dictionary_units():
+    """'2笔984361元': the counter ends the count, the 元 the amount, read in 万元; the raw kept."""
+    r = edited(PINGTAN_2019, "政府集中采购13575394432.52元", "政府集中采购2笔984361元")
+    assert [r.cells["s2.procurement.projects"], r.cells["s2.procurement.amount_wan"]] == [2, 98.4361]
+    assert r.provenance["s2.procurement.projects"].raw == "2笔"
+    assert r.provenance["s2.procurement.amount_wan"].raw == "984361元"
+    assert not r.provenance["s2.procurement.amount_wan"].ambiguous

@@ -33,6 +33,10 @@ from extractor.numbers import read_cell
         ("无", "placeholder", None),
         ("见附件", "text", None),
         ("1 0", "text", None),  # two numbers in one cell are not "10"
+        ("2笔", "number", 2),  # a count with its counter
+        ("3项", "number", 3),
+        ("12次", "number", 12),
+        ("0件", "zero", 0),
     ],
 )
 def test_counts(raw, kind, value):
@@ -52,6 +56,7 @@ def test_counts(raw, kind, value):
         ("1039.5771", False, 1039.5771, "no unit printed: 万元 assumed (convention)"),
         ("5949.088667", True, 5949.088667, None),
         ("0", True, 0, None),
+        ("984361元", False, 98.4361, "元 → 万元 (÷10000)"),
     ],
 )
 def test_money_in_wan(raw, unit_printed, value, note):

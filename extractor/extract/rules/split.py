@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...numbers import UNIT
+
 Span = tuple[int, int, int]  # (piece index, start, end) within that piece
 
-_PART = re.compile(r"[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|万|元)?")
+_PART = re.compile(rf"[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:{UNIT})?")
 _DIGITS = re.compile(r"\d+")
 
 

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ...locate.stream import CELL, EMPTY, ROW, Stream, clean_cell
-from ...numbers import PLACEHOLDERS, read_cell
+from ...numbers import COUNTERS, PLACEHOLDERS, UNIT, read_cell
 
 TokenKind = Literal["value", "empty", "text"]
 
 # A number inside running text: not glued to a preceding digit or decimal point, unless a
 # sign opens it. Cells written together keep the sign between two numbers ("行政许可9+50" is
 # 9 | +5 | 0): the sign starts a value, it is not text that ends the row's run.
-_INLINE_NUMBER = re.compile(r"(?:[+\-]|(?<![\d.]))\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|万|元)?")
+# A unit or counter after it ("2笔", "984361元") is the number's, not text that ends the row's run.
+_INLINE_NUMBER = re.compile(rf"(?:[+\-]|(?<![\d.]))\d+(?:,\d{{3}})*(?:\.\d+)?(?:{UNIT})?")
 # A leaf number opening a label: one digit, then "." or "、", then the label's first character.
 _LIST_MARKER = re.compile(r"[1-9][.、．](?=[^\d\s.])")
 
@@ -68,7 +69,7 @@ def _is_whole_cell(stream: Stream, a: int, b: int) -> bool:
     return before and after
 
 
-_UNITS = frozenset({"元", "万元", "万", "亿元"})
+_UNITS = frozenset({"元", "万元", "万", "亿元", *COUNTERS})
 
 
 def tokenize(stream: Stream, start: int, end: int) -> list[Token]:
