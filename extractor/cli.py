@@ -114,6 +114,9 @@ def model_options(command: Callable) -> Callable:
         click.option("--cache-dir", type=click.Path(file_okay=False), help="Where answers are cached (else EXTRACTOR_CACHE_DIR, else the user cache folder)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
         click.option("--timeout", type=float, help="Seconds to wait for one model answer (else EXTRACTOR_TIMEOUT, else 120)."),
+        click.option("--llm-rpm", type=click.FloatRange(min=0, min_open=True), help="Requests per minute the endpoint allows (else EXTRACTOR_LLM_RPM, else as fast as it answers)."),
+        click.option("--llm-tpm", type=click.FloatRange(min=0, min_open=True), help="Tokens per minute the endpoint allows (else EXTRACTOR_LLM_TPM)."),
+        click.option("--price", help="What a million tokens cost, IN,OUT[,CURRENCY] (else EXTRACTOR_PRICE, else the price table)."),
         click.option(
             "--blanks",
             type=click.Choice(["zero", "strict"]),
@@ -182,7 +185,8 @@ def limits_from_flags(flags: dict[str, Any]) -> Any:
 def options_from_flags(
     strategy: str | None, model: str | None, base_url: str | None, mode: str | None, server: str | None,
     cache_dir: str | None, no_cache: bool, timeout: float | None, blanks: str = "zero", probe: bool = True,
-    **limit_flags: Any,
+    llm_rpm: float | None = None, llm_tpm: float | None = None, price: str | None = None,
+    llm_concurrency: int | None = None, **limit_flags: Any,
 ) -> Options:
     """The run's options; with a model strategy, the endpoint is probed once before any work."""
     from .errors import BadInput
@@ -200,10 +204,16 @@ def options_from_flags(
         settings = LlmSettings.from_env()
     except ValueError as e:  # e.g. EXTRACTOR_TIMEOUT is not a number
         raise BadInput(str(e)) from None
-    settings = settings.with_overrides(
-        model=model, base_url=base_url, mode=mode, server=server, timeout=timeout,
-        cache_dir=Path(cache_dir) if cache_dir else None,
-    )
+    from .extract.llm.prices import parse_price
+
+    try:
+        settings = settings.with_overrides(
+            model=model, base_url=base_url, mode=mode, server=server, timeout=timeout,
+            cache_dir=Path(cache_dir) if cache_dir else None, requests_per_minute=llm_rpm, tokens_per_minute=llm_tpm,
+            price=parse_price(price) if price else None, concurrency=llm_concurrency,
+        )
+    except ValueError as e:  # a price that is not one
+        raise BadInput(f"--price: {e}") from None
     if no_cache:
         settings = replace(settings, cache_dir=None)
     options = Options.from_settings(settings, strategy, blanks=blanks, limits=limits)

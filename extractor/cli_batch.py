@@ -60,6 +60,22 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
     return Processes(options, workers, store=db)  # the workers may read it: see store.ahead
 
 
+def _spend(options: Any, max_tokens: int | None, max_cost: float | None) -> Any:
+    """The run's meter and budget; None without a model."""
+    from .errors import BadInput
+
+    if options.llm is None:
+        if max_tokens is not None or max_cost is not None:
+            raise BadInput("--max-tokens and --max-cost are a model's budget: this run asks no model")
+        return None
+    from .batch.spend import spend_for
+
+    try:
+        return spend_for(options.llm.settings, max_tokens=max_tokens, max_cost=max_cost)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -88,6 +104,13 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
     help="The Ray cluster to join (e.g. ray://head:10001, or 'auto'); default: start one on this machine.",
 )
 @click.option(
+    "--llm-concurrency",
+    type=click.IntRange(min=1),
+    help="Questions to the model in flight at once, across the run (else EXTRACTOR_LLM_CONCURRENCY, else 8).",
+)
+@click.option("--max-tokens", type=click.IntRange(min=1), help="The run's token budget: it stops before passing it.")
+@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), help="The run's cost budget, in the price's currency.")
+@click.option(
     "--keep-sources",
     type=click.Path(file_okay=False),
     help="Keep a copy of each document in this folder, named by its hash, for archives that will move or go.",
@@ -101,6 +124,9 @@ def batch(
     workers: int | None,
     engine: str,
     ray_address: str | None,
+    llm_concurrency: int | None,
+    max_tokens: int | None,
+    max_cost: float | None,
     keep_sources: str | None,
     **model: Any,
 ) -> None:
@@ -118,9 +144,15 @@ def batch(
     each_holds_documents(paths, skip)
     writable_file(output, "results")
     writable_file(db, "database")
-    options = options_from_flags(**model)
+    options = options_from_flags(**model, llm_concurrency=llm_concurrency)
+    spend = _spend(options, max_tokens, max_cost)
     copies = Copies(keep_sources) if keep_sources else None
+    stop = threading.Event()
     pool = _pool(engine, options, workers, ray_address, db)
+    if options.llm is not None:
+        from .batch.asking import Asking
+
+        pool = Asking(pool, options.llm, spend=spend, stop=stop)  # the questions asked here, many at once
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     ledger = Ledger(Store(db), options.fingerprint, limits=options.limits)
     lines = None
@@ -130,10 +162,9 @@ def batch(
             if cut:
                 errors.print(f"{output}: the last {cut} lines were of documents not yet kept: they are read again")
             lines = Lines(output, append=True)
-        tally = Tally()
+        tally = Tally(spend=spend)
         display = display_for(errors, tally)
         count_in_background(counter(paths, skip), display)
-        stop = threading.Event()
         abandoned = False
         display.start()
         try:

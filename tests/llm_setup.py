@@ -13,10 +13,14 @@ from .doubles.fake_server import FakeServer
 
 
 class Sleeps(list):
-    """Stands in for time.sleep: records each wait instead of waiting."""
+    """Stands in for time.sleep: records each wait instead of waiting, and for the clock the
+    waits are measured on (`clock`), which they move on."""
 
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+    def clock(self) -> float:
+        return sum(self)
 
 
 def double_options(
@@ -25,7 +29,7 @@ def double_options(
     s = LlmSettings(base_url="http://double.invalid/v1", model="test-double", server="llama.cpp", cache_dir=cache_dir)
     s = s.with_overrides(**settings)
     sleeps = Sleeps()
-    asker = Asker(s, client=make_client(s, server.client()), sleep=sleeps)
+    asker = Asker(s, client=make_client(s, server.client()), sleep=sleeps, clock=sleeps.clock)
     return Options(strategy=strategy, llm=LlmExtractor(asker, ResponseCache(cache_dir) if cache_dir else None)), sleeps
 
 

@@ -57,7 +57,9 @@ def test_persistent_429_gives_up_after_max_attempts_and_the_rules_stand():
     options, sleeps = double_options(server, "cross-check", max_attempts=3)
     result = extract_file(DOC, options=options)
     assert result.status == "verified" and result.method == "rules"  # handled: the rules stand
-    assert len(server.requests) == 9 and sleeps == [1.0] * 6  # three tables, three tries each
+    assert len(server.requests) == 9 and options.llm.asker.waits == [1.0] * 6  # three tables, three tries each
+    # The server's last "wait a second" holds the next table too (the governor), not only the retries.
+    assert sleeps == [1.0] * 8 and options.llm.asker.governor.pauses == 9
     calls, _, error = _table_calls(result)["s3"]
     assert calls == 3 and "could not be reached" in error and "RateLimitError" in error
     assert result.reasons[0].code == "fallback" and "incomplete" in result.reasons[0].message

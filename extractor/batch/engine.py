@@ -7,7 +7,8 @@
 
 `run` walks the inputs lazily, hashes each document first, passes over those the store has
 read with this configuration already (an `Outcome` with `new=False`: "already done"), and
-gives the rest to a pool, never more than its capacity in flight. For each document read it
+gives the rest to a pool, never more than its capacity in flight (a pool may leave one unread
+for the next run: `task.Left`, when its budget is reached). For each document read it
 appends its line to the JSON lines file, then adds it to the store, then yields its outcome:
 in that order, so that whatever stops the run, the file holds every document the store holds
 and the caller has seen none that is not kept.
@@ -34,7 +35,7 @@ from .copies import Copies
 from .ledger import Ledger
 from .lines import Lines
 from .pool import InProcess, Pool
-from .task import Done, read
+from .task import Done, Left, read
 from .work import Work, works
 
 # How long to wait for a document before looking up (to commit, to see whether to stop).
@@ -112,6 +113,11 @@ def run(
         if not dones and store is not None:
             store.commit(due=True)  # nothing finished for a while: keep what is pending
         for done in dones:
+            if isinstance(done, Left):  # for the next run, with the copies met of it
+                work = flying.pop(done.seq, None)
+                if work is not None and work.sha256 is not None:
+                    copies.pop(work.sha256, None)
+                continue
             yield from finish(done)
 
     abandoned = False

@@ -12,7 +12,7 @@ from collections import deque
 from typing import Protocol
 
 from ..options import Options
-from .task import Done, failed, read
+from .task import Done, Left, Waiting, failed, read
 from .work import Work
 
 __all__ = ["Pool", "InProcess", "failed"]
@@ -23,8 +23,9 @@ class Pool(Protocol):
 
     def submit(self, seq: int, work: Work) -> None: ...
 
-    def done(self, timeout: float | None) -> list[Done]:
-        """Documents finished since the last call; waits up to `timeout` seconds for one."""
+    def done(self, timeout: float | None) -> list[Done | Left]:
+        """Documents finished (or left for the next run) since the last call; waits up to
+        `timeout` seconds for one."""
         ...
 
     def close(self, *, abort: bool = False) -> None:
@@ -40,12 +41,12 @@ class InProcess:
     def __init__(self, options: Options, *, keep: bool = False) -> None:
         self.options = options
         self.keep = keep
-        self._done: deque[Done] = deque()
+        self._done: deque[Done | Waiting] = deque()  # Waiting: a document parked at the model's questions
 
     def submit(self, seq: int, work: Work) -> None:
         self._done.append(read(seq, work, self.options, keep=self.keep))
 
-    def done(self, timeout: float | None) -> list[Done]:
+    def done(self, timeout: float | None) -> list[Done | Waiting]:
         out = list(self._done)
         self._done.clear()
         return out

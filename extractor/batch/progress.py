@@ -2,7 +2,8 @@
 seconds otherwise (a log file, CI, `nohup`), both on stderr so stdout keeps the summary.
 
 Both show the documents done (of how many, once counted), documents read per second, the time
-left when the count is known, the count per status, and the document being read. Counting
+left when the count is known, the count per status, and the document being read; with a model,
+the requests made, the tokens and the cost so far, and the requests in flight. Counting
 the archive runs beside the batch (`count_in_background`), so the first document is read at
 once however long the count takes.
 """
@@ -54,6 +55,10 @@ def _counts(tally: Tally) -> str:
     return f"{tally.new} new{done} · {s['verified']} verified, {s['needs_review']} needs review, {s['failed']} failed"
 
 
+def _spent(tally: Tally) -> str:
+    return f"model: {tally.spend.line()}" if tally.spend is not None else ""
+
+
 def _short(name: str | None, width: int = 48) -> str:
     if not name:
         return ""
@@ -76,18 +81,19 @@ class Bar:
             TextColumn("{task.fields[rate]}"),
             TextColumn("{task.fields[eta]}"),
             TextColumn("{task.fields[counts]}"),
+            TextColumn("{task.fields[llm]}"),
             TextColumn("[dim]{task.fields[current]}"),
             console=console,
             transient=False,
         )
-        self._task = self._progress.add_task("batch", total=None, of="?", rate="", eta="", counts="", current="")
+        self._task = self._progress.add_task("batch", total=None, of="?", rate="", eta="", counts="", llm="", current="")
 
     def start(self) -> None:
         self._progress.start()
 
     def started(self, name: str) -> None:
         self._current = name
-        self._progress.update(self._task, current=escape(_short(name)))
+        self._progress.update(self._task, current=escape(_short(name)), llm=_spent(self.tally))
 
     def finished(self, outcome: Outcome) -> None:
         rate = self.tally.rate()
@@ -100,6 +106,7 @@ class Bar:
             rate=f"{rate:.1f}/s" if rate else "",
             eta=f"ETA {eta}" if eta else "",
             counts=_counts(self.tally),
+            llm=_spent(self.tally),
         )
 
     def say(self, line: str) -> None:
@@ -143,6 +150,8 @@ class PlainLines:
         eta = _eta(self.tally, self.total)
         if eta:
             parts.append(f"ETA {eta}")
+        if self.tally.spend is not None:
+            parts.append(_spent(self.tally))
         if self._current:
             parts.append(f"now {self._current}")
         return " · ".join(parts)

@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .engine import Outcome
+from .spend import Spend
 
 EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
 FAILED_NAMED = 20  # failed documents named in the summary; the rest are counted
@@ -36,6 +37,7 @@ class Tally:
     failed_names: list[str] = field(default_factory=list)
     last: str | None = None  # the latest document finished
     started_at: float = field(default_factory=time.monotonic)
+    spend: Spend | None = None  # what the model has cost so far, with a model
 
     def add(self, outcome: Outcome) -> None:
         if outcome.new:
@@ -82,6 +84,8 @@ def print_summary(console: Console, tally: Tally, *, stopped: bool = False, aban
     rate = tally.rate()
     speed = f": {rate:.1f} documents/s" if rate else ""
     console.print(f"{tally.documents} documents in {tally.elapsed():.1f} s, {tally.new} read{speed}")
+    if tally.spend is not None:
+        console.print(f"model: {tally.spend.line()}")
     failed = tally.statuses["failed"]
     if failed:
         console.print("failed:")
@@ -93,6 +97,10 @@ def print_summary(console: Console, tally: Tally, *, stopped: bool = False, aban
             )
     if abandoned:
         console.print("stopped at once: the documents in flight were not kept; run the same command again to go on")
+    elif tally.spend is not None and tally.spend.reached:
+        console.print(
+            f"stopped at the budget: {tally.spend.reached}; the answers given are kept: run the same command again to go on"
+        )
     elif stopped:
         console.print("stopped: the documents in flight were finished and kept; run the same command again to go on")
     elif tally.documents and tally.new == 0:

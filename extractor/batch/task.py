@@ -5,7 +5,8 @@ It takes a `Work` and the run's options and gives back a `Done`: small, plain an
 the result as the JSON text the store keeps and the JSON lines file holds, and as the rows the
 store writes (`store.rows`), so nothing is serialised twice and the parent, the one writer,
 never parses what it only passes on. It never raises for a document: `extract_input` ends
-every input with a result.
+every input with a result. A document to `park` at the model's questions comes back `Waiting`
+for their answers instead, and is read to its end when it comes again with them (`asking`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..kinds import Status
 from ..models import Result
 from ..options import Options
 from ..load import LoadError
-from ..pipeline import extract_input, unreadable
+from ..pipeline import Parked, begin_input, finish_input, unreadable
 from ..store.rows import Rows, rows_of
 from .guard import Deadline, Watch, become_worker, deadline
 from .work import Work
@@ -74,14 +75,40 @@ def done_of(
     )
 
 
-def read(seq: int, work: Work, options: Options, *, keep: bool = False, look: sqlite3.Connection | None = None) -> Done:
-    """Read one document, within its time limit. `keep`: hold on to the `Result` object too
-    (in-process only; a worker sends the text alone). `look`: the store the result goes to,
-    read-only (see `done_of`)."""
+@dataclass(frozen=True)
+class Waiting:
+    """A document parked at the model's questions (`parked.asked`), for the parent to answer."""
+
+    seq: int
+    name: str
+    parked: Parked
+
+
+@dataclass(frozen=True)
+class Left:
+    """A document this run leaves unread for the next one (its questions were not all asked:
+    the run's budget was reached). Nothing of it is kept; the answers it had are in the cache."""
+
+    seq: int
+    name: str
+
+
+def read(
+    seq: int, work: Work, options: Options, *, keep: bool = False, look: sqlite3.Connection | None = None
+) -> Done | Waiting:
+    """Read one document, within its time limit (each part of it, when it is parked at the
+    model's questions). `keep`: hold on to the `Result` object too (in-process only; a worker
+    sends the text alone). `look`: the store the result goes to, read-only (see `done_of`)."""
     limits = options.limits
     try:
         with deadline(limits.seconds):
-            result = extract_input(work.input, options=options)
+            if work.parked is not None:
+                assert work.replies is not None
+                result = finish_input(work.parked, work.replies, options=options, sha256=work.sha256)
+            else:
+                result = begin_input(work.input, options=options, park=work.park)
+        if isinstance(result, Parked):
+            return Waiting(seq, work.name, result)
         return done_of(seq, work.name, result, keep=keep, sha256=work.sha256, look=look)
     except Deadline:
         problem = limits.over("seconds", None, work.name)
@@ -110,7 +137,7 @@ def start_worker(options: Options, store: str | None = None, overtime: SimpleQue
         _watch = Watch(options.limits.seconds, overtime.put)
 
 
-def read_in_worker(seq: int, work: Work, *, reader: Callable[..., Done] = read) -> Done:
+def read_in_worker(seq: int, work: Work, *, reader: Callable[..., Done | Waiting] = read) -> Done | Waiting:
     """What a pool worker runs on each document: `reader` (`read`) under the worker's watch."""
     global _look
     assert _options is not None, "start_worker was not run in this process"

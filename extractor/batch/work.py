@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..load import LoadError
 from ..load.archive import Input
+
+if TYPE_CHECKING:
+    from ..extract.llm.extract import Reply
+    from ..pipeline import Parked
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,11 @@ class Work:
     input: Input
     sha256: str | None
     size: int | None = None
+    # A document whose questions to the model are asked elsewhere (`asking`): `park` it at them;
+    # once answered, it comes back `parked`, with the `replies`, for its reading to go on.
+    park: bool = False
+    parked: Parked | None = None
+    replies: Mapping[str, Reply] | None = None
 
     @property
     def name(self) -> str:
@@ -37,7 +47,11 @@ class Work:
 
     def with_bytes(self) -> Work:
         """The same document carrying its bytes, for a worker that cannot see this machine's files."""
-        return replace(self, input=self.input.loaded())
+        return self if self.parked is not None else replace(self, input=self.input.loaded())
+
+    def answered(self, parked: Parked, replies: Mapping[str, Reply]) -> Work:
+        """The document parked at its questions, with their answers: its bytes stay here."""
+        return replace(self, input=Input(self.input.name), park=False, parked=parked, replies=replies)
 
 
 def hashed(item: Input) -> Work:

@@ -5,9 +5,11 @@
     prompts       the versioned prompt files in extractor/prompts/
     schemas       the response models, built from verify.layout
     call          one request: instructor re-asks, tenacity retries
+    govern        one rate governor per endpoint: rates, and a 429 heard by every request
+    prices        what a model's tokens cost
     cache         answers already paid for
     convert       an answer → readings
-    extract       the whole path for one document
+    extract       the whole path for one document: its questions, their answers, its reading
 
 The model client (openai, instructor) is imported only when something here is first used, so
 the rules, and a command that never calls a model, do not pay for it.

@@ -7,6 +7,11 @@
   `max_wait`, at most `max_attempts` tries. The openai client's own retries are switched off so
   that one policy, this one, is in force.
 
+Every request, re-asks included, first passes the endpoint's governor (`govern.Governor`): the
+rates a run may ask at, and a 429 or `Retry-After` that holds every request of the run, not only
+the one that got it. An `Asker` may be used from many threads at once: what each question cost
+is counted per question.
+
 Anything else, or a failure that outlasts its retries, is an `LlmCallError` with a one-line
 message; the key is never part of it.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +34,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from ...errors import ConfigError, ServiceUnavailable
 from .config import LlmSettings
+from .govern import Governor
 
 _TRANSIENT_STATUS = frozenset({408, 409, 429})
 
@@ -102,17 +109,28 @@ def retry_after(error: BaseException) -> float | None:
         return max(0.0, when.timestamp() - time.time()) if when else None
 
 
-class _WaitPolicy:
-    """Retry-After when the server gives one, exponential backoff with jitter otherwise; capped."""
+def slows_down(error: BaseException) -> bool:
+    """The server asks the whole run to slow down: a 429, or any answer with Retry-After."""
+    e = _root(error)
+    return isinstance(e, openai.APIStatusError) and (e.status_code == 429 or retry_after(e) is not None)
 
-    def __init__(self, cap: float) -> None:
+
+class _WaitPolicy:
+    """Retry-After when the server gives one, exponential backoff with jitter otherwise; capped.
+    A wait the server asked for holds every request of the endpoint (`governor`), not this one alone."""
+
+    def __init__(self, cap: float, governor: Governor) -> None:
         self.cap = cap
+        self.governor = governor
         self.backoff = wait_exponential_jitter(initial=1, max=cap, jitter=1)
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         asked = retry_after(error) if error else None
-        return min(asked, self.cap) if asked is not None else min(self.backoff(state), self.cap)
+        wait = min(asked, self.cap) if asked is not None else min(self.backoff(state), self.cap)
+        if error is not None and slows_down(error):
+            self.governor.pause(wait)
+        return wait
 
 
 @dataclass
@@ -140,23 +158,39 @@ def _one_line(error: BaseException) -> str:
     return f"{type(e).__name__}: {text[:300]}"
 
 
+# The question being asked in this thread (or task): the client's hooks count into it.
+_ASKING: ContextVar[tuple[_Tally, int]] = ContextVar("asking")
+
+
 class Asker:
-    """Asks one model for one response model at a time; counts requests, re-asks and tokens."""
+    """Asks one model for one response model per call, from any number of threads at once;
+    counts each call's requests, re-asks and tokens. `clock` and `sleep` are the governor's and
+    the retries' (a test's may stand in for both)."""
 
     def __init__(
         self,
         settings: LlmSettings,
         client: instructor.Instructor | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.client = client or make_client(settings)
         self.sleep = sleep
+        self.governor = Governor(
+            requests_per_minute=settings.requests_per_minute, tokens_per_minute=settings.tokens_per_minute,
+            clock=clock, sleep=sleep,
+        )  # fmt: skip
         self.waits: list[float] = []  # every backoff wait taken, for the record
-        self._tally = _Tally()
-        self.client.on("completion:kwargs", lambda *a, **k: self._tally.request())
-        self.client.on("completion:response", lambda r: self._tally.response(r))
-        self.client.on("parse:error", lambda e, **k: self._tally.parse_error(e))
+        self.client.on("completion:kwargs", lambda *a, **k: self._request())
+        self.client.on("completion:response", lambda r: _ASKING.get()[0].response(r))
+        self.client.on("parse:error", lambda e, **k: _ASKING.get()[0].parse_error(e))
+
+    def _request(self) -> None:
+        """Before each request is sent, re-asks included: the governor may hold it."""
+        tally, tokens = _ASKING.get()
+        self.governor.wait(tokens)
+        tally.request()
 
     def probe(self, timeout: float = 10.0) -> None:
         """One cheap request (the model list) that tells at once whether the endpoint answers,
@@ -180,13 +214,15 @@ class Asker:
         self.waits.append(seconds)
         self.sleep(seconds)
 
-    def ask(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> Answer:
+    def ask(self, messages: list[dict[str, str]], response_model: type[BaseModel], tokens: int = 0) -> Answer:
+        """`tokens`: what the request is expected to cost, for the governor's tokens per minute."""
         s = self.settings
-        self._tally = tally = _Tally()
+        tally = _Tally()
+        asking = _ASKING.set((tally, tokens))
         extra = dict(s.capability.thinking_off)
         retrying = Retrying(
             stop=stop_after_attempt(s.max_attempts),
-            wait=_WaitPolicy(s.max_wait),
+            wait=_WaitPolicy(s.max_wait, self.governor),
             retry=retry_if_exception(is_transient),
             sleep=self._sleep,
             reraise=True,
@@ -205,4 +241,7 @@ class Asker:
         except Exception as e:  # noqa: BLE001 - every failure becomes one line on the result
             what = "gave no valid answer" if not is_transient(e) else "could not be reached"
             raise LlmCallError(f"the model {what} after {tally.calls} request(s): {_one_line(e)}", tally) from e
+        finally:
+            _ASKING.reset(asking)
+            self.governor.settle(tokens * tally.calls, tally.prompt_tokens + tally.completion_tokens)
         return Answer(parsed, tally.calls, tally.reasks, tally.prompt_tokens, tally.completion_tokens)

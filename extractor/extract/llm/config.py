@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .capabilities import Capability, capability_for, choose_mode
+from .prices import Price, parse_price
 
 APP = "gov-report-extractor"
 
@@ -39,6 +40,12 @@ class LlmSettings:
     max_wait: float = 30.0  # cap on one backoff wait, seconds (Retry-After included)
     timeout: float = 120.0  # per request, seconds
     max_tokens: int = 4096  # completion tokens per request
+    # How a run may ask: questions in flight at once (a batch's, across its documents), and the
+    # endpoint's rates (None: as fast as the server answers; its 429s slow the run down).
+    concurrency: int = 8
+    requests_per_minute: float | None = None
+    tokens_per_minute: float | None = None
+    price: Price | None = None  # what a million tokens cost, over the price table's (`prices`)
 
     @property
     def configured(self) -> bool:
@@ -61,6 +68,15 @@ class LlmSettings:
         env = os.environ if env is None else env
         cache = env.get("EXTRACTOR_CACHE_DIR")
         timeout = env.get("EXTRACTOR_TIMEOUT")
+        rates = {
+            name: float(env[var])
+            for name, var in (("requests_per_minute", "EXTRACTOR_LLM_RPM"), ("tokens_per_minute", "EXTRACTOR_LLM_TPM"))
+            if env.get(var)
+        }
+        if env.get("EXTRACTOR_LLM_CONCURRENCY"):
+            rates["concurrency"] = int(env["EXTRACTOR_LLM_CONCURRENCY"])
+        if env.get("EXTRACTOR_PRICE"):
+            rates["price"] = parse_price(env["EXTRACTOR_PRICE"])
         return cls(
             base_url=env.get("OPENAI_BASE_URL") or None,
             model=env.get("EXTRACTOR_MODEL") or None,
@@ -70,4 +86,5 @@ class LlmSettings:
             cache_dir=None if cache == "off" else Path(cache) if cache else default_cache_dir(env),
             # A small model on a CPU can take minutes over table 三: the wait is configurable.
             **({"timeout": float(timeout)} if timeout else {}),
+            **rates,
         )
