@@ -13,9 +13,11 @@ command group, which prints them as one line and exits 2.
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 import click
 from rich.console import Console
@@ -23,7 +25,7 @@ from rich.markup import escape
 
 from verify.layout import label
 
-from .store import Filter, QueueItem, Review, Store
+from .store import ORDERS, Filter, Review, Store, bulk
 
 DB = click.option(
     "--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file (it must exist)."
@@ -57,42 +59,48 @@ def review() -> None:
     """The queue of documents a person must look at."""
 
 
-def _all_pages(store: Store, where: Filter, limit: int | None) -> Iterator[QueueItem]:
-    after, left = None, limit
-    while left is None or left > 0:
-        page = store.queue(where, after=after, limit=min(left or 500, 500))
-        yield from page.items
-        if left is not None:
-            left -= len(page.items)
-        if page.next is None:
-            return
-        after = page.next
+# The queue's filters and orders, as the review page takes them (`store.Filter`, `store.ORDERS`).
+_FILTERS = (
+    click.option("--status", type=click.Choice(["needs_review", "failed", "verified"]), help="The document's status now."),
+    click.option("--reason", metavar="CODE", help="Only reviews giving this reason (e.g. identity_failed)."),
+    click.option("--organ", metavar="PART", help="Only organs whose name holds PART (郭巨 finds 郭巨乡人民政府)."),
+    click.option("--path", metavar="PART", help="Only documents whose path holds PART (a folder, a name)."),
+    click.option("--year", type=int, help="Only reports of this statistical year."),
+    click.option("--template", type=click.Choice(["2019", "2021", "mixed"])),
+    click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "docx", "pdf", "image"])),
+    click.option("--method", type=click.Choice(["rules", "llm"]), help="What read the result that stands."),
+    click.option("--sort", type=click.Choice(list(ORDERS)), default="doubt", show_default=True,
+                 help="doubt: the most in doubt first; fewest: one-click fixes first, then the fewest cells in doubt; path; organ (and year)."),
+)  # fmt: skip
+
+
+def _filtered(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_FILTERS):
+        command = option(command)
+    return command
+
+
+def _where(state: str | None, status: str | None, reason: str | None, organ: str | None, path: str | None,
+           year: int | None, template: str | None, fmt: str | None, method: str | None) -> Filter:  # fmt: skip
+    return Filter(
+        state=state, status=status, reason=reason, organ=organ or None, path=path or None,  # type: ignore[arg-type]
+        year=year, template=template, format=fmt, method=method,
+    )  # fmt: skip
 
 
 @review.command("list")
 @DB
 @click.option("--state", type=click.Choice(["open", "resolved", "all"]), default="open", show_default=True)
-@click.option("--status", type=click.Choice(["needs_review", "failed", "verified"]), help="The document's status now.")
-@click.option("--reason", metavar="CODE", help="Only reviews giving this reason (e.g. identity_failed).")
-@click.option("--organ", help="Only this organ's reports (as the title names it).")
-@click.option("--year", type=int, help="Only reports of this statistical year.")
-@click.option("--template", type=click.Choice(["2019", "2021", "mixed"]))
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "docx", "pdf"]))
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the most in doubt first).")
+@_filtered
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the first in the order).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per review (JSON lines).")
-def list_reviews(
-    db: str, state: str, status: str | None, reason: str | None, organ: str | None, year: int | None,
-    template: str | None, fmt: str | None, limit: int | None, as_json: bool,
-) -> None:
-    """List reviews, the most in doubt first, with their reasons."""
+def list_reviews(db: str, state: str, sort: str, limit: int | None, as_json: bool, **chosen: Any) -> None:
+    """List reviews, the most in doubt first (or in --sort's order), with their reasons."""
     store = Store(db, read_only=True)
-    where = Filter(
-        state=None if state == "all" else state,  # type: ignore[arg-type]
-        status=status, reason=reason, organ=organ, year=year, template=template, format=fmt,
-    )  # fmt: skip
+    where = _where(None if state == "all" else state, **chosen)
     console = Console(soft_wrap=True)
     shown = 0
-    for item in _all_pages(store, where, limit):
+    for item in itertools.islice(store.reviews(where, order=sort), limit):
         shown += 1
         if as_json:
             click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
@@ -107,6 +115,35 @@ def list_reviews(
     if not as_json:
         total = store.queue(where, limit=1).total
         console.print(f"{shown} of {total} {state}" if shown < total else f"{total} {state}", highlight=False)
+
+
+@review.command("apply-suggestions")
+@DB
+@_filtered
+@click.option("--reviewer", envvar="EXTRACTOR_REVIEWER", help="Who decides (else EXTRACTOR_REVIEWER, else the login name).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+def apply_suggestions(db: str, sort: str, reviewer: str | None, dry_run: bool, **chosen: Any) -> None:
+    """Take the suggested value wherever the review page offers one click that makes every
+    identity hold, in the open reviews the filters select (those another reviewer holds in the
+    service are passed over). Each document is verified again and decided in the reviewer's
+    name; one line per document changed, then a summary.
+
+    Exit code: 0, also when some stay open or changed meanwhile (said on their lines); 2 on an error.
+    """
+    from .web.views import cell_label  # the names the review page gives cells
+
+    store = Store(db, read_only=dry_run, create=False)
+    who = _reviewer(reviewer)
+    done = bulk.apply(store, bulk.select(store, _where("open", **chosen), "suggestions", reviewer=who, order=sort), reviewer=who, dry_run=dry_run)
+    for o in done.outcomes:
+        cells = "; ".join(f"{cell_label(k)}: {_value(was)} → {_value(now)}" for k, (was, now) in o.cells.items())
+        line = f"{o.sha256[:12]} {o.path}  {cells}  {o.state}: {o.status}" if o.cells else f"{o.sha256[:12]} {o.path}  {o.state}: {o.problem}"
+        click.echo(line)
+    click.echo(done.summary())
+
+
+def _value(value: int | float | None) -> str:
+    return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _print_review(r: Review) -> None:

@@ -90,15 +90,35 @@ def test_unknown_documents_are_one_line_exit_2(db, document, message):
         (("--format", "markdown"), ["10_shanghai_kewei_2024.md"]),
         (("--limit", "1"), ["10_shanghai_kewei_2024.md"]),
         (("--state", "all", "--year", "1999"), []),
+        (("--organ", "科委"), ["10_shanghai_kewei_2024.md"]),  # a part of 上海市科委
+        (("--organ", "郭巨"), []),
+        (("--path", "pingtan"), ["05_pingtan_2023.txt"]),
+        (("--path", "golden/docs/", "--sort", "fewest"), ["10_shanghai_kewei_2024.md", "05_pingtan_2023.txt"]),
+        (("--sort", "path"), ["05_pingtan_2023.txt", "10_shanghai_kewei_2024.md"]),
+        (("--method", "llm"), []),
     ],
 )
 def test_list_filters(db, args, paths):
     assert [i["path"].rsplit("/", 1)[-1] for i in listed(db, *args)] == paths
 
 
+def test_apply_suggestions_says_what_it_would_change_then_changes_it(db):
+    line = f"{listed(db)[0]['sha256'][:12]} {SHANGHAI}  三 · 四、结转下年度继续办理 / 总计: blank → 1  resolved: verified"
+    dry = review("apply-suggestions", "--db", db, "--reviewer", "li", "--dry-run")
+    assert (dry.exit_code, dry.stdout) == (0, f"{line}\nwould take the suggested value for 1 of 1 documents: 1 resolved, 0 still open\n")
+    assert len(listed(db)) == 2, "a dry run changes nothing"
+    none = review("apply-suggestions", "--db", db, "--reviewer", "li", "--organ", "平潭")
+    assert none.stdout == "took the suggested value for 0 of 0 documents: 0 resolved, 0 still open\n"
+    done = review("apply-suggestions", "--db", db, "--reviewer", "li", "--path", "shanghai")
+    assert (done.exit_code, done.stdout.splitlines()) == (0, [line, "took the suggested value for 1 of 1 documents: 1 resolved, 0 still open"])
+    assert [i["path"] for i in listed(db)] == [str(DOCS / "05_pingtan_2023.txt")]
+    shown = json.loads(review("show", line[:12], "--db", db, "--json", "--history").stdout)
+    assert [(e["actor"], e["action"]) for e in shown["history"]][-2:] == [("li", "cell_corrected"), ("li", "review_resolved")]
+
+
 def test_every_review_command_refuses_a_missing_database(tmp_path):
     typo = tmp_path / "typo.sqlite"
-    for args in (("list",), ("show", "abc"), ("resolve", "abc", "--accept", "--note", "x")):
+    for args in (("list",), ("show", "abc"), ("resolve", "abc", "--accept", "--note", "x"), ("apply-suggestions", "--dry-run")):
         r = review(*args, "--db", str(typo))
         assert (r.exit_code, r.stderr) == (2, f"error: {typo}: no such database\n")
     assert not typo.exists()

@@ -32,7 +32,7 @@ NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a l
 
 TABLES = {
     "documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events",
-    "extractions", "sources",
+    "extractions", "sources", "claims",
 }  # fmt: skip
 VIEWS = {"current_results", "current_cells", "latest_corrections", "queue"}
 
@@ -427,7 +427,7 @@ def test_every_action_is_an_event_and_events_are_append_only(store, shanghai):
         ("li", "cell_corrected", BLANK),
         ("li", "review_resolved", None),
     ]
-    assert events[3].detail == {"value": 1, "was": 2}
+    assert events[3].detail == {"value": 1, "was": 2, "version": 2, "correction": 2}  # what an undo takes back
     assert all(e.action in ACTIONS for e in events)
     assert [e.at for e in events] == sorted(e.at for e in events)
     for sql in ("UPDATE events SET actor = 'someone else'", "DELETE FROM events"):
@@ -630,3 +630,246 @@ def test_the_queue_by_reason_follows_each_reviews_state(store, shanghai):
     assert store.reason_counts(Filter(state="resolved")) == {"cells_not_read": 1, "identity_not_assessable": 1}
     rows = store.db.execute("SELECT code, state, doubt FROM review_reasons ORDER BY code").fetchall()
     assert rows == [("cells_not_read", "resolved", 10), ("identity_not_assessable", "resolved", 10)]
+
+
+# --- the workbench: orders, substrings, neighbours, claims, decisions taken back, selections ---------
+
+
+def _filled(store: Store, shanghai: Result, n: int = 20) -> list[Result]:
+    docs = _variants(shanghai, n)
+    with store.batch(every=50):
+        for r in docs:
+            store.add(r, RULES)
+    return docs
+
+
+ORDER_KEYS = {
+    "doubt": lambda i: (-i.doubt, i.sha256),
+    "fewest": lambda i: (i.effort, i.sha256),
+    "path": lambda i: (i.path, i.sha256),
+    "organ": lambda i: (i.organ or "", i.year or 0, i.sha256),
+}
+
+
+@pytest.mark.parametrize("order", sorted(ORDER_KEYS))
+def test_every_order_pages_by_keyset_each_review_once_in_its_order(store, shanghai, order):
+    docs = _filled(store, shanghai)
+    seen, after = [], None
+    while True:
+        page = store.queue(limit=6, after=after, order=order)
+        seen += page.items
+        if page.next is None:
+            break
+        after = page.next
+    assert sorted(i.sha256 for i in seen) == sorted(r.source.sha256 for r in docs)
+    assert seen == sorted(seen, key=ORDER_KEYS[order])
+
+
+def test_fewest_cells_to_fix_puts_the_one_click_fixes_first(store, shanghai):
+    _filled(store, shanghai)
+    items = store.queue(limit=100, order="fewest").items
+    fixable = [i for i in items if i.suggestion]
+    assert [i.suggestion for i in fixable] == [{BLANK: 1}] * 4 and items[:4] == fixable
+    assert all(i.effort == 0 for i in fixable) and [i.effort for i in items[4:]] == sorted(i.doubt for i in items[4:])
+    assert store.queue(order="doubt", limit=1).items[0].suggestion is None, "the most in doubt are not the one-click ones"
+
+
+@pytest.mark.parametrize(
+    "where,expected",
+    [
+        (Filter(organ="甲"), lambda r: r.organ == "甲局"),
+        (Filter(organ="科委"), lambda r: r.organ == "上海市科委"),
+        (Filter(organ="郭巨"), lambda r: False),
+        (Filter(path="copy1"), lambda r: r.source.path.startswith("copy1")),
+        (Filter(path="y3.md"), lambda r: r.source.path == "copy3.md"),
+        (Filter(organ="甲", path="copy1"), lambda r: r.organ == "甲局" and r.source.path.startswith("copy1")),
+        (Filter(method="rules"), lambda r: True),
+        (Filter(method="llm"), lambda r: False),
+        (Filter(reason="cells_not_read", organ="市"), lambda r: r.organ == "上海市科委" and "cells_not_read" in {x.code for x in r.reasons}),
+    ],
+)  # fmt: skip
+def test_organ_and_path_match_a_part_of_them(store, shanghai, where, expected):
+    docs = _filled(store, shanghai)
+    for order in ORDER_KEYS:
+        page = store.queue(where, limit=100, order=order)
+        assert sorted(i.sha256 for i in page.items) == sorted(r.source.sha256 for r in docs if expected(r)), order
+        assert page.total == len(page.items)
+
+
+def test_a_cursor_of_another_order_or_made_up_is_refused(store, shanghai):
+    _filled(store, shanghai)
+    by_path = store.queue(limit=3, order="path").next
+    for order, after in (("doubt", by_path), ("organ", by_path), ("path", "path~bm9wZQ"), ("path", "path~!!"), ("fewest", "3:ab")):
+        with pytest.raises(BadInput, match="not a queue cursor"):
+            store.queue(after=after, order=order)
+    with pytest.raises(BadInput, match="unknown order 'newest'"):
+        store.queue(order="newest")
+
+
+def test_next_and_previous_keep_to_the_filter_and_go_round(store, shanghai):
+    _filled(store, shanghai)
+    where = Filter(organ="甲")
+    order = [i.sha256 for i in store.queue(where, limit=100, order="path").items]
+    for i, sha in enumerate(order):
+        at = store.position(sha)
+        assert store.neighbour(at, where, order="path") == order[(i + 1) % len(order)]
+        assert store.neighbour(at, where, order="path", forward=False) == order[i - 1]
+    # A document outside the filter (or just resolved) still has its place in the order.
+    outside = next(i for i in store.queue(limit=100, order="path").items if i.organ != "甲局")
+    assert store.neighbour(outside, where, order="path") == next(s for s in order if store.position(s).path > outside.path)
+
+
+def test_next_passes_over_documents_another_reviewer_holds_until_the_claim_lapses(store, shanghai, clock):
+    _filled(store, shanghai, 6)
+    first, second, third = [i.sha256 for i in store.queue(limit=3, order="path").items]
+    assert store.claim(second, "li").reviewer == "li"
+    taken = store.claim(second, "wang")
+    assert (taken.reviewer, store.holders([first, second])) == ("li", {second: taken}), "wang is told who holds it"
+    at = store.position(first)
+    assert store.neighbour(at, order="path", reviewer="wang") == third
+    assert store.neighbour(at, order="path", reviewer="li") == second, "one's own claim is no obstacle"
+    assert second not in [i.sha256 for i in store.queue(order="path", reviewer="wang").items]
+    clock.now += timedelta(minutes=16)
+    assert store.neighbour(at, order="path", reviewer="wang") == second, "a claim lapses"
+
+
+def test_a_reviewer_holds_one_document_and_a_decision_lets_it_go(store, shanghai):
+    docs = _filled(store, shanghai, 6)
+    a, b = docs[0].source.sha256, docs[1].source.sha256
+    store.claim(a, "li")
+    store.claim(b, "li")
+    assert list(store.holders([a, b])) == [b]
+    store.resolve(b, accept=True, reviewer="wang", note="as printed")
+    assert store.holders([a, b]) == {}
+
+
+def test_an_undo_withdraws_the_decisions_corrections_and_the_log_keeps_both(store, shanghai):
+    sha = store.add(shanghai, RULES).sha256
+    store.resolve(sha, cells={"s3.new_received.total": 34}, reviewer="wang")  # an earlier decision, kept
+    done = store.resolve(sha, cells={BLANK: 1}, reviewer="li", note="from the body text")
+    assert (done.state, done.current.cells[BLANK]) == ("resolved", 1)
+    undone = store.undo(sha, reviewer="zhao", version=done.version)
+    assert (undone.state, undone.resolution, undone.reviewer, undone.current.cells[BLANK]) == ("open", None, None, None)
+    assert [(c.key, c.reviewer) for c in undone.corrections] == [("s3.new_received.total", "wang")]
+    assert store.queue().items[0].suggestion == {BLANK: 1}, "open again, with its one-click fix"
+    events = list(store.events(sha))
+    assert [(e.actor, e.action) for e in events][-4:] == [
+        ("wang", "cell_corrected"), ("li", "cell_corrected"), ("li", "review_resolved"), ("zhao", "decision_undone"),
+    ]  # fmt: skip
+    assert events[-1].detail == {"version": 2, "withdrawn": {BLANK: 1}, "was": "corrected", "by": "li"}
+    with pytest.raises(Conflict, match="changed since its last decision"):
+        store.undo(sha, reviewer="zhao")  # wang's decision is older than the review as it stands
+    assert store.current(sha).cells["s3.new_received.total"] == 34
+
+
+@pytest.mark.parametrize(
+    "then,error,message",
+    [
+        (lambda s, sha, v: None, Conflict, r"changed by li at 09:00 on 2026-11-02 \(UTC\): .* is at version 2, yours is 1"),
+        (lambda s, sha, v: s.add(_variants(s.current(sha), 1)[0], RULES), None, None),
+        (lambda s, sha, v: s.add(s.current(sha).model_copy(update={"source": s.current(sha).source}), NEXT_RELEASE), Conflict, "changed since its last decision"),
+    ],
+    ids=["stale-version", "another-document-meanwhile", "a-new-run-meanwhile"],
+)  # fmt: skip
+def test_an_undo_is_refused_when_the_review_changed_since(store, shanghai, then, error, message):
+    sha = store.add(shanghai, RULES).sha256
+    done = store.resolve(sha, cells={BLANK: 1}, reviewer="li")
+    then(store, sha, done.version)
+    version = 1 if message and "yours is 1" in message else None
+    if error is None:
+        assert store.undo(sha, reviewer="li").state == "open"
+        return
+    with pytest.raises(error, match=message):
+        store.undo(sha, reviewer="li", version=version)
+    assert store.review(sha).current.cells[BLANK] == 1, "nothing was undone"
+
+
+def test_nothing_to_undo_and_an_accept_undone(store, shanghai):
+    sha = store.add(shanghai, RULES).sha256
+    with pytest.raises(BadInput, match="nothing to undo"):
+        store.undo(sha, reviewer="li")
+    store.resolve(sha, accept=True, reviewer="li", note="as printed")
+    again = store.undo(sha, reviewer="li")
+    assert (again.state, again.note, again.current.status) == ("open", None, "needs_review")
+    with pytest.raises(BadInput, match="nothing to undo"):
+        store.undo(sha, reviewer="li")
+
+
+def test_a_resolved_review_reopens_with_its_corrections(store, shanghai):
+    sha = store.add(shanghai, RULES).sha256
+    done = store.resolve(sha, cells={BLANK: 1}, reviewer="li")
+    with pytest.raises(Conflict, match="yours is 1"):
+        store.reopen(sha, reviewer="wang", version=1)
+    again = store.reopen(sha, reviewer="wang", note="the body text says 2", version=done.version)
+    assert (again.state, again.why, again.current.cells[BLANK], again.questioned) == (
+        "open", "reopened by wang: the body text says 2", 1, done.questioned,
+    )  # fmt: skip
+    assert [(e.actor, e.action, e.detail) for e in store.events(sha)][-1] == ("wang", "reopened", {"note": "the body text says 2", "was": "corrected"})
+    with pytest.raises(Conflict, match="is open already"):
+        store.reopen(sha, reviewer="wang")
+    assert store.queue().total == 1
+
+
+def test_resolved_today_counts_what_stands_resolved(store, shanghai, clock):
+    docs = _filled(store, shanghai, 6)
+    for r in docs[:3]:
+        store.resolve(r.source.sha256, accept=True, reviewer="li", note="as printed")
+    store.undo(docs[2].source.sha256, reviewer="li")
+    store.resolve(docs[3].source.sha256, accept=True, reviewer="wang", note="as printed")
+    assert (store.resolved_today("li"), store.resolved_today("wang"), store.resolved_today("zhao")) == (2, 1, 0)
+    clock.now += timedelta(days=1)
+    assert store.resolved_today("li") == 0
+
+
+def test_a_selection_takes_each_one_click_fix_as_a_decision_of_its_own(store, shanghai):
+    from extractor.store import bulk
+
+    docs = _filled(store, shanghai)
+    fixable = [r.source.sha256 for r in docs if store.position(r.source.sha256).suggestion]
+    store.claim(fixable[0], "wang")
+    selection = bulk.select(store, Filter(), "suggestions", reviewer="li")
+    assert sorted(i.sha256 for i in selection.items) == sorted(fixable[1:]), "wang's is left to wang"
+    dry = bulk.apply(store, selection, reviewer="li", dry_run=True)
+    assert dry.summary() == "would take the suggested value for 3 of 3 documents: 3 resolved, 0 still open"
+    assert store.queue().total == 20, "a dry run changes nothing"
+    store.resolve(fixable[2], cells={"s3.new_received.total": 35}, reviewer="zhao")  # changed meanwhile
+    with pytest.raises(bulk.Stale, match="changed since it was confirmed .it now holds 2 documents"):
+        bulk.confirmed(bulk.select(store, Filter(), "suggestions", reviewer="li"), selection.token)
+    done = bulk.apply(store, selection, reviewer="li")
+    assert [(o.sha256, o.state, o.status, o.cells) for o in done.outcomes if o.state == "resolved"] == [
+        (sha, "resolved", "verified", {BLANK: (None, 1)}) for sha in (i.sha256 for i in selection.items) if sha != fixable[2]
+    ]
+    (conflict,) = [o for o in done.outcomes if o.state == "conflict"]
+    assert conflict.sha256 == fixable[2] and "changed by zhao since it was selected" in conflict.problem
+    assert done.summary() == "took the suggested value for 2 of 3 documents: 2 resolved, 0 still open, 1 conflict"
+    for sha in fixable[1:2]:
+        assert [(e.actor, e.action) for e in store.events(sha)][-2:] == [("li", "cell_corrected"), ("li", "review_resolved")]
+    assert store.queue().total == 18
+
+
+def test_a_selection_accepted_as_printed_needs_its_note(store, shanghai):
+    from extractor.store import bulk
+
+    _filled(store, shanghai, 6)
+    selection = bulk.select(store, Filter(organ="甲"), "accept", reviewer="li")
+    with pytest.raises(BadInput, match="needs a note"):
+        bulk.apply(store, selection, reviewer="li", note=" ")
+    done = bulk.apply(store, selection, reviewer="li", note="the source does not add up")
+    assert (len(selection), done.count("resolved")) == (2, 2)
+    assert {store.review(i.sha256).note for i in selection.items} == {"the source does not add up"}
+    with pytest.raises(BadInput, match="unknown bulk action"):
+        bulk.select(store, Filter(), "delete", reviewer="li")
+
+
+def test_a_previous_version_database_gets_the_queues_orders_filled_in(tmp_path, shanghai):
+    path = tmp_path / "old.sqlite"
+    old = PreviousStore(path)
+    old.add(shanghai, "2026-10-01T08:00:00+00:00")
+    old.add(extract_file(PINGTAN), "2026-10-01T08:00:01+00:00")
+    old.close()
+    store = Store(path, create=False)
+    items = {i.path: i for i in store.queue(limit=10, order="fewest").items}
+    assert [(i.path, i.method, i.suggestion, i.effort) for i in items.values()] == [
+        (str(SHANGHAI), "rules", {BLANK: 1}, 0), (str(PINGTAN), "rules", None, items[str(PINGTAN)].doubt),
+    ]  # fmt: skip
+    assert [i.path for i in store.queue(Filter(path="pingtan")).items] == [str(PINGTAN)]

@@ -21,6 +21,12 @@ from .judging import questioned
 from .rows import current_columns, rows_of
 
 CARRIED = "carried over"
+# The columns of `reviews` as m002 makes them, frozen: the rows carried over are written into
+# that table, and the migrations after it fill in the columns they add.
+M002_REVIEWS = frozenset({
+    "run_id", "state", "resolution", "status", "reasons", "questioned", "doubt", "why", "organ", "year", "template",
+    "format", "reviewer", "note", "corrected", "opened_at", "resolved_at", "changed_at", "changed_by", "version",
+})  # fmt: skip
 
 
 def fingerprint_of(result: Result) -> dict[str, Any]:
@@ -115,7 +121,7 @@ def _review(
         "changed_at": (last["resolved_at"] if last else None) or opened,
         "changed_by": (last["reviewer"] or "unknown") if last else "extractor",
     }
-    write.write_review(db, sha, columns)
+    write.write_review(db, sha, {k: v for k, v in columns.items() if k in M002_REVIEWS})
     if not rows:
         events.append((now, ("extractor", "review_opened"), on | {"why": columns["why"]}))
     return events

@@ -8,7 +8,8 @@ migration that has shipped; add the next one.
     >>> import sqlite3
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
-    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources']
+    ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources',
+     'm007_claims', 'm008_queue_orders']
     >>> migrate(db)
     []
 
@@ -16,6 +17,7 @@ migration that has shipped; add the next one.
 `reviews` row per result); on a database of that version it changes nothing, and `m002`
 carries its rows into the store's tables. `m004` adds the extractions the service accepted;
 `m005` marks the file as the extractor's (`identity`); `m006` where each document's bytes were.
+`m007` holds reviewers' claims on documents; `m008` the queue's orders and substring filters.
 """
 
 from __future__ import annotations
@@ -384,3 +386,49 @@ def m006_sources(db: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+@migration
+def m007_claims(db: sqlite3.Connection) -> None:
+    # A reviewer's hold on the document they are looking at, which ends by itself: the next
+    # document of a filter passes over those someone else holds, so two people working one
+    # filter do not meet on a document. One a reviewer at a time (`claims.claim` keeps it so).
+    run_script(
+        db,
+        """
+        CREATE TABLE claims (
+            sha256 TEXT PRIMARY KEY REFERENCES documents (sha256),
+            reviewer TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_reviewer ON claims (reviewer);
+        """,
+    )
+
+
+@migration
+def m008_queue_orders(db: sqlite3.Connection) -> None:
+    # The queue's other orders (fewest cells to fix first, by path, by organ and year) and its
+    # substring filters (organ, path), each answered from an index: the index of each order
+    # ends with the organ and the path, so a filter on them is read from the index, not from
+    # the rows. `suggestion` is the one-click fix (`suggest.suggestion`), `effort` 0 when there
+    # is one, else the cells in doubt. Reviewers' decisions of a day are counted by index.
+    from .queue import fill_orders
+
+    run_script(
+        db,
+        """
+        ALTER TABLE reviews ADD COLUMN path TEXT NOT NULL DEFAULT '';
+        ALTER TABLE reviews ADD COLUMN method TEXT;
+        ALTER TABLE reviews ADD COLUMN suggestion TEXT;
+        ALTER TABLE reviews ADD COLUMN effort INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX reviews_queue;
+        CREATE INDEX reviews_queue ON reviews (state, doubt DESC, sha256, organ, path);
+        CREATE INDEX reviews_fewest ON reviews (state, effort, sha256, organ, path);
+        CREATE INDEX reviews_path ON reviews (state, path, sha256, organ);
+        CREATE INDEX reviews_organ_year ON reviews (state, ifnull(organ, ''), ifnull(year, 0), sha256, organ, path);
+        CREATE INDEX reviews_reviewer ON reviews (reviewer, resolved_at);
+        """,
+    )
+    fill_orders(db)

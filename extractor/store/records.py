@@ -33,6 +33,8 @@ Action = Literal[
     "review_resolved",  # by corrections that verify
     "accepted",  # accepted as printed; detail: note
     "related_years",  # another year of the organ arrived; the current result now weighs it (detail: other, status)
+    "reopened",  # a person reopened a resolved review to look again (detail: note, was: the resolution)
+    "decision_undone",  # a person took back a decision (detail: version, its corrections withdrawn, was)
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 
@@ -127,6 +129,9 @@ class QueueItem:
     changed_at: str
     changed_by: str
     version: int
+    method: str | None = None  # what read the result that stands: rules, llm
+    effort: int = 0  # the order "fewest cells to fix first": 0 when one click fixes it, else `doubt`
+    suggestion: dict[str, Number | None] | None = None  # that click's cells and values (`suggest.suggestion`)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -30,6 +30,7 @@ from pydantic_core import to_json
 from ..kinds import Status
 from ..models import Result
 from .judging import newly_questioned, questioned
+from .suggest import suggestion
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -78,9 +79,12 @@ def reasons_json(result: Result) -> str:
 
 def current_columns(current: Result, *, also_questioned: Sequence[str] = ()) -> dict[str, Any]:
     """The review's columns that follow the document's current result; `also_questioned`:
-    cells a reviewer was shown besides those the current result questions."""
+    cells a reviewer was shown besides those the current result questions. `effort` orders the
+    queue's "fewest cells to fix first": 0 when one click settles it (`suggest.suggestion`),
+    else the cells in doubt."""
     asked = questioned(current)
     asked += newly_questioned(asked, list(also_questioned))
+    fix = suggestion(current)
     return {
         "status": current.status,
         "reasons": reasons_json(current),
@@ -90,6 +94,10 @@ def current_columns(current: Result, *, also_questioned: Sequence[str] = ()) -> 
         "year": current.year,
         "template": current.template,
         "format": current.source.format,
+        "path": current.source.path,
+        "method": current.method,
+        "suggestion": dumps(fix) if fix else None,
+        "effort": 0 if fix else len(asked),
     }
 
 

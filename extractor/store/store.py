@@ -33,14 +33,16 @@ from typing import Any
 from ..errors import BadInput, Conflict, NotFound, full_disk
 from ..load.archive import Origin
 from ..models import Number, Result
-from . import identity
+from . import claims, decisions, identity
 from . import queue as queries
 from . import write
+from .decisions import changed as _changed
+from .decisions import clock_time as _clock_time
 from .judging import questioned
 from .migrations import migrate, pending
-from .queue import Filter
+from .queue import Filter, Seen
 from .ahead import Ahead, Neighbour
-from .records import Action, Correction, CurrentCell, Event, Page, Review, Run, Stored
+from .records import Action, Correction, CurrentCell, Event, Page, QueueItem, Review, Run, Stored
 from .rows import Rows, current_columns, rows_of, standing
 
 Fingerprint = Mapping[str, Any]  # `Options.fingerprint`: what decides the reading
@@ -359,13 +361,14 @@ class Store:
                 raise BadInput(f"not cells of this document: {', '.join(unknown)}")
             before = self._current(sha256)
             for key, value in (cells or {}).items():
-                self.db.execute(
+                made = self.db.execute(
                     "INSERT INTO corrections (sha256, key, value, reviewer, at, note) VALUES (?, ?, ?, ?, ?, ?)",
                     (sha256, key, value, reviewer, at, note),
                 )
+                # The version decided on and the correction's id: what `undo` takes back.
                 write.event(
                     self.db, at, reviewer, "cell_corrected", sha256=sha256, run_id=run, key=key,
-                    value=value, was=before.cells.get(key),
+                    value=value, was=before.cells.get(key), version=row["version"], correction=made.lastrowid,
                 )
             current, applied_keys, differs = write.current_of(self.db, extracted)
             closes = accept or current.status == "verified"
@@ -381,7 +384,10 @@ class Store:
                 raise Conflict(_changed(self._review_row(sha256), row["version"]))
             if closes:
                 action: Action = "accepted" if accept else "review_resolved"
-                write.event(self.db, at, reviewer, action, sha256=sha256, run_id=run, status=current.status, note=note)
+                write.event(
+                    self.db, at, reviewer, action, sha256=sha256, run_id=run, status=current.status, note=note, version=row["version"]
+                )
+                claims.release(self.db, sha256)
         return self.review(sha256)
 
     # --- reading -----------------------------------------------------------------------------
@@ -448,13 +454,70 @@ class Store:
             corrections=self.corrections(sha256),
         )
 
-    def queue(self, where: Filter = OPEN, *, after: str | None = None, limit: int = 50) -> Page:
-        """One page of the reviews `where` selects, the most in doubt first (then by hash)."""
-        return queries.page(self.db, where, after, limit)
+    def queue(
+        self, where: Filter = OPEN, *, after: str | None = None, limit: int = 50, order: str = "doubt", reviewer: str | None = None
+    ) -> Page:
+        """One page of the reviews `where` selects, in `order` (`queue.ORDERS`: the most in doubt
+        first by default), then by hash; `reviewer`: passing over documents others hold."""
+        return queries.page(self.db, where, after, limit, queries.order_of(order), self._seen(reviewer))
+
+    def reviews(self, where: Filter = OPEN, *, order: str = "doubt", reviewer: str | None = None) -> Iterator[QueueItem]:
+        """Every review `where` selects, in `order`, read a page at a time."""
+        return queries.every(self.db, where, queries.order_of(order), self._seen(reviewer))
 
     def reason_counts(self, where: Filter = OPEN) -> dict[str, int]:
         """How many of the reviews `where` selects (whatever its `reason`) give each reason."""
         return queries.reason_counts(self.db, where)
+
+    # --- the workbench: neighbours, claims, progress, decisions taken back ---------------------
+
+    def _seen(self, reviewer: str | None) -> Seen | None:
+        return Seen(reviewer, self._now()) if reviewer else None
+
+    def position(self, sha256: str) -> QueueItem | None:
+        """The document's review as the queue lists it (None: it has none); its place in every order."""
+        return queries.position(self.db, sha256)
+
+    def neighbour(
+        self, at: QueueItem, where: Filter = OPEN, *, order: str = "doubt", forward: bool = True, reviewer: str | None = None
+    ) -> str | None:
+        """The next document after `at` (`forward`) or the one before, among those `where`
+        selects and `reviewer`'s to take; round again past the end; None when none is left."""
+        return queries.step(self.db, where, queries.order_of(order), at, forward=forward, seen=self._seen(reviewer))
+
+    def claim(self, sha256: str, reviewer: str, *, minutes: int = claims.MINUTES) -> claims.Claim:
+        """`reviewer` holds the document for `minutes` (letting go of their others), unless
+        someone else does: then theirs is returned and nothing changes."""
+        with self._write():
+            return claims.claim(self.db, sha256, reviewer, self._clock(), minutes)
+
+    def holders(self, shas: list[str]) -> dict[str, claims.Claim]:
+        """Who holds each of these documents now (those no one holds are left out)."""
+        return claims.holders(self.db, shas, self._now())
+
+    def resolved_today(self, reviewer: str) -> int:
+        """The reviews `reviewer` resolved today (UTC) that stand resolved."""
+        return queries.resolved_since(self.db, reviewer, self._clock().astimezone(UTC).date().isoformat())
+
+    def reopen(self, sha256: str, *, reviewer: str, note: str | None = None, version: int | None = None) -> Review:
+        """Open a resolved review again, its corrections kept (`version`: as `resolve`)."""
+        self._named(reviewer)
+        with self._write():
+            decisions.reopen(self.db, self._review_row(sha256), reviewer=reviewer, at=self._now(), note=note, version=version)
+        return self.review(sha256)
+
+    def undo(self, sha256: str, *, reviewer: str, version: int | None = None) -> Review:
+        """Take back the latest decision on the document while the review stands as it left
+        it: its corrections withdrawn, the review open (`decisions`)."""
+        self._named(reviewer)
+        with self._write():
+            decisions.undo(self.db, self._review_row(sha256), reviewer=reviewer, at=self._now(), version=version)
+        return self.review(sha256)
+
+    @staticmethod
+    def _named(reviewer: str) -> None:
+        if not reviewer.strip():
+            raise BadInput("a decision needs the reviewer's name")
 
     def current(self, sha256: str) -> Result:
         """The document's result now: the newest run's, its corrections applied and re-verified."""
@@ -530,16 +593,4 @@ def _run(row: tuple) -> Run:
         mode=mode,
         prompts=json.loads(prompts) if prompts else None,
         first_used=first_used,
-    )
-
-
-def _clock_time(at: str) -> str:
-    when = datetime.fromisoformat(at)
-    return f"{when:%H:%M} on {when:%Y-%m-%d} (UTC)"
-
-
-def _changed(row: sqlite3.Row, yours: int) -> str:
-    return (
-        f"changed by {row['changed_by']} at {_clock_time(row['changed_at'])}: the review of {row['sha256'][:12]}"
-        f" is at version {row['version']}, yours is {yours}; reload it and decide again"
     )

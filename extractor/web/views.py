@@ -21,7 +21,6 @@ says which identities hold now that a reviewer's corrections were verified, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,8 +40,9 @@ from verify.layout import (
     s3_rows,
 )
 
-from ..models import Check, Number, Result
-from ..store.judging import questioned
+from ..models import Check, Number, Reason, Result
+from ..store.suggest import Choice, asked, choices, failing, method_name
+from ..store.suggest import fmt as _fmt
 
 TITLES = {"s2": "主动公开政府信息情况", "s3": "收到和处理政府信息公开申请情况", "s4": "政府信息公开行政复议、行政诉讼情况"}
 NUMERALS = {"s2": "二", "s3": "三", "s4": "四"}
@@ -90,14 +90,6 @@ class TableView:
     rows: list[list[Head | Slot]]
     layout: str | None = None
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A value (or values) a reviewer can take in one click."""
-
-    label: str
-    cells: dict[str, Number | None]
 
 
 @dataclass
@@ -232,10 +224,6 @@ def cell_label(key: str, template: str | None = None) -> str:
     return f"{names.table} · {names.row} / {names.column}"
 
 
-def _fmt(value: Number | None) -> str:
-    return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def _sides(check: Check) -> str:
     """An identity's description and its two sides, in words."""
     what = check.message.rsplit(": ", 1)[0] if ": " in check.message else check.message
@@ -246,9 +234,9 @@ def _sides(check: Check) -> str:
 
 
 def questions(result: Result) -> dict[str, Why]:
-    """Every questioned cell with why in words, in the dictionary's order."""
-    asked = [k for k in questioned(result) if k in result.cells or k in FIELD]
-    out = {k: Why(k) for k in order_keys([k for k in asked if "." in k])}
+    """Every questioned cell with why in words, in the dictionary's order, and its one-click
+    choices (`store.suggest.choices`, the rule the bulk actions share)."""
+    out = {k: Why(k) for k in asked(result)}
     culprits = {c.cell: c for c in result.culprits}
     for key, why in out.items():
         p = result.provenance.get(key)
@@ -264,16 +252,10 @@ def questions(result: Result) -> dict[str, Why]:
                 f"Likely the one wrong cell: it reads {_fmt(c.current)}; {_fmt(c.would_be)} would make "
                 f"{', '.join(c.fixes)} hold."
             )
-            why.choices.append(Choice(f"{_fmt(c.would_be)} (makes {', '.join(c.fixes)} hold)", {key: c.would_be}))
-        for check in _checks_of(result.checks, key):
-            why.lines.append(_sides(check))
-            if check.blank_would_be is not None and check.blank_cells == [key] and not any(k == key for ch in why.choices for k in ch.cells):
-                why.choices.append(Choice(f"{_fmt(check.blank_would_be)} (every identity it enters holds)", {key: check.blank_would_be}))
+        why.lines += [_sides(check) for check in failing(result.checks, key)]
         if p is not None and p.values and len({v for v in p.values.values()}) > 1:
-            said = ", ".join(f"the {_method(m)} read {_fmt(v)}" for m, v in p.values.items())
+            said = ", ".join(f"the {method_name(m)} read {_fmt(v)}" for m, v in p.values.items())
             why.lines.append(f"The readings disagree: {said}.")
-            for m, v in p.values.items():
-                why.choices.append(Choice(f"{_fmt(v)} (the {_method(m)}'s)", {key: v}))
         confidence = getattr(p, "confidence", None) if p is not None else None
         if confidence is not None:
             why.confidence = confidence
@@ -285,7 +267,12 @@ def questions(result: Result) -> dict[str, Why]:
         if p is not None and p.method == "human":
             why.lines.append(f"Corrected: {p.note or 'set by a reviewer'}; now {_fmt(value)}.")
     for amb in getattr(result, "ambiguities", None) or []:
-        _readings(out, amb)
+        keys, readings = list(getattr(amb, "keys", []) or []), list(getattr(amb, "readings", []) or [])
+        for key in keys if readings else []:
+            said = f"The printed digits “{getattr(amb, 'raw', '')}” allow {len(readings)} readings over {len(keys)} cells."
+            out.setdefault(key, Why(key)).lines.append(said)
+    for key, offered in choices(result).items():
+        out.setdefault(key, Why(key)).choices = offered
     for reason in result.reasons:
         if reason.code in ("identity_failed", "identity_not_assessable", "cells_not_read", "ambiguous_reading", "methods_disagree"):
             continue  # said cell by cell above
@@ -293,34 +280,6 @@ def questions(result: Result) -> dict[str, Why]:
             if key in out and reason.message not in out[key].lines:
                 out[key].lines.append(reason.message)
     return out
-
-
-def _method(name: str) -> str:
-    return {"rules": "rules", "llm": "model"}.get(name, name)
-
-
-def _checks_of(checks: Iterable[Check], key: str) -> list[Check]:
-    return [c for c in checks if key in c.cells and c.severity == "hard" and c.status in ("fail", "not_assessable")]
-
-
-def _readings(out: dict[str, Why], amb: Any) -> None:
-    """An ambiguity (printed digits that allow several readings): each reading one choice,
-    on every cell the digits spread over. Read defensively: its model may grow."""
-    keys = list(getattr(amb, "keys", []) or [])
-    readings = list(getattr(amb, "readings", []) or [])
-    if not keys or not readings:
-        return
-    chosen = getattr(amb, "chosen", 0)
-    raw = getattr(amb, "raw", "")
-    for i, reading in enumerate(readings):
-        values = dict(zip(keys, reading))
-        text = " / ".join(_fmt(v) for v in reading)
-        choice = Choice(f"{text}" + (" (as read)" if i == chosen else ""), values)
-        for key in keys:
-            why = out.setdefault(key, Why(key))
-            if i == 0:
-                why.lines.append(f"The printed digits “{raw}” allow {len(readings)} readings over {len(keys)} cells.")
-            why.choices.append(choice)
 
 
 # --- what the corrections changed ---------------------------------------------------------------
@@ -348,4 +307,54 @@ def hard_checks(result: Result) -> list[Check]:
     return [c for c in result.checks if c.severity == "hard"]
 
 
-__all__ = ["Choice", "Head", "Since", "Slot", "TableView", "Why", "cell_label", "hard_checks", "questions", "since", "tables"]
+# --- the queue's reasons, and the history, in words ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A reason code once, with how many of the document's reasons give it."""
+
+    code: str
+    count: int
+    title: str  # their messages, the first few
+
+
+def chips(reasons: list[Reason], shown: int = 5) -> list[Chip]:
+    """Each code once, counted, in the order they first come ("structure ×20", not twenty chips)."""
+    said: dict[str, list[str]] = {}
+    for r in reasons:
+        said.setdefault(r.code, []).append(r.message)
+    return [
+        Chip(code, len(messages), "\n".join(messages[:shown] + ([f"… and {len(messages) - shown} more"] if len(messages) > shown else [])))
+        for code, messages in said.items()
+    ]
+
+
+_HIDDEN = frozenset({"path", "version", "correction"})  # kept for the machine: where it came from, what undo takes back
+
+
+def _named(item: str, template: str | None) -> str:
+    """A cell by its labels; anything else (a reason code standing for a whole table) as it is."""
+    return cell_label(item, template) if item in FIELD else item
+
+
+def _words(value: Any, template: str | None, most: int = 6) -> str:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = [_named(v, template) for v in value[:most]]
+        return "; ".join(names) + (f"; and {len(value) - most} more" if len(value) > most else "")
+    if isinstance(value, dict):
+        return "; ".join(f"{_named(str(k), template)}: {_fmt(v)}" for k, v in value.items())
+    if value is None or isinstance(value, int | float):
+        return _fmt(value)
+    return str(value)
+
+
+def event_detail(detail: dict[str, Any], template: str | None) -> list[tuple[str, str]]:
+    """An event's detail in words: cells by their Chinese labels, values as printed."""
+    return [(k.replace("_", " "), _words(v, template)) for k, v in detail.items() if k not in _HIDDEN and (v is not None or k in ("value", "was"))]
+
+
+__all__ = [
+    "Chip", "Choice", "Head", "Since", "Slot", "TableView", "Why", "cell_label", "chips", "event_detail", "hard_checks", "questions",
+    "since", "tables",
+]  # fmt: skip
