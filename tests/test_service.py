@@ -726,7 +726,10 @@ def test_every_response_carries_the_security_headers(tmp_path):
 def test_the_pages_need_nothing_the_content_security_policy_forbids(client):
     """No inline script, style or handler, no picture or script from elsewhere or from data:."""
     sha = extracted(client, SHANGHAI)
-    pages = [client.get(p).text for p in ("/queue", f"/documents/{sha}", "/add", "/docs", f"/extractions/{done(client, post(client, PINGTAN))['id']}")]
+    pages = [client.get(p).text for p in (
+        "/queue", f"/documents/{sha}", "/add", "/docs", f"/extractions/{done(client, post(client, PINGTAN))['id']}",
+        "/bulk?action=suggestions", "/bulk?action=accept",
+    )]  # fmt: skip
     for html in pages:
         assert not re.search(r"<script(?![^>]*\bsrc=\"/)", html), "an inline script"
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=|javascript:", html, re.I), "an inline style or handler"
@@ -861,3 +864,144 @@ def test_an_internal_error_on_a_page_is_a_page(tmp_path):
         app.state.service.reading = lambda: 1 / 0
         r = c.get("/queue")
     assert r.status_code == 500 and "<html" in r.text and "internal error (ZeroDivisionError); please report it" in r.text
+
+
+# --- the workbench for volume: filters kept, orders, selections, undo, claims ------------------------
+
+
+@pytest.fixture
+def workbench(tmp_path):
+    """A team's service over a store of seven documents in review: five copies of one report
+    whose blank one click fills (three under a/, two under b/) and Pingtan's, under b/."""
+    s = settings(tmp_path, tokens=True)
+    s.data.mkdir()
+    base = SHANGHAI.read_text(encoding="utf-8")
+    with Store(s.db) as store:
+        for i, folder in enumerate("aaabb"):
+            store.add(extract_bytes(f"{folder}/{i}.md", f"<!-- {i} -->\n{base}".encode()), RULES_ONLY.fingerprint)
+        store.add(extract_bytes("b/pingtan.txt", PINGTAN.read_bytes()), RULES_ONLY.fingerprint)
+    with TestClient(create_app(s, pool=InProcess), base_url="http://localhost") as c:
+        c.post("/signin", data={"token": LI})
+        yield c
+
+
+def _sha_of(client, path: str) -> str:
+    return next(i["sha256"] for i in client.get("/v1/reviews", params={"path": path}).json()["items"])
+
+
+FILTERED = "path=a%2F&sort=path"  # the three copies under a/, by path
+
+
+@pytest.mark.parametrize("decide", ["choice", "accept", "typed"])
+def test_the_filter_stays_in_force_through_every_decision_and_next(workbench, decide):
+    first, second, third = (_sha_of(workbench, f"a/{i}.md") for i in range(3))
+    page = workbench.get(f"/documents/{first}?{FILTERED}").text
+    assert f'data-next-document="/documents/{first}/next?{FILTERED.replace("&", "&amp;")}"' in page
+    assert f'action="/documents/{first}/correct?{FILTERED.replace("&", "&amp;")}"' in page
+    assert f'href="/documents/{first}?{FILTERED.replace("&", "&amp;")}&amp;cell=' in page, "the cells' links keep it too"
+    form = {"csrf": csrf_of(page), "version": version_of(page)}
+    if decide == "accept":
+        r = workbench.post(f"/documents/{first}/accept?{FILTERED}", data=form | {"note": "as printed"}, follow_redirects=False)
+    else:
+        extra = {"choice": "1"} if decide == "choice" else {"cell": BLANK}
+        r = workbench.post(f"/documents/{first}/correct?{FILTERED}", data=form | extra | {f"cell:{BLANK}": "1"}, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, f"/documents/{second}?{FILTERED}&resolved={first}")
+    nxt = workbench.get(f"/documents/{second}/next?{FILTERED}", follow_redirects=False)
+    assert nxt.headers["location"] == f"/documents/{third}?{FILTERED}"
+    back = workbench.get(f"/documents/{second}/previous?{FILTERED}", follow_redirects=False)
+    assert back.headers["location"] == f"/documents/{third}?{FILTERED}", "round past the start: the first is resolved"
+    assert "2 open left in this filter" in workbench.get(f"/documents/{second}?{FILTERED}").text
+
+
+def test_the_last_decision_of_a_filter_opens_its_queue(workbench):
+    shas = [_sha_of(workbench, f"b/{i}.md") for i in (3, 4)]
+    for i, sha in enumerate(shas):
+        page = workbench.get(f"/documents/{sha}?path=b%2F3&sort=fewest").text
+        r = workbench.post(f"/documents/{sha}/correct?path=b%2F3&sort=fewest", data={"csrf": csrf_of(page), "version": version_of(page),
+                           "choice": "1", f"cell:{BLANK}": "1"}, follow_redirects=False)  # fmt: skip
+        if i == 0:
+            assert r.headers["location"] == f"/queue?path=b%2F3&sort=fewest&resolved={sha}"
+    shown = workbench.get(f"/queue?path=b%2F3&sort=fewest&resolved={shas[0]}").text
+    assert "No open document is left among these" in shown and "li: 2 resolved today" in shown
+
+
+def test_the_queue_filters_by_parts_of_names_orders_and_counts_chips(workbench):
+    page = workbench.get("/queue?organ=科委&path=a%2F&sort=path").text
+    assert re.findall(r'class="doc" href="([^"]+)">([^<]+)<', page) == [
+        (f"/documents/{_sha_of(workbench, f'a/{i}.md')}?organ=%E7%A7%91%E5%A7%94&amp;path=a%2F&amp;sort=path", f"a/{i}.md") for i in range(3)
+    ]  # fmt: skip
+    assert page.count("1 click") == 3 and "identity_not_assessable ×2" in page, "a reason once, counted"
+    assert 'href="/bulk?organ=%E7%A7%91%E5%A7%94&amp;path=a%2F&amp;sort=path&amp;action=suggestions"' in page
+    assert workbench.get("/queue?organ=郭巨").text.count('class="doc"') == 0
+    r = workbench.get("/queue?year=abc")
+    assert r.status_code == 422 and "not a year: &#39;abc&#39;" in r.text and "Back to the queue" in r.text
+
+
+def test_a_selection_takes_every_one_click_fix_after_a_confirmation(workbench):
+    confirm = workbench.get("/bulk?path=a%2F&action=suggestions")
+    assert re.search(r'<span id="count">3</span> documents', confirm.text)
+    assert confirm.text.count("三 · 四、结转下年度继续办理 / 总计 → 1") == 3
+    form = {"csrf": csrf_of(confirm.text), "action": "suggestions", "token": re.search(r'name="token" value="(\w+)"', confirm.text).group(1)}
+    assert workbench.post("/bulk?path=a%2F", data=form | {"csrf": "forged"}).status_code == 403
+    stale = workbench.post("/bulk?path=a%2F&sort=path", data=form | {"token": "0" * 32})
+    assert stale.status_code == 409 and "changed since it was confirmed" in stale.text and 'id="count">3<' in stale.text
+    done = workbench.post("/bulk?path=a%2F", data=form)
+    assert done.status_code == 200 and "took the suggested value for 3 of 3 documents: 3 resolved, 0 still open." in done.text
+    assert done.text.count("三 · 四、结转下年度继续办理 / 总计: blank → 1") == 3
+    assert workbench.get("/v1/reviews", params={"path": "a/"}).json()["total"] == 0
+    assert workbench.get("/v1/reviews").json()["total"] == 3, "only the selection was decided"
+    events = workbench.get(f"/v1/documents/{_sha_of_resolved(workbench, 'a/0.md')}/history").json()["events"]
+    assert [(e["actor"], e["action"]) for e in events][-2:] == [("li", "cell_corrected"), ("li", "review_resolved")]
+
+
+def _sha_of_resolved(client, path: str) -> str:
+    return client.get("/v1/reviews", params={"path": path, "state": "resolved"}).json()["items"][0]["sha256"]
+
+
+def test_a_selection_accepted_as_printed_takes_one_note(workbench):
+    confirm = workbench.get("/bulk?path=b%2F&action=accept").text
+    form = {"csrf": csrf_of(confirm), "action": "accept", "token": re.search(r'name="token" value="(\w+)"', confirm).group(1)}
+    assert workbench.post("/bulk?path=b%2F", data=form).status_code == 422
+    done = workbench.post("/bulk?path=b%2F", data=form | {"note": "the source does not add up"}).text
+    assert "accepted as printed 3 of 3 documents: 3 resolved" in done
+    resolved = workbench.get("/v1/reviews", params={"state": "resolved"}).json()["items"]
+    assert {workbench.get(f"/v1/reviews/{i['sha256']}").json()["note"] for i in resolved} == {"the source does not add up"}
+
+
+def test_a_decision_is_undone_and_a_resolved_review_reopened_from_the_page(workbench):
+    first, second = (_sha_of(workbench, f"a/{i}.md") for i in range(2))
+    page = workbench.get(f"/documents/{first}?{FILTERED}").text
+    r = workbench.post(f"/documents/{first}/correct?{FILTERED}", data={"csrf": csrf_of(page), "version": version_of(page),
+                       "choice": "1", f"cell:{BLANK}": "1"})  # fmt: skip
+    undo = re.search(r'action="(/documents/\w+/undo\?[^"]+)" class="inline" id="undo">\s*<input[^>]+>\s*<input type="hidden" name="version" value="(\d+)"', r.text)
+    assert undo.group(1).replace("&amp;", "&") == f"/documents/{first}/undo?{FILTERED}", "on the next document, the one just decided"
+    stale = workbench.post(undo.group(1).replace("&amp;", "&"), data={"csrf": csrf_of(page), "version": "1"})
+    assert stale.status_code == 409 and "yours is 1" in stale.text
+    back = workbench.post(undo.group(1).replace("&amp;", "&"), data={"csrf": csrf_of(page), "version": undo.group(2)}, follow_redirects=False)
+    assert back.headers["location"] == f"/documents/{first}?{FILTERED}&undone=1"
+    shown = workbench.get(back.headers["location"]).text
+    assert 'id="undone"' in shown and re.search(r'review <strong class="review-open">open', shown)
+    history = shown[shown.index('id="history"') :]
+    assert "decision undone" in history and "withdrawn: 三 · 四、结转下年度继续办理 / 总计: 1" in history
+    assert "cell corrected <span title=\"s3.carried_forward.total\">三 · 四、结转下年度继续办理 / 总计</span>" in history
+    assert "questioned: 三 · " in history and "['s3" not in history, "cells by their labels, never a list of keys"
+    accepted = workbench.post(f"/documents/{second}/accept", data={"csrf": csrf_of(page), "version": "1", "note": "as printed"})
+    assert accepted.status_code == 200
+    resolved = workbench.get(f"/documents/{second}").text
+    reopen = {"csrf": csrf_of(resolved), "version": version_of(resolved), "note": "look again"}
+    assert workbench.post(f"/documents/{second}/reopen", data=reopen, follow_redirects=False).status_code == 303
+    assert workbench.get(f"/v1/reviews/{second}").json()["why"] == "reopened by li: look again"
+
+
+def test_two_reviewers_on_one_filter_do_not_meet_on_a_document(workbench):
+    wang = TestClient(workbench.app, base_url="http://localhost")
+    wang.post("/signin", data={"token": WANG})
+    first, second, third = (_sha_of(workbench, f"a/{i}.md") for i in range(3))
+    assert 'id="held"' not in workbench.get(f"/documents/{first}?{FILTERED}").text  # li holds the first
+    queue = wang.get(f"/queue?{FILTERED}").text
+    assert queue.count("held by li") == 1 and f'data-first-document="/documents/{second}?' in queue
+    assert wang.get(f"/documents/{third}/next?{FILTERED}", follow_redirects=False).headers["location"] == f"/documents/{second}?{FILTERED}"
+    seen = wang.get(f"/documents/{first}?{FILTERED}").text
+    assert re.search(r'id="held">li holds this document \(since \d\d:\d\d, until \d\d:\d\d UTC\)', seen)
+    wang.get(f"/documents/{second}?{FILTERED}")  # wang holds the second now
+    assert workbench.get(f"/documents/{first}/next?{FILTERED}", follow_redirects=False).headers["location"] == f"/documents/{third}?{FILTERED}"

@@ -9,8 +9,9 @@
     GET  /v1/documents/{sha256}              the document's result now (corrections applied)
     GET  /v1/documents/{sha256}/cells.csv    every cell as it stands, who corrected it
     GET  /v1/documents/{sha256}/history      every extraction, run, correction and decision, with who and when
-    GET  /v1/reviews                         a page of the review queue (filters: state, status, reason, organ,
-                                             year, template, format; paging: limit, after=<next>); counts per reason
+    GET  /v1/reviews                         a page of the review queue (filters: state, status, reason, organ and
+                                             path (a part of them), year, template, format, method; sort: doubt,
+                                             fewest, path, organ; paging: limit, after=<next>); counts per reason
     GET  /v1/reviews/{sha256}                one review: the result, its reasons, the cells' provenance, the corrections
     POST /v1/reviews/{sha256}/resolve        {"cells": {...}} to correct, or {"accept": true, "note": "..."};
                                              "version" refuses a stale decision (409, saying who changed it and when)
@@ -212,19 +213,22 @@ def reviews(
     state: Literal["open", "resolved", "all"] = "open",
     status: Literal["needs_review", "failed", "verified"] | None = None,
     reason: str | None = None,
-    organ: str | None = None,
+    organ: str | None = Query(None, description="A part of the organ's name."),
+    path: str | None = Query(None, description="A part of the document's path."),
     year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
     template: Literal["2019", "2021", "mixed"] | None = None,
     format: Literal["text", "markdown", "html", "docx", "pdf", "image"] | None = None,  # noqa: A002 - the query parameter's name
+    method: Literal["rules", "llm"] | None = None,
+    sort: Literal["doubt", "fewest", "path", "organ"] = "doubt",
     after: str | None = None,
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     where = Filter(
-        state=None if state == "all" else state,
-        status=status, reason=reason, organ=organ, year=year, template=template, format=format,
+        state=None if state == "all" else state, status=status, reason=reason, organ=organ or None, path=path or None,
+        year=year, template=template, format=format, method=method,
     )  # fmt: skip
     store = service(request).reading()
-    page = store.queue(where, after=cursor(after), limit=limit).to_dict()
+    page = store.queue(where, after=cursor(after), limit=limit, order=sort).to_dict()
     page["reasons"] = store.reason_counts(where)
     return page
 

@@ -178,10 +178,14 @@ def create_app(settings: Settings, *, pool: PoolFor | None = None, hosts: list[s
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .api import router as api
+    from .bulk import router as bulk
+    from .decide import router as decide
     from .pages import router as pages
 
     app.include_router(api)
     app.include_router(pages)
+    app.include_router(decide)
+    app.include_router(bulk)
     _errors(app)
     return app
 

@@ -8,23 +8,23 @@ is refused with who and when, and nothing is overwritten.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from verify.layout import FIELD
 
-from ..errors import BadInput, Conflict, ExtractorError, NotFound
+from ..errors import BadInput, ExtractorError, NotFound
 from ..load import LoadError
 from ..models import Number
-from ..store import Filter, Review
+from ..store import ORDERS, Review
 from ..store.records import ACTIONS
-from . import params, views
+from . import filters, params, views
 from .access import COOKIE, SignIn, Viewer, check_csrf, page_viewer, service
-from .errors import refused_when_full
+from .errors import DiskFull, refused_when_full
 from .source import PAGED, Page
 
 router = APIRouter(include_in_schema=False)
@@ -33,9 +33,6 @@ REASONS = (
     "identity_failed", "identity_not_assessable", "cells_not_read", "ambiguous_reading", "methods_disagree",
     "table_missing", "no_table", "structure", "unreadable", "over_limit", "ocr_uncertain",
 )  # fmt: skip
-STATUSES = ("needs_review", "failed", "verified")
-TEMPLATES = ("2019", "2021", "mixed")
-FORMATS = ("text", "markdown", "html", "docx", "pdf", "image")
 PAGE_SIZE = 50
 
 
@@ -114,52 +111,42 @@ def signout(request: Request, csrf: str = Form(""), viewer: Viewer = Depends(pag
 # --- the queue ----------------------------------------------------------------------------------
 
 
-def _filter(state: str, status: str | None, reason: str | None, organ: str | None, year: str | None, template: str | None, fmt: str | None) -> Filter:
-    def pick(value: str | None, allowed: tuple[str, ...], what: str) -> str | None:
-        if not value:
-            return None
-        if value not in allowed:
-            raise BadInput(f"unknown {what} {value!r}")
-        return value
-
-    return Filter(
-        state=None if state == "all" else pick(state, ("open", "resolved"), "state") or "open",  # type: ignore[arg-type]
-        status=pick(status, STATUSES, "status"), reason=reason or None, organ=(organ or "").strip() or None,
-        year=params.year(year), template=pick(template, TEMPLATES, "template"), format=pick(fmt, FORMATS, "format"),
-    )  # fmt: skip
-
-
 @router.get("/")
 def home() -> Response:
     return redirect("/queue")
 
 
 @router.get("/queue")
-def queue_page(
-    request: Request,
-    viewer: Viewer = Depends(page_viewer),
-    state: str = "open",
-    status: str | None = None,
-    reason: str | None = None,
-    organ: str | None = None,
-    year: str | None = None,
-    template: str | None = None,
-    format: str | None = None,  # noqa: A002 - the query parameter's name
-    after: str | None = None,
-) -> Response:
-    where = _filter(state, status, reason, organ, year, template, format)
+def queue_page(request: Request, viewer: Viewer = Depends(page_viewer), after: str | None = None) -> Response:
+    chosen = filters.chosen(request.query_params)
+    where = chosen.where()
     store = service(request).reading()
-    page = store.queue(where, after=params.cursor(after), limit=PAGE_SIZE)
-    chosen = {"state": state, "status": status, "reason": reason, "organ": organ, "year": year, "template": template, "format": format}
-    chosen = {k: v for k, v in chosen.items() if v}
+    page = store.queue(where, after=params.cursor(after), limit=PAGE_SIZE, order=chosen.sort)
     counts = store.reason_counts(where)
+    carry = chosen.query()
+    held = store.holders([i.sha256 for i in page.items])
+    free = [i.sha256 for i in page.items if i.sha256 not in held or held[i.sha256].reviewer == viewer.name]
     return render(request, viewer, "queue.html", {
-        "page": page, "counts": counts, "chosen": chosen, "where": where,
-        "next_url": "/queue?" + urlencode({**chosen, "after": page.next}) if page.next else None,
-        "first_url": "/queue?" + urlencode(chosen) if after else None,
-        "reason_url": lambda code: "/queue?" + urlencode({**{k: v for k, v in chosen.items() if k != "reason"}, "reason": code}),
-        "reasons": sorted(set(REASONS) | set(counts)), "statuses": STATUSES, "templates": TEMPLATES, "formats": FORMATS,
+        "page": page, "counts": counts, "chosen": chosen, "carry": carry, "where": where,
+        "next_url": "/queue?" + chosen.query(after=page.next) if page.next else None,
+        "first_url": with_query("/queue", carry) if after else None,
+        "reason_url": lambda code: "/queue?" + chosen.model_copy(update={"reason": code}).query(),
+        "first_document": with_query(f"/documents/{free[0]}", carry) if free else None,
+        "held": held, "chips": views.chips, "orders": ORDERS, "with_query": with_query,
+        "progress": _progress(store, viewer, chosen),
+        "reasons": sorted(set(REASONS) | set(counts)), "states": filters.STATES, "statuses": filters.STATUSES,
+        "templates": filters.TEMPLATES, "formats": filters.FORMATS, "methods": filters.METHODS,
     })  # fmt: skip
+
+
+def with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def _progress(store: Any, viewer: Viewer, chosen: filters.Chosen) -> tuple[int, int]:
+    """What the viewer resolved today, and what is left open in their filter."""
+    left = store.queue(replace(chosen.where(), state="open"), limit=1).total
+    return store.resolved_today(viewer.name), left
 
 
 # --- a document ---------------------------------------------------------------------------------
@@ -173,17 +160,7 @@ def _review_or_none(store: Any, sha: str) -> Review | None:
         return None
 
 
-def _next_open(store: Any, sha: str | None, doubt: int | None) -> str | None:
-    """The next open document in the queue's order after this one (the first, past the end)."""
-    if sha is not None and doubt is not None:
-        page = store.queue(Filter(), after=f"{doubt}:{sha}", limit=1)
-        if page.items:
-            return page.items[0].sha256
-    page = store.queue(Filter(), limit=2)
-    return next((i.sha256 for i in page.items if i.sha256 != sha), None)
-
-
-def _document_context(request: Request, sha: str, cell: str | None) -> dict[str, Any]:
+def document_context(request: Request, sha: str, cell: str | None, chosen: filters.Chosen, viewer: Viewer) -> dict[str, Any]:
     svc = service(request)
     store = svc.reading()
     sha = store.lookup(sha)
@@ -213,7 +190,9 @@ def _document_context(request: Request, sha: str, cell: str | None) -> dict[str,
             except ExtractorError as e:
                 source_problem = f"The source cannot be shown: {e}."
     corrections = {c.key: c for c in (review.corrections if review else [])}
-    history = list(store.events(sha))
+    history = [(e, views.event_detail(e.detail, current.template)) for e in store.events(sha)]
+    at = store.position(sha)
+    carry = chosen.query()
     return {
         "sha": sha, "review": review, "current": current, "extracted": extracted, "open": open_,
         "tables": views.tables(current), "questions": questions, "lit": lit, "selected": selected,
@@ -224,7 +203,9 @@ def _document_context(request: Request, sha: str, cell: str | None) -> dict[str,
         "history": history, "extractions": svc.extractions().of_document(sha), "actions": ACTIONS,
         "fmt": _fmt, "label": views.cell_label, "field": FIELD,
         "prev_cell": _step(lit, selected, -1), "next_cell": _step(lit, selected, 1),
-        "next_document": _next_open(store, sha, len(review.questioned) if review and open_ else None),
+        "chosen": chosen, "carry": carry, "with_query": with_query, "progress": _progress(store, viewer, chosen),
+        "suggested": at.suggestion if at is not None and open_ else None, "holder": None,
+        "next_document": with_query(f"/documents/{sha}/next", carry), "previous_document": with_query(f"/documents/{sha}/previous", carry),
     }  # fmt: skip
 
 
@@ -245,10 +226,18 @@ def _fmt(value: Number | None) -> str:
 @router.get("/documents/{sha}")
 def document_page(
     request: Request, sha: str, viewer: Viewer = Depends(page_viewer), cell: str | None = None,
-    saved: int = Query(0, ge=0, le=1), resolved: str | None = None,
+    saved: int = Query(0, ge=0, le=1), resolved: str | None = None, undone: int = Query(0, ge=0, le=1),
 ) -> Response:  # fmt: skip
-    context = _document_context(request, sha, cell)
-    context["saved"] = bool(saved)
+    context = document_context(request, sha, cell, filters.chosen(request.query_params), viewer)
+    review = context["review"]
+    if review is not None and review.state == "open":
+        try:
+            with service(request).writing("the claim") as store:
+                held = store.claim(context["sha"], viewer.name)  # others' "next" passes over it meanwhile
+            context["holder"] = held if held.reviewer != viewer.name else None
+        except DiskFull:
+            pass  # a claim is advice: the page is shown without one
+    context["saved"], context["undone"] = bool(saved), bool(undone)
     context["resolved_before"] = _resolved(request, resolved)
     return render(request, viewer, "document.html", context)
 
@@ -260,105 +249,6 @@ def _resolved(request: Request, sha: str | None) -> Review | None:
         return service(request).reading().review(sha)
     except (NotFound, BadInput):
         return None
-
-
-def parse_value(text: str, key: str) -> Number | None:
-    """A reviewer's entry: empty for a blank; digits with or without thousands separators."""
-    t = text.strip().replace(",", "").replace("，", "").replace(" ", "")
-    if t == "":
-        return None
-    try:
-        return params.in_range(key, int(t))
-    except ValueError:
-        try:
-            return float(t)
-        except ValueError:
-            raise BadInput(f"{key}: not a number: {text!r} (leave it empty for a blank)") from None
-
-
-def _page_error(request: Request, viewer: Viewer, sha: str, cell: str | None, e: ExtractorError) -> Response:
-    context = _document_context(request, sha, cell)
-    context["problem"] = str(e)
-    context["problem_code"] = e.code
-    return render(request, viewer, "document.html", context, status=e.http_status)
-
-
-@router.post("/documents/{sha}/correct")
-async def correct(request: Request, sha: str, viewer: Viewer = Depends(page_viewer)) -> Response:
-    form = await request.form()
-    check_csrf(request, viewer, _text(form.get("csrf")))
-    cell = _text(form.get("cell")) or None
-    try:
-        version = int(_text(form.get("version")))
-    except ValueError:
-        raise BadInput("the form has no review version: reload the page") from None
-    if not 0 <= version <= params.INT_MAX:
-        raise BadInput("the form's review version is not one the service gave: reload the page")
-    everything = _text(form.get("choice")) == "1"  # a one-click choice: its values, even those unchanged
-    note = _text(form.get("note")).strip() or None
-    entered = {k.removeprefix("cell:"): _text(v) for k, v in form.multi_items() if k.startswith("cell:")}
-    return await run_in_threadpool(_correct, request, viewer, sha, cell, version, entered, everything, note)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _correct(
-    request: Request, viewer: Viewer, sha: str, cell: str | None, version: int, entered: dict[str, str],
-    everything: bool, note: str | None,
-) -> Response:  # fmt: skip
-    svc = service(request)
-    try:
-        current = svc.reading().current(sha)
-        cells: dict[str, Number | None] = {}
-        for key, text in entered.items():
-            value = parse_value(text, key)
-            if everything or key not in current.cells or value != current.cells.get(key):
-                cells[key] = value
-        if not cells:
-            raise BadInput("nothing changed: edit a cell first (or accept the document as printed)")
-        with svc.writing() as store:
-            done = store.resolve(sha, cells=cells, reviewer=viewer.name, note=note, version=version)
-    except (Conflict, BadInput) as e:
-        return _page_error(request, viewer, sha, cell, e)
-    if done.state == "resolved":
-        return _after_resolution(request, viewer, sha, len(done.questioned))
-    return redirect(f"/documents/{sha}?" + urlencode({"saved": 1, **({"cell": cell} if cell else {})}), viewer, request)
-
-
-@router.post("/documents/{sha}/accept")
-def accept(
-    request: Request, sha: str, viewer: Viewer = Depends(page_viewer),
-    csrf: str = Form(""), version: int = Form(..., ge=0, le=params.INT_MAX), note: str = Form(""),
-) -> Response:  # fmt: skip
-    check_csrf(request, viewer, csrf)
-    svc = service(request)
-    try:
-        if not note.strip():
-            raise BadInput("accepting a document as printed needs a note saying why")
-        with svc.writing() as store:
-            done = store.resolve(sha, accept=True, note=note.strip(), reviewer=viewer.name, version=version)
-    except (Conflict, BadInput) as e:
-        return _page_error(request, viewer, sha, None, e)
-    return _after_resolution(request, viewer, sha, len(done.questioned))
-
-
-def _after_resolution(request: Request, viewer: Viewer, sha: str, doubt: int) -> Response:
-    """After a decision, the next open document opens (the queue, when none is left)."""
-    following = _next_open(service(request).reading(), sha, doubt)
-    if following is None:
-        return redirect("/queue?" + urlencode({"resolved": sha}), viewer, request)
-    return redirect(f"/documents/{following}?" + urlencode({"resolved": sha}), viewer, request)
-
-
-@router.get("/documents/{sha}/next")
-def next_document(request: Request, sha: str, viewer: Viewer = Depends(page_viewer)) -> Response:
-    store = service(request).reading()
-    review = _review_or_none(store, store.lookup(sha))
-    doubt = len(review.questioned) if review and review.state == "open" else None
-    following = _next_open(store, review.sha256 if review else sha, doubt)
-    return redirect(f"/documents/{following}" if following else "/queue", viewer, request)
 
 
 @router.get("/documents/{sha}/cell.png")
@@ -427,4 +317,4 @@ def signin_redirect(request: Request, e: SignIn) -> Response:
     return redirect("/signin?" + urlencode({"after": e.after}))
 
 
-__all__ = ["router", "error_page", "signin_redirect", "parse_value"]
+__all__ = ["router", "document_context", "error_page", "redirect", "render", "signin_redirect", "with_query"]

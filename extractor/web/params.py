@@ -20,7 +20,8 @@ from ..errors import BadInput
 
 INT_MAX = 2**63 - 1  # the largest integer SQLite holds
 YEAR_MIN, YEAR_MAX = 1, 9999
-_CURSOR = re.compile(r"[0-9]{1,9}:[0-9a-f]{1,64}")  # `Page.next`: the doubt, then the document's hash
+# `Page.next`: the doubt, then the document's hash; or another order's name and its values, encoded
+_CURSOR = re.compile(r"[0-9]{1,9}:[0-9a-f]{1,64}|[a-z]{1,12}~[A-Za-z0-9_-]{1,4000}")
 _YEAR = re.compile(r"[0-9]{1,4}")
 
 
