@@ -60,20 +60,41 @@ def _pool(engine: str, options: Any, workers: int | None, ray_address: str | Non
     return Processes(options, workers, store=db)  # the workers may read it: see store.ahead
 
 
-def _spend(options: Any, max_tokens: int | None, max_cost: float | None) -> Any:
+def _spend(options: Any, max_tokens: int | None, max_cost: float | None, batch: bool) -> Any:
     """The run's meter and budget; None without a model."""
     from .errors import BadInput
 
     if options.llm is None:
-        if max_tokens is not None or max_cost is not None:
-            raise BadInput("--max-tokens and --max-cost are a model's budget: this run asks no model")
+        if max_tokens is not None or max_cost is not None or batch:
+            raise BadInput("--max-tokens, --max-cost and --llm-batch are for a model: this run asks none")
         return None
     from .batch.spend import spend_for
 
     try:
-        return spend_for(options.llm.settings, max_tokens=max_tokens, max_cost=max_cost)
+        return spend_for(options.llm.settings, max_tokens=max_tokens, max_cost=max_cost, batch=batch)
     except ValueError as e:
         raise BadInput(str(e)) from None
+
+
+def _outcomes(items: Callable[[], Any], pool: Callable[[], Any], options: Any, spend: Any, ledger: Any, db: str,
+              llm_batch: bool, poll: float, say: Callable[[str], None], **run_options: Any) -> Iterator[Any]:  # fmt: skip
+    """The batch's outcomes: read here, the model's questions asked by this process (`asking`),
+    or sent through the provider's batch endpoint (`deferred`)."""
+    from .batch import run
+
+    if options.llm is None:
+        return run(items(), options=options, pool=pool(), store=ledger, **run_options)
+    from .batch.asking import Asking
+
+    if not llm_batch:
+        return run(items(), options=options, pool=Asking(pool(), options.llm, spend=spend, stop=run_options["stop"]), store=ledger, **run_options)
+    import sqlite3
+
+    from .batch.deferred import Deferred, run_deferred
+    from .extract.llm.batches import BatchEndpoint
+
+    deferred = Deferred(sqlite3.connect(db, timeout=30), options.llm, BatchEndpoint(options.llm.settings), spend=spend)
+    return run_deferred(items, options=options, pool=pool, store=ledger, deferred=deferred, say=say, poll=poll, **run_options)
 
 
 @click.command()
@@ -109,6 +130,13 @@ def _spend(options: Any, max_tokens: int | None, max_cost: float | None) -> Any:
     help="Questions to the model in flight at once, across the run (else EXTRACTOR_LLM_CONCURRENCY, else 8).",
 )
 @click.option("--max-tokens", type=click.IntRange(min=1), help="The run's token budget: it stops before passing it.")
+@click.option(
+    "--llm-batch", is_flag=True, help="Send the questions through the provider's batch endpoint (/v1/batches): slower, about half the price."
+)
+@click.option(
+    "--llm-batch-poll", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+    help="Seconds between looks at the provider's batches.",
+)
 @click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), help="The run's cost budget, in the price's currency.")
 @click.option(
     "--keep-sources",
@@ -126,6 +154,8 @@ def batch(
     ray_address: str | None,
     llm_concurrency: int | None,
     max_tokens: int | None,
+    llm_batch: bool,
+    llm_batch_poll: float,
     max_cost: float | None,
     keep_sources: str | None,
     **model: Any,
@@ -133,7 +163,7 @@ def batch(
     """Read every document in PATHS (files, folders, zip archives) into the database."""
     from rich.console import Console
 
-    from .batch import Ledger, Lines, resume, run
+    from .batch import Ledger, Lines, resume
     from .batch.copies import Copies
     from .batch.progress import count_in_background, counter, display_for
     from .batch.summary import Tally, print_summary
@@ -145,14 +175,16 @@ def batch(
     writable_file(output, "results")
     writable_file(db, "database")
     options = options_from_flags(**model, llm_concurrency=llm_concurrency)
-    spend = _spend(options, max_tokens, max_cost)
+    spend = _spend(options, max_tokens, max_cost, llm_batch)
     copies = Copies(keep_sources) if keep_sources else None
     stop = threading.Event()
-    pool = _pool(engine, options, workers, ray_address, db)
-    if options.llm is not None:
-        from .batch.asking import Asking
+    # Made now, so that an engine or address that cannot work stops the run before anything is
+    # made; a run through the batch endpoint reads twice, with a pool made again.
+    made = [_pool(engine, options, workers, ray_address, db)]
 
-        pool = Asking(pool, options.llm, spend=spend, stop=stop)  # the questions asked here, many at once
+    def pool() -> Any:
+        return made.pop() if made else _pool(engine, options, workers, ray_address, db)
+
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     ledger = Ledger(Store(db), options.fingerprint, limits=options.limits)
     lines = None
@@ -169,9 +201,10 @@ def batch(
         display.start()
         try:
             with _stop_on_signals(stop, display.say):
-                outcomes = run(
-                    inputs(paths, skip=skip, read=False, limits=options.limits), options=options, pool=pool, store=ledger, output=lines,
-                    stop=stop, started=display.started, keep=copies,
+                outcomes = _outcomes(
+                    lambda: inputs(paths, skip=skip, read=False, limits=options.limits),
+                    pool, options, spend, ledger, db, llm_batch,
+                    llm_batch_poll, display.say, output=lines, stop=stop, started=display.started, keep=copies,
                 )  # fmt: skip
                 for outcome in outcomes:
                     tally.add(outcome)

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -153,3 +154,54 @@ def test_the_command_stops_at_the_budget_with_one_line_and_the_next_run_finishes
         assert f"already done" in finished.stdout and "model: " in finished.stdout
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["source"]["path"] for r in results) == sorted(str(p) for p in folder.iterdir())
+
+
+# --- the provider's batch endpoint --------------------------------------------------------------
+
+
+def _results(out) -> dict[str, tuple]:
+    """What decides a document, whichever way its answers came: status, reasons, cells, verdicts."""
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return {
+        r["source"]["sha256"]: (r["status"], [x["code"] for x in r["reasons"]], r["cells"], [(m["method"], m["status"]) for m in r["methods"]])
+        for r in rows
+    }  # fmt: skip
+
+
+def test_llm_batch_submits_polls_survives_a_kill_and_resumes_then_reads_as_the_direct_mode(folder, tmp_path):
+    db, out = tmp_path / "r.sqlite", tmp_path / "r.jsonl"
+    args = (str(folder), "--db", str(db), "-o", str(out), "--workers", "1", "--llm-batch", "--llm-batch-poll", "0.1")
+    env = {
+        **os.environ, "OPENAI_BASE_URL": "", "EXTRACTOR_MODEL": "test-double", "EXTRACTOR_SERVER": "llama.cpp",
+        "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+    }  # fmt: skip
+    with ModelServer() as server:
+        env["OPENAI_BASE_URL"] = server.base_url
+        killed = subprocess.Popen([sys.executable, "-m", "extractor", "batch", *args], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 120
+        while server.polls < 2 and killed.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        killed.kill()
+        assert killed.wait(30) == -9, killed.stderr.read()
+        assert server.batch_creations == 1 and len(server.batches) == 1
+        (batch,) = server.batches.values()
+        assert len(batch.lines) == 3 * len(SEEDS) and server.requests == 0, "every question in the batch, none asked directly"
+        assert _stored(db) == 0, "the documents wait for their answers; nothing half-read is kept"
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT id, state, requests FROM llm_batches").fetchall() == [(batch.id, "submitted", 3 * len(SEEDS))]
+
+        polls = server.polls
+        server.release_batches.set()
+        resumed = _batch(server, tmp_path, *args)
+        assert resumed.returncode in (0, 1), resumed.stderr
+        assert server.batch_creations == 1 and server.polls > polls, "the batch is polled again, not sent again"
+        assert server.requests == 0 and _stored(db) == len(SEEDS)
+        assert "Traceback" not in resumed.stderr and "model: " in resumed.stdout
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT state FROM llm_batches").fetchall() == [("done",)]
+
+        direct_out = tmp_path / "direct.jsonl"
+        direct = _batch(server, tmp_path / "direct", str(folder), "--db", str(tmp_path / "d.sqlite"), "-o", str(direct_out), "--workers", "1")
+        assert direct.returncode == resumed.returncode and server.requests == 3 * len(SEEDS)
+    assert _results(out) == _results(direct_out)

@@ -31,6 +31,7 @@ from .work import Work
 
 if TYPE_CHECKING:
     from ..extract.llm.extract import LlmExtractor, Question, Reply
+    from .deferred import Deferred
 
 # How long to wait on the workers before looking at the answers come meanwhile.
 _SLICE = 0.02
@@ -48,14 +49,17 @@ class Asking:
 
     def __init__(
         self, pool: Pool, llm: LlmExtractor, *, concurrency: int | None = None, spend: Spend | None = None,
-        stop: threading.Event | None = None,
+        stop: threading.Event | None = None, defer: Deferred | None = None,
     ) -> None:  # fmt: skip
-        """`spend`: the run's meter and budget; `stop`: the run's, set when the budget is reached."""
+        """`spend`: the run's meter and budget; `stop`: the run's, set when the budget is reached;
+        `defer`: the questions not in the cache go to the provider's batch endpoint instead of
+        being asked (`deferred`), and their documents are left for later."""
         self.pool = pool
         self.llm = llm
         self.concurrency = concurrency or llm.settings.concurrency
         self.spend = spend or Spend()
         self.stop = stop
+        self.defer = defer
         # Enough documents that `concurrency` questions are in flight while the workers read
         # others: three tables a document, and as many again waiting their turn.
         self.capacity = pool.capacity + 2 * math.ceil(self.concurrency / 3)
@@ -96,7 +100,11 @@ class Asking:
 
     def _ask(self, waiting: Waiting) -> None:
         self._parked[waiting.seq] = _Parked(self._works[waiting.seq], waiting)
-        for question in waiting.parked.asked.questions.values():
+        if self.defer is not None:  # nothing waits on the network: answered here and now
+            for question in waiting.questions.values():
+                self._answers.put((waiting.seq, question.table, self._deferred(question)))
+            return
+        for question in waiting.questions.values():
             self._start_one()
             self._questions.put((waiting.seq, question))
 
@@ -139,6 +147,17 @@ class Asking:
             self.spend.settle(expected, reply.prompt_tokens if reply else 0, reply.completion_tokens if reply else 0, calls=calls)
         return reply
 
+    def _deferred(self, question: Question) -> Reply | None:
+        """The cache's answer, else None: the question goes with a batch, if the budget admits it."""
+        assert self.defer is not None
+        cached = self.llm.cached(question)
+        if cached is not None:
+            self.spend.hit()
+            return cached
+        if not self.defer.take(question) and self.stop is not None:
+            self.stop.set()
+        return None
+
     def _answered(self, block: float | None) -> list[Done | Left]:
         """Take the answers come; a document whose questions are all answered goes back to the
         pool to be read to its end, one with a question not asked is left."""
@@ -151,14 +170,14 @@ class Asking:
             block = None
             parked = self._parked[seq]
             parked.replies[table] = reply
-            if len(parked.replies) < len(parked.waiting.parked.asked.questions):
+            if len(parked.replies) < len(parked.waiting.questions):
                 continue
             del self._parked[seq]
             work = self._works.pop(seq) if None in parked.replies.values() else self._works[seq]
             if None in parked.replies.values():
                 out.append(Left(seq, work.name))
             else:
-                self._to_pool(seq, work.answered(parked.waiting.parked, parked.replies))  # type: ignore[arg-type]
+                self._to_pool(seq, work.answered(parked.waiting.parked, parked.replies))  # type: ignore[arg-type]  # no None left
 
     def close(self, *, abort: bool = False) -> None:
         self._closed = True

@@ -24,7 +24,6 @@ from ..load.archive import Input
 
 if TYPE_CHECKING:
     from ..extract.llm.extract import Reply
-    from ..pipeline import Parked
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Work:
     # A document whose questions to the model are asked elsewhere (`asking`): `park` it at them;
     # once answered, it comes back `parked`, with the `replies`, for its reading to go on.
     park: bool = False
-    parked: Parked | None = None
+    parked: bytes | None = None  # the pickled `pipeline.Parked` (see `task.Waiting`)
     replies: Mapping[str, Reply] | None = None
 
     @property
@@ -49,7 +48,7 @@ class Work:
         """The same document carrying its bytes, for a worker that cannot see this machine's files."""
         return self if self.parked is not None else replace(self, input=self.input.loaded())
 
-    def answered(self, parked: Parked, replies: Mapping[str, Reply]) -> Work:
+    def answered(self, parked: bytes, replies: Mapping[str, Reply]) -> Work:
         """The document parked at its questions, with their answers: its bytes stay here."""
         return replace(self, input=Input(self.input.name), park=False, parked=parked, replies=replies)
 

@@ -9,7 +9,7 @@ migration that has shipped; add the next one.
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
     ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources',
-     'm007_claims', 'm008_queue_orders']
+     'm007_claims', 'm008_queue_orders', 'm009_llm_batches']
     >>> migrate(db)
     []
 
@@ -18,6 +18,7 @@ migration that has shipped; add the next one.
 carries its rows into the store's tables. `m004` adds the extractions the service accepted;
 `m005` marks the file as the extractor's (`identity`); `m006` where each document's bytes were.
 `m007` holds reviewers' claims on documents; `m008` the queue's orders and substring filters.
+`m009` the questions a run sent through a model provider's batch endpoint.
 """
 
 from __future__ import annotations
@@ -432,3 +433,35 @@ def m008_queue_orders(db: sqlite3.Connection) -> None:
         """,
     )
     fill_orders(db)
+
+
+@migration
+def m009_llm_batches(db: sqlite3.Connection) -> None:
+    # The questions a run sent through a model provider's batch endpoint (`--llm-batch`), by the
+    # provider's batch id: a run stopped while the provider works polls them again instead of
+    # sending them twice. `questions` names each question by the answer cache's key (the
+    # request's custom_id), with what validates its answer.
+    run_script(
+        db,
+        """
+        CREATE TABLE llm_batches (
+            id TEXT PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            model TEXT NOT NULL,
+            state TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            submitted_at TEXT NOT NULL,
+            finished_at TEXT,
+            detail TEXT
+        );
+        CREATE TABLE llm_batch_questions (
+            key TEXT NOT NULL,
+            batch_id TEXT NOT NULL REFERENCES llm_batches (id),
+            tbl TEXT NOT NULL,
+            layout TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            tokens INTEGER NOT NULL,
+            PRIMARY KEY (key, batch_id)
+        );
+        """,
+    )

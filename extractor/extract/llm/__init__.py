@@ -46,11 +46,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def build_extractor(settings: LlmSettings, **asker_options: object) -> LlmExtractor:
-    """The model path for these settings; `asker_options` go to `Asker` (e.g. a test's client)."""
+def build_extractor(settings: LlmSettings) -> LlmExtractor:
+    """The model path for these settings; its client is made when it first asks."""
     from .cache import ResponseCache
-    from .call import Asker
     from .extract import LlmExtractor
 
     cache = ResponseCache(settings.cache_dir) if settings.cache_dir else None
-    return LlmExtractor(Asker(settings, **asker_options), cache)  # type: ignore[arg-type]
+    return LlmExtractor(None, cache, settings)

@@ -17,9 +17,11 @@ for the text sent and for the whole document, to compare.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -27,12 +29,14 @@ from ...locate import Located
 from ...models import LlmUsage, TableCall
 from ..candidate import Candidate, TableReading
 from .cache import ResponseCache, cache_key
-from .call import Asker, LlmCallError
 from .config import LlmSettings
 from .convert import failed_table, table_reading, zone_location
 from .prompts import load_prompt
 from .schemas import TABLE_TITLES, flatten, response_model
 from .tokens import estimate_tokens
+
+if TYPE_CHECKING:  # the model client: loaded only by a process that asks
+    from .call import Asker
 
 TABLES = ("s2", "s3", "s4")
 
@@ -85,12 +89,25 @@ class Asked:
 
 
 class LlmExtractor:
-    """The model path for a run: one client, one cache."""
+    """The model path for a run: one client, one cache. Without an `asker` one is made for the
+    `settings` when the first question is asked: a batch's workers, which park their documents
+    at the questions and never ask, never load the model client."""
 
-    def __init__(self, asker: Asker, cache: ResponseCache | None) -> None:
-        self.asker = asker
+    def __init__(self, asker: Asker | None, cache: ResponseCache | None, settings: LlmSettings | None = None) -> None:
+        assert asker is not None or settings is not None, "an asker, or the settings to make one"
+        self._asker = asker
         self.cache = cache
-        self.settings = asker.settings
+        self.settings = asker.settings if asker is not None else settings  # type: ignore[assignment]
+        self._making = threading.Lock()
+
+    @property
+    def asker(self) -> Asker:
+        with self._making:
+            if self._asker is None:
+                from .call import Asker
+
+                self._asker = Asker(self.settings)
+            return self._asker
 
     def probe(self) -> None:
         """Raise at once if the endpoint cannot be reached (see `Asker.probe`)."""
@@ -118,6 +135,8 @@ class LlmExtractor:
 
     def ask(self, question: Question) -> Reply:
         """Ask the model (never the cache), and keep a valid answer in the cache."""
+        from .call import LlmCallError
+
         try:
             got = self.asker.ask(list(question.messages), response_model(question.table, question.layout), question.tokens_estimate)
         except LlmCallError as e:
