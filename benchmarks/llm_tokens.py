@@ -24,7 +24,6 @@ from pathlib import Path
 
 import httpx2
 
-from extractor.extract.llm.layouts import layout_for
 from extractor.extract.llm.prompts import load_prompt
 from extractor.extract.llm.schemas import response_model
 from extractor.extract.llm.tokens import estimate_tokens
@@ -57,7 +56,7 @@ def measure(path: Path, count) -> dict[str, object] | None:
         section = located.zone_text(table)
         if not section:
             continue
-        layout = layout_for(located, table)
+        layout = located.layouts[table].layout or "2021"
         messages = load_prompt(table).render(section, layout)
         schema = json.dumps(response_model(table, layout).model_json_schema(), ensure_ascii=False)
         sections.append(section)

@@ -40,6 +40,7 @@ EXIT = {"verified": 0, "needs_review": 1, "failed": 2}
 # Commands defined in modules of their own, imported only when run (or when help lists them).
 LAZY_COMMANDS = {
     "batch": "extractor.cli_batch:batch",
+    "estimate": "extractor.cli_batch:estimate",
     "export": "extractor.cli_export:export",
     "review": "extractor.cli_review:review",
     "serve": "extractor.cli_review:serve",

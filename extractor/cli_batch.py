@@ -221,3 +221,33 @@ def batch(
         ledger.close()
     print_summary(Console(soft_wrap=True, highlight=False), tally, stopped=stop.is_set(), abandoned=abandoned)
     sys.exit(STOPPED if stop.is_set() else tally.exit_code)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Documents read at once (default: the machine's cores).")
+@model_options
+def estimate(paths: tuple[str, ...], workers: int | None, **model: Any) -> None:
+    """What reading PATHS with the model would ask and cost: documents, questions, tokens, cost.
+
+    Each document is read up to its questions, as a run would read it; nothing is asked and
+    nothing is stored. Questions the answer cache holds cost nothing.
+    """
+    from .batch import Processes
+    from .batch.estimate import estimate as estimated
+    from .errors import BadInput
+    from .extract.llm.prices import price_for
+    from .load.archive import inputs
+
+    each_holds_documents(paths, [])
+    options = options_from_flags(**model, probe=False)
+    if options.llm is None:
+        raise BadInput("nothing to estimate: no model is configured (OPENAI_BASE_URL and EXTRACTOR_MODEL, or --base-url and --model)")
+    s = options.llm.settings
+    found = estimated(
+        inputs(paths, read=False, limits=options.limits), options=options, pool=Processes(options, workers),
+        price=price_for(s.model, s.capability.family, s.price),
+    )  # fmt: skip
+    click.echo(f"estimate for {s.model} ({options.strategy}):")
+    for line in found.lines():
+        click.echo(f"  {line}")

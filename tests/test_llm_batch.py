@@ -205,3 +205,27 @@ def test_llm_batch_submits_polls_survives_a_kill_and_resumes_then_reads_as_the_d
         direct = _batch(server, tmp_path / "direct", str(folder), "--db", str(tmp_path / "d.sqlite"), "-o", str(direct_out), "--workers", "1")
         assert direct.returncode == resumed.returncode and server.requests == 3 * len(SEEDS)
     assert _results(out) == _results(direct_out)
+
+
+def test_estimate_counts_before_a_run_asks_nothing_and_knows_what_the_cache_holds(folder, tmp_path):
+    def estimate(server) -> list[str]:
+        env = {
+            **os.environ, "OPENAI_BASE_URL": server.base_url, "EXTRACTOR_MODEL": "test-double", "EXTRACTOR_SERVER": "llama.cpp",
+            "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+        }  # fmt: skip
+        p = subprocess.run([sys.executable, "-m", "extractor", "estimate", str(folder), "--workers", "1", "--price", "1,2,CNY"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert p.returncode == 0, p.stderr
+        return p.stdout.splitlines()
+
+    with ModelServer() as server:
+        before = estimate(server)
+        assert server.requests == 0, "an estimate asks nothing"
+        n = len(SEEDS)
+        assert before[1] == f"  {n} documents, {n} would ask the model: {3 * n} questions, 0 of them answered in the cache"
+        assert "counted by the server's tokenizer" in before[2] and "CNY" in before[3] and "with --llm-batch" in before[3]
+        options = _options(server, tmp_path)
+        list(run(inputs([str(folder)], read=False), options=options, pool=Asking(InProcess(options), options.llm)))
+        after = estimate(server)
+    assert after[1].endswith(f"{3 * n} questions, {3 * n} of them answered in the cache")
+    assert after[2].startswith("  tokens: 0 in") and "about 0 CNY" in after[3]
