@@ -173,11 +173,10 @@ class Asking:
             if len(parked.replies) < len(parked.waiting.questions):
                 continue
             del self._parked[seq]
-            work = self._works.pop(seq) if None in parked.replies.values() else self._works[seq]
             if None in parked.replies.values():
-                out.append(Left(seq, work.name))
+                out.append(Left(seq, self._works.pop(seq).name))
             else:
-                self._to_pool(seq, work.answered(parked.waiting.parked, parked.replies))  # type: ignore[arg-type]  # no None left
+                self._to_pool(seq, parked.work.answered(parked.waiting.parked, parked.replies))  # type: ignore[arg-type]  # no None left
 
     def close(self, *, abort: bool = False) -> None:
         self._closed = True

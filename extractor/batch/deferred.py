@@ -63,6 +63,7 @@ class Deferred:
         self._questions: list[Question] = []
         self._bytes = 0
         self._keys: set[str] = set()  # in the batch being made
+        self._admitted: dict[str, tuple[int, int]] = {}  # by batch sent in this run: questions and tokens the budget admitted
         self.sent = 0  # questions sent in this run
 
     def take(self, question: Question) -> bool:
@@ -109,6 +110,7 @@ class Deferred:
                 [(q.key, batch_id, q.table, q.layout, q.prompt, q.tokens_estimate) for q in self._questions],
             )
         self.sent += len(self._lines)
+        self._admitted[batch_id] = (len(self._questions), sum(q.tokens_estimate for q in self._questions))
         self._lines, self._questions, self._bytes, self._keys = [], [], 0, set()
         return batch_id
 
@@ -150,15 +152,16 @@ class Deferred:
             for key, completion, _why in self.endpoint.answers(output_file_id):
                 if key not in asked or completion is None:
                     continue
-                table, layout, prompt, tokens = asked.pop(key)
+                table, layout, prompt, _tokens = asked.pop(key)
                 reply = reply_of(table, layout, completion, self.llm.settings)
-                self.spend.settle(tokens, reply.prompt_tokens, reply.completion_tokens, calls=1)
+                self.spend.add(reply.prompt_tokens, reply.completion_tokens, calls=1)
                 if reply.answer is not None and self.llm.cache is not None:
                     self.llm.cache.put(key, prompt, self.llm.settings.model or "", reply.answer,
                                        {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens})  # fmt: skip
                     answered += 1
-        for _table, _layout, _prompt, tokens in asked.values():  # not answered: asked directly in step 3
-            self.spend.settle(tokens, 0, 0, calls=0)
+        if batch_id in self._admitted:  # sent by this run: its budget's reservation is spent now
+            count, tokens = self._admitted.pop(batch_id)
+            self.spend.release(tokens, count)
         with self.db:
             self.db.execute(
                 "UPDATE llm_batches SET state = ?, finished_at = ?, detail = ? WHERE id = ?",

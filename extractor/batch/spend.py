@@ -80,9 +80,18 @@ class Spend:
 
     def settle(self, tokens: int, prompt_tokens: int, completion_tokens: int, *, calls: int) -> None:
         """A request admitted for `tokens` has its answer (or gave up): what it really cost."""
+        self.release(tokens)
+        self.add(prompt_tokens, completion_tokens, calls=calls)
+
+    def release(self, tokens: int, requests: int = 1) -> None:
+        """Requests admitted for `tokens` in all are no longer in flight."""
         with self._lock:
             self._reserved -= tokens
-            self.in_flight -= 1
+            self.in_flight -= requests
+
+    def add(self, prompt_tokens: int, completion_tokens: int, *, calls: int) -> None:
+        """What a request cost (one admitted by an earlier run, whose batch answered in this one)."""
+        with self._lock:
             self.requests += calls
             self.prompt_tokens += prompt_tokens
             self.completion_tokens += completion_tokens

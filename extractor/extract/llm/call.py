@@ -22,6 +22,7 @@ import email.utils
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +159,13 @@ def _one_line(error: BaseException) -> str:
     return f"{type(e).__name__}: {text[:300]}"
 
 
+@cache
+def _schema(response_model: type[BaseModel]) -> type[BaseModel]:
+    """The response model as instructor sends it (same name, same schema), made once: instructor
+    would otherwise make a new pydantic class on every request, and keep it."""
+    return instructor.response_schema(response_model)
+
+
 # The question being asked in this thread (or task): the client's hooks count into it.
 _ASKING: ContextVar[tuple[_Tally, int]] = ContextVar("asking")
 
@@ -232,7 +240,7 @@ class Asker:
                 self.client.create,
                 model=s.model,
                 messages=messages,
-                response_model=response_model,
+                response_model=_schema(response_model),
                 max_retries=s.max_reasks,
                 max_tokens=s.max_tokens,
                 temperature=0,
