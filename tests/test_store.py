@@ -32,7 +32,7 @@ NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a l
 
 TABLES = {
     "documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events",
-    "extractions", "sources", "claims",
+    "extractions", "sources", "claims", "llm_batches", "llm_batch_questions",
 }  # fmt: skip
 VIEWS = {"current_results", "current_cells", "latest_corrections", "queue"}
 
