@@ -151,7 +151,7 @@ def test_the_command_stops_at_the_budget_with_one_line_and_the_next_run_finishes
         finished = _batch(server, tmp_path, *args)
         assert finished.returncode in (0, 1), finished.stderr
         assert _stored(db) == len(SEEDS) and server.requests == 3 * len(SEEDS)
-        assert f"already done" in finished.stdout and "model: " in finished.stdout
+        assert "already done" in finished.stdout and "model: " in finished.stdout
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["source"]["path"] for r in results) == sorted(str(p) for p in folder.iterdir())
 
@@ -229,3 +229,20 @@ def test_estimate_counts_before_a_run_asks_nothing_and_knows_what_the_cache_hold
         after = estimate(server)
     assert after[1].endswith(f"{3 * n} questions, {3 * n} of them answered in the cache")
     assert after[2].startswith("  tokens: 0 in") and "about 0 CNY" in after[3]
+
+
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["--max-cost", "5"], "error: --max-cost needs the model's price: it is not in the price table, give --price IN,OUT"),
+        (["--max-cost", "5", "--price", "cheap"], "error: --price: a price is IN,OUT[,CURRENCY] per million tokens"),
+    ],
+    ids=["no price", "a price that is not one"],
+)
+def test_a_budget_that_cannot_work_is_one_line_before_anything_is_made(folder, tmp_path, args, says):
+    db = tmp_path / "r.sqlite"
+    with ModelServer() as server:
+        p = _batch(server, tmp_path, str(folder), "--db", str(db), "--server", "openai", *args)
+        assert server.requests == 0
+    assert p.returncode == 2 and p.stderr.startswith(says) and p.stderr.count("\n") == 1
+    assert not db.exists()
