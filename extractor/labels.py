@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from verify.layout import S2_2019, S2_2021, S3_ROW_LABELS
+
+from .normalize import compact
+
 
 @dataclass(frozen=True)
 class RowLabel:
@@ -52,7 +56,8 @@ S3_LABELS: tuple[RowLabel, ...] = (
     RowLabel("other", _p(r"其他处理|\(六\)其他")),  # "(六) 其他": a conversion's short label
     RowLabel("other_overdue_correction", _p(r"逾期不补|无正当理由逾期"), 1),
     RowLabel("other_overdue_fee", _p(r"收费通知|逾期未按|缴纳费用|逾期未缴"), 2),
-    RowLabel("other_other", _p(r"3[.、]其他|其他(?!处理)"), 3, numbered=_p(r"3[.、]其他")),
+    # Not the group's "(六)其他": with the leaf's own words damaged, that would be taken for it.
+    RowLabel("other_other", _p(r"3[.、]其他|(?<!\(六\))其他(?!处理)"), 3, numbered=_p(r"3[.、]其他")),
     RowLabel("results_total", _p(r"\(七\)(?:总计|合计)|总计|合计"), numbered=_p(r"\(七\)(?:总计|合计)")),
     RowLabel("carried_forward", _p(r"结转下年度|结转下一年度|转下年度|转下一年度|结转至下年度")),
 )
@@ -93,6 +98,7 @@ S2_COLUMNS: tuple[tuple[str, str, str], ...] = (
 S2_COLUMN = _p("|".join(f"(?P<c{i}>{p})" for i, (p, _, _) in enumerate(S2_COLUMNS)))
 S2_HEADER = _p(r"信息内容")
 S2_CAPTION = _p(r"第二十条第?\(?[一二三四五六七八九十]+\)?项")
+S2_ITEM = _p(r"([一二三四五六七八九十]+)\)?项$")  # the item a caption names
 
 # Section and zone markers.
 S2_START = _p(r"第二十条第?\(?[一五六八九]\)?项")
@@ -102,3 +108,45 @@ S4_START = _p(r"行政复议")
 S4_HEADING = _p(r"行政复议[、,和及与]?行政诉讼|行政复议[、,和及与]?提起行政诉讼")
 SECTION_AFTER_S4 = _p(r"[五六]、|存在的主要问题|主要问题及改进|存在问题|\(一\)主要问题|其他需要报告")
 S4_TOTALS = ("review", "suit_direct", "suit_after_review")
+
+
+# --- The words of each label, for labels too damaged for the patterns above ---------------------
+# A damaged label ("其他法律行政止公开", "本年废纸件数") is scored against these (extractor.likeness):
+# the template's label with and without its numbering ("一、", "（一）", "1."), which a printed
+# label may drop or a scan may garble, and the short forms conversions print (SPEC §8.5, V11).
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
+_S3_SHORT = {
+    "partial": ("部分公开",),
+    "other_overdue_correction": ("逾期不补正",),
+    "other_overdue_fee": ("逾期未按收费通知要求缴纳费用", "逾期未缴费"),
+    "results_total": ("合计",),
+    "carried_forward": ("结转下年度",),
+}
+
+
+def words(label: str) -> str:
+    """A label's words: compact, without its numbering.
+
+    >>> words("（七）总计"), words("2.其他法律行政法规禁止公开")
+    ('总计', '其他法律行政法规禁止公开')
+    """
+    return _NUMBERING.sub("", compact(label))
+
+
+S3_WORDS: dict[str, tuple[str, ...]] = {
+    row: tuple(dict.fromkeys((compact(label), words(label), *_S3_SHORT.get(row, ()))))
+    for row, label in S3_ROW_LABELS.items()
+}
+S2_ROW_WORDS: dict[str, tuple[str, ...]] = {
+    row: tuple(dict.fromkeys(compact(label) for r, _, label, _ in S2_2019 + S2_2021 if r == row))
+    for row, _ in S2_ROWS
+}
+# The rows each block of table 二 prints, by the item of 第二十条 its caption names (SPEC §2.1, §3.1).
+S2_BLOCK_ROWS: dict[str, tuple[str, ...]] = {
+    "一": ("regulations", "normative_docs"),
+    "五": ("licensing", "other_services"),
+    "六": ("penalty", "coercion"),
+    "八": ("fees",),
+    "九": ("procurement",),
+}

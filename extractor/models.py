@@ -52,6 +52,10 @@ class Provenance(BaseModel):
     # For a cell read by OCR: the recogniser's confidence (0-1); a box with ink that read as
     # nothing has 0. Unset for every other source.
     confidence: float | None = Field(default=None, **_OMIT_EMPTY)
+    # How alike (0-100) the printed label the cell's row was read after is to the template's,
+    # when no pattern found the row and it was placed by likeness and order: a weak match, which
+    # verifies only where identities vouch for the cell. Unset when the label was found as printed.
+    label_match: float | None = Field(default=None, **_OMIT_EMPTY)
 
 
 class Statement(BaseModel):
@@ -151,6 +155,7 @@ class Reason(BaseModel):
         "blank_as_zero",
         "reading_confirmed",
         "ocr_uncertain",
+        "weak_label_match",
     ]
     message: str
     cells: list[str] = Field(default_factory=list)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the base; a module of no step (the app layer) may import anything.
 BASE = (
     "extractor.errors", "extractor.kinds", "extractor.models", "extractor.labels", "extractor.normalize", "extractor.numbers",
-    "extractor.limits",
+    "extractor.limits", "extractor.likeness",
 )  # fmt: skip
 STEPS = (
     "extractor.load",

@@ -25,6 +25,9 @@ class Reading:
     ambiguous: bool = False
     # The OCR recogniser's confidence in the cells read (the least of them); None off a scan.
     confidence: float | None = None
+    # How alike (0-100) the printed label this cell's row was read after is to the template's,
+    # when no pattern found the row and it was placed by likeness and order; None otherwise.
+    label_match: float | None = None
 
     @classmethod
     def of(
@@ -39,6 +42,11 @@ class Reading:
 
 
 CellValue = int | float | None
+
+
+def weak_note(score: float) -> str:
+    """The note of a cell whose row was placed on a label by likeness, not found by a pattern."""
+    return f"row label matched by likeness ({score:.0f}/100), not found as printed in the template"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ schemas and the result's template all read the decision from here, with the evid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from verify.layout import combine_layouts
 
-from ..labels import S2_COLUMN, S2_COLUMNS, S3_2019_OTHER, S3_2021_MARKER
+from ..labels import S3_2019_OTHER, S3_2021_MARKER, S3_WORDS
+from ..likeness import likeness
+from .columns import s2_columns
 from .stream import Stream
 from .zones import Zone
 
@@ -43,10 +46,7 @@ def s2_layout(stream: Stream, zone: Zone | None, year: int | None) -> Layout:
     prior = year_prior(year)
     if zone is None:
         return Layout("s2", None, "table 二 not found", prior)
-    printed = set()
-    for m in S2_COLUMN.finditer(_zone_text(stream, zone)):
-        i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        printed.add(S2_COLUMNS[i][2])
+    printed = {col.template for col in s2_columns(stream, zone)}
     if len(printed) > 1:
         return Layout("s2", "mixed", "table 二 prints the column headers of both templates", prior)
     if printed:
@@ -65,11 +65,27 @@ def s3_layout(stream: Stream, zone: Zone | None, year: int | None) -> Layout:
     text = _zone_text(stream, zone)
     if S3_2021_MARKER.search(text):
         return Layout("s3", "2021", "（六）其他处理 has three leaf rows", prior)
-    if S3_2019_OTHER.search(text):
+    others = list(S3_2019_OTHER.finditer(text))
+    if any(_leaves_follow(text, m.end()) for m in others):
+        return Layout("s3", "2021", "（六）其他处理 has three leaf rows, their labels not as printed in the template", prior)
+    if others:
         return Layout("s3", "2019", "（六）其他处理 is one data row", prior)
     if prior is not None:
         return Layout("s3", prior, f"layout of table 三 not printed; taken from the year {year}", prior)
     return Layout("s3", None, "layout of table 三 cannot be told", None)
+
+
+# How far after （六） its leaves' labels are looked for, and how like the template's they must be.
+_LEAVES_REACH = 160
+_LEAVES_LIKENESS = 60.0
+_NOT_WORDS = re.compile(r"[\d\s.,、()+\-/]+")
+
+
+def _leaves_follow(text: str, pos: int) -> bool:
+    """Words like the 2021 （六） leaves' (逾期不补正, 收费通知) follow, their characters damaged."""
+    words = _NOT_WORDS.sub("", text[pos : pos + _LEAVES_REACH])
+    leaves = S3_WORDS["other_overdue_correction"][1:] + S3_WORDS["other_overdue_fee"][1:]
+    return likeness(words, leaves) >= _LEAVES_LIKENESS
 
 
 def decide_layouts(stream: Stream, zones: dict[str, Zone | None], year: int | None) -> dict[str, Layout]:

@@ -16,10 +16,12 @@ from ..labels import (
     S3_HEADING,
     S3_LABEL,
     S3_START,
+    S3_WORDS,
     S4_HEADING,
     S4_START,
     SECTION_AFTER_S4,
 )
+from ..likeness import likeness
 from .stream import Stream
 
 # How far after a table-二 caption its header must start, and how far the 四 table may run.
@@ -55,14 +57,18 @@ def _s2_start(stream: Stream) -> int | None:
 # Table 三's second and third rows: one of them follows its heading when the first row is lost.
 _S3_EARLY_ROWS = tuple(S3_LABEL[r].pattern for r in ("carried_over", "granted"))
 _HEADING_TO_ROWS = 240
+# Or the first rows' labels, damaged, as like their template's as this (extractor.likeness).
+_EARLY_LIKENESS = 75.0
 
 
 def _s3_by_heading(c: str, start: int) -> int | None:
-    """Table 三 with neither its header nor its first row (a conversion dropped them): the
-    section's heading, when one of the table's next rows follows it."""
+    """Table 三 with neither its header nor its first row (a conversion dropped them, or damaged
+    their words): the section's heading, when one of the table's first rows follows it."""
     for h in S3_HEADING.finditer(c, start):
         window = c[h.end() : h.end() + _HEADING_TO_ROWS]
         if any(p.search(window) for p in _S3_EARLY_ROWS):
+            return h.start()
+        if any(likeness(window, S3_WORDS[r][1:]) >= _EARLY_LIKENESS for r in ("new_received", "carried_over")):
             return h.start()
     return None
 

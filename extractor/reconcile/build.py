@@ -17,6 +17,7 @@ def _provenance(candidate: Candidate) -> dict[str, Provenance]:
             note=r.note,
             ambiguous=r.ambiguous,
             confidence=None if r.confidence is None else round(r.confidence, 3),
+            label_match=None if r.label_match is None else round(r.label_match, 1),
         )
         for key, r in candidate.readings().items()
     }

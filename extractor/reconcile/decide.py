@@ -125,6 +125,18 @@ def decide_cells(
             )
         )
     reasons += ocr_uncertain(provenance, report.checked_cells)
+    weak = unvouched_matches(provenance, report)
+    if weak:
+        rows = sorted({k.rsplit(".", 1)[0] for k in weak})
+        scores = sorted({provenance[k].label_match for k in weak if provenance[k].label_match is not None})
+        reasons.append(
+            Reason(
+                code="weak_label_match",
+                message=f"{len(weak)} cells sit in rows whose printed label is not the template's ({_short(rows)}; "
+                f"likeness {', '.join(f'{s:.0f}' for s in scores)}/100), and no identity vouches for them: {_short(weak)}",
+                cells=weak,
+            )
+        )
     if inferred:
         held = [f.check for f in report.pass_if_blank_zero if f.severity == "hard"]
         reasons.append(
@@ -136,6 +148,27 @@ def decide_cells(
             )
         )
     return ("verified" if all(r.code in INFORMATIVE for r in reasons) else "needs_review"), reasons
+
+
+def unvouched_matches(provenance: Mapping[str, Provenance], report: Report) -> list[str]:
+    """Cells of rows placed on a label by likeness (`label_match`) that no identity vouches for.
+
+    An identity that holds vouches for a cell when every other cell in it rests on a label
+    found as printed: the cell is then what the others say it must be, wherever its row was
+    read. Two weak rows in one identity (two leaves of a column) vouch for neither, since
+    their values could have been laid on each other's labels; table 二 has no identity at all.
+    """
+    weak = {k for k, p in provenance.items() if p.label_match is not None}
+    if not weak:
+        return []
+    vouched: set[str] = set()
+    for f in report.findings:
+        if f.severity != "hard" or f.status != "pass":
+            continue
+        mine = weak.intersection(f.cells)
+        if len(mine) == 1:
+            vouched |= mine
+    return [k for k in provenance if k in weak and k not in vouched]
 
 
 def blanks_as_zero(cells: Mapping[str, object], provenance: Mapping[str, Provenance], report: Report) -> list[str]:

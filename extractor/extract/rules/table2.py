@@ -9,40 +9,29 @@ and such a split is always marked for a human to confirm.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from verify.layout import S2_2019, S2_2021, S2_ALL_KEYS, s2_key, s2_keys
 
-from ...labels import S2_CAPTION, S2_COLUMN, S2_COLUMNS, S2_HEADER, S2_ROWS
+from ...labels import S2_BLOCK_ROWS, S2_CAPTION, S2_HEADER, S2_ITEM, S2_ROW_WORDS, S2_ROWS
+from ...likeness import EXACT, likeness
+from ...locate.columns import Column, s2_columns
 from ...locate.layout import Layout
 from ...locate.stream import Stream
 from ...locate.zones import Zone
+from ...normalize import compact
 from ...numbers import read_cell
-from ..candidate import Reading, TableReading
+from ..candidate import Reading, TableReading, weak_note
+from .align import Placed, fill_gaps
 from .floating import Segment, join_floated
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
-from .tokens import Token, tokenize, written_together
+from .tokens import Token, is_header_row, tokenize, written_together
+from .words import cut_from_another, words
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
 _PROCUREMENT_PER_PROJECT_LOG10 = 5.5
-
-
-@dataclass(frozen=True)
-class Column:
-    start: int  # compact positions
-    field: str
-    template: str
-    unit_printed: bool
-
-
-def _columns(c: str, cs: int, ce: int) -> list[Column]:
-    out = []
-    for m in S2_COLUMN.finditer(c, cs, ce):
-        i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        _, field, template = S2_COLUMNS[i]
-        out.append(Column(m.start(), field, template, "万元" in m.group()))
-    return out
 
 
 def _default_fields(row: str, layout: str | None) -> list[tuple[str, str, bool]]:
@@ -142,14 +131,22 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
     c = stream.compact
     cs, ce = stream.to_compact(zone.start), stream.to_compact(zone.end)
     hits = []
-    for row, pattern in S2_ROWS:
+    view = words(stream, zone.start, zone.end)
+    for i, (row, pattern) in enumerate(S2_ROWS):
         m = pattern.search(c, cs, ce)
-        if m:
-            hits.append((m.start(), m.end(), row))
+        span = (m.start(), m.end()) if m else None
+        whole = view.search(pattern, cs, ce)  # a label cut around its numbers, read whole
+        before = S2_ROW_WORDS[S2_ROWS[i - 1][0]] if i and S2_ROWS[i - 1][0] not in {h[2] for h in hits} else None
+        if whole is not None and (span is None or whole[0] < span[0] < whole[1]) and not cut_from_another(stream, whole, before):
+            span = whole
+        if span:
+            hits.append((*span, row))
+    columns = s2_columns(stream, zone)
+    placed = _placed_rows(stream, (cs, ce), hits, columns, decided.layout)
+    hits += [(p.start, p.end, row) for row, p in placed.items()]
     hits.sort()
     headers = [m.start() for m in S2_HEADER.finditer(c, cs, ce)]
     captions = [m.start() for m in S2_CAPTION.finditer(c, cs, ce)]
-    columns = _columns(c, cs, ce)
     hint = decided.columns
     table = TableReading("s2", decided.layout, True)
     rows = []
@@ -163,21 +160,79 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
         boundaries = [p for p in headers + captions + [h[0] for h in hits] if p >= end] + [ce]
         a, b = stream.to_text_end(end), stream.to_text(min(boundaries))
         block = sum(p <= start for p in headers + captions)
-        segment = Segment(tokenize(stream, a, b), label_row(stream, a), _grid_columns(stream, cols), block)
-        rows.append((row, fields, segment))
-    joined = join_floated(stream, [seg for _, _, seg in rows])
+        # The values are looked for from the label's start: they may stand inside it, after a line of it.
+        tokens = tokenize(stream, stream.to_text(start), b)
+        segment = Segment(tokens, label_row(stream, a), _grid_columns(stream, cols), block)
+        score = min(([placed[row].score] if row in placed else []) + [col.score for col in cols], default=EXACT)
+        rows.append((row, fields, segment, score))
+    joined = join_floated(stream, [seg for _, _, seg, _ in rows])
     table.notes += [f"table 二: {n}" for n in joined.notes]
-    for row, fields, segment in rows:
+    for row, fields, segment, score in rows:
         if segment.row in joined.unsure:
             for f, _, _ in fields:
                 table.cells.setdefault(s2_key(row, f), Reading.missing("a value printed outside the table may be this row's"))
             continue
         _read_row(stream, table, row, fields, joined.apply(segment.tokens), segment.row, segment.columns)
+        if score < EXACT:
+            _weak(table, [s2_key(row, f) for f, _, _ in fields], score)
     keys = set(table.cells)
     for key in _required_keys(table.layout, keys, hint):
         if key not in table.cells:
             table.cells[key] = Reading.missing("row not found in table 二")
     return table
+
+
+def _placed_rows(
+    stream: Stream, span: tuple[int, int], hits: list[tuple[int, int, str]], columns: list[Column], layout: str | None
+) -> dict[str, Placed]:
+    """The rows no pattern found, looked for in their block: after its caption and headers,
+    the rows the caption's item prints (SPEC §2.1, §3.1), in order (align)."""
+    c = stream.compact
+    printed = {row for row, *_ in (S2_2019 if layout == "2019" else S2_2021 if layout == "2021" else S2_2019 + S2_2021)}
+    captions = list(S2_CAPTION.finditer(c, *span))
+    placed: dict[str, Placed] = {}
+    for k, cap in enumerate(captions):
+        end = captions[k + 1].start() if k + 1 < len(captions) else span[1]
+        item = S2_ITEM.search(cap.group())
+        # The block's own headers say which template's rows it prints (2021's 五 has no 其他对外管理服务事项).
+        heads = {col.template for col in columns if cap.end() <= col.start < end}
+        mine = {r for r, *_ in (S2_2019 if heads == {"2019"} else S2_2021)} if len(heads) == 1 else printed
+        rows = [r for r in S2_BLOCK_ROWS.get(item.group(1) if item else "", ()) if r in printed and r in mine]
+        found = {row: (a, b) for a, b, row in hits if cap.end() <= a < end and row in rows}
+        if len(found) == len(rows):
+            continue
+        # A header's words are no label; where they run together with the first label (cells
+        # written together), the label is scored by its best window in them.
+        placed |= fill_gaps(stream, (cap.end(), end), rows, found, S2_ROW_WORDS, 1, lambda t: _heads(stream, t))
+    return placed
+
+
+_HEADS = tuple(dict.fromkeys(compact(col) for *_, col in S2_2019 + S2_2021)) + ("信息内容",)
+_ROW_WORDS = tuple(w for words in S2_ROW_WORDS.values() for w in words)
+
+
+def _heads(stream: Stream, t: Token) -> bool:
+    """Text in a header row (a label with empty cells after it is a row printed blank), or a
+    cell of its own more like a column header than like any row's label."""
+    if is_header_row(stream, t.row) and sum(bool(stream.cells[c].text.strip()) for c in stream.row_cells(t.row)) > 1:
+        return True
+    if not t.whole_cell:
+        return False  # headers and a label written together: the label is scored by its best window
+    text = compact(t.text)
+    head = max(fuzz.ratio(h, text) for h in _HEADS)
+    return head >= _HEAD_LIKENESS and head > likeness(text, _ROW_WORDS)
+
+
+_HEAD_LIKENESS = 50.0
+
+
+def _weak(table: TableReading, keys: list[str], score: float) -> None:
+    """The cells of a row read on a label or under headers matched by likeness only."""
+    for key in keys:
+        r = table.cells.get(key)
+        if r is not None and r.kind != "missing":
+            r.label_match = score
+            r.note = "; ".join(n for n in (r.note, weak_note(score)) if n)
 
 
 # Rows both templates print: a table 二 of either layout, or a mix of the two, has each of them.

@@ -12,21 +12,24 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from verify.identities import evaluate, identities
 from verify.layout import S3_COLUMN_LABELS, S3_COLUMNS, s3_key, s3_rows
 
-from ...labels import S3_LABEL
+from ...labels import S3_LABEL, S3_WORDS
 from ...locate.layout import Layout
 from ...locate.stream import CELL, ROW, Stream
 from ...locate.zones import Zone
 from ...normalize import compact
 from ...numbers import read_cell
-from ..candidate import Reading, TableReading
+from ..candidate import Reading, TableReading, weak_note
+from .align import Placed, fill_gaps
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, piece, readings, slots, split_pieces
 from .split import split_free, split_sums
 from .tokens import Token, is_header_row, tokenize, written_together
+from .words import Words, cut_from_another, words
 
 N = len(S3_COLUMNS)
 _SPLITS_ADD_UP = "each reading adds up to its row's 总计 (H3); ranked by the column identities (H1, H2) of the whole table"
@@ -84,11 +87,8 @@ def _search(stream: Stream, pattern: re.Pattern[str], pos: int, end: int, skip) 
     return None
 
 
-def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
-    """Compact (start, end) of each row label found, searching in template order."""
-    c = stream.compact
-    pos, end = stream.to_compact(zone.start), stream.to_compact(zone.end)
-    found: dict[str, tuple[int, int]] = {}
+def _header_rows(stream: Stream, rows: tuple[str, ...]) -> Callable[[int], bool]:
+    """Whether a document row is a header (`_names_the_columns`), worked out once per row."""
     headers: dict[int, bool] = {}
 
     def header(row: int) -> bool:
@@ -96,26 +96,89 @@ def _anchors(stream: Stream, zone: Zone, rows: tuple[str, ...]) -> dict[str, tup
             headers[row] = _names_the_columns(stream, row, rows)
         return headers[row]
 
-    for row in rows:
+    return header
+
+
+def _in_words(stream: Stream, view: Words, pattern: re.Pattern[str], pos: int, end: int, skip) -> tuple[int, int] | None:
+    """As `_search`, in the words without the values among them (a label cut around its numbers)."""
+    span = view.search(pattern, pos, end)
+    while span is not None:
+        cid = stream.cell_at(stream.to_text(span[0]))
+        if cid is None or not skip(stream.cell_row[cid]):
+            return span
+        span = view.search(pattern, span[0] + 1, end)
+    return None
+
+
+def _anchors(
+    stream: Stream, zone: Zone, rows: tuple[str, ...], header: Callable[[int], bool], view: Words
+) -> dict[str, tuple[int, int]]:
+    """Compact (start, end) of each row label found, searching in template order: as printed,
+    or read whole where its numbers stand inside it (then the span holds them)."""
+    pos, end = stream.to_compact(zone.start), stream.to_compact(zone.end)
+    found: dict[str, tuple[int, int]] = {}
+    for i, row in enumerate(rows):
         label = S3_LABEL[row]
         m = (label.numbered and _search(stream, label.numbered, pos, end, header)) or _search(
             stream, label.pattern, pos, end, header
         )
-        if not m:
+        span = (m.start(), m.end()) if m else None
+        whole = (label.numbered and _in_words(stream, view, label.numbered, pos, end, header)) or _in_words(
+            stream, view, label.pattern, pos, end, header
+        )
+        before = S3_WORDS[rows[i - 1]] if i and rows[i - 1] not in found else None
+        if whole is not None and (span is None or whole[0] < span[0] < whole[1]) and not cut_from_another(stream, whole, before):
+            span = whole
+        if span is None:
             continue
-        start = m.start()
-        if label.leaf is not None and not c.startswith(str(label.leaf), start):
-            # "…0000002.其他法律…": the leaf number belongs to the label, not to the values.
-            # (A match of `numbered` holds its number already.)
-            window_start = max(pos, start - 16)
-            pm = re.search(rf"{label.leaf}[.、．][^\d]{{0,14}}$", c[window_start:start])
-            if pm:
-                start = window_start + pm.start()
-            else:  # "4保护第三方…" in one cell: a scan whose recogniser lost the dot
-                start = _undotted_leaf(stream, label.leaf, window_start, start)
-        found[row] = (start, m.end())
-        pos = m.end()
+        start = _leaf_start(stream, label.leaf, pos, span[0])
+        if start == span[0] and label.leaf is not None and not stream.compact.startswith(str(label.leaf), start):
+            start = view.leaf_before(label.leaf, span[0], pos) or start  # "4.保护 0 0 … 第三方合法权益"
+        found[row] = (start, span[1])
+        pos = span[1]
     return found
+
+
+def _words_start(stream: Stream, leaf: int | None, start: int) -> int:
+    """Where a label's words begin, after its leaf number: its numbers may follow them at once
+    (a label broken around its numbers), and a leaf number without its dot reads as a value."""
+    c = stream.compact
+    if leaf is None or not c.startswith(str(leaf), start):
+        return start
+    return start + 1 + (c[start + 1 : start + 2] in (".", "、", "．"))
+
+
+def _leaf_start(stream: Stream, leaf: int | None, floor: int, start: int) -> int:
+    """Where a label found at compact `start` begins, its leaf number included: "…0000002.其他法律…"
+    the 2 belongs to the label, not to the values before it. (A match of `numbered`, or a
+    label that opens with its number, holds it already.)"""
+    c = stream.compact
+    if leaf is None or c.startswith(str(leaf), start):
+        return start
+    window_start = max(floor, start - 16)
+    pm = re.search(rf"{leaf}[.、．][^\d]{{0,14}}$", c[window_start:start])
+    if pm:
+        return window_start + pm.start()
+    # "4保护第三方…" in one cell: a scan whose recogniser lost the dot
+    return _undotted_leaf(stream, leaf, window_start, start)
+
+
+def _aligned_anchors(
+    stream: Stream, zone: Zone, rows: tuple[str, ...], found: dict[str, tuple[int, int]], header
+) -> dict[str, Placed]:
+    """The rows no pattern found, placed on the labels left between the rows found (align)."""
+    span = (stream.to_compact(zone.start), stream.to_compact(zone.end))
+    placed = fill_gaps(stream, span, rows, found, S3_WORDS, N, lambda t: header(t.row))
+    return {r: Placed(_glued_leaf(stream, S3_LABEL[r].leaf, p.start), p.end, p.score) for r, p in placed.items()}
+
+
+def _glued_leaf(stream: Stream, leaf: int | None, start: int) -> int:
+    """A label placed from its dot: the leaf number before it went to the values ("…00000001.属于…"),
+    and belongs to the label, as for a pattern."""
+    c = stream.compact
+    if leaf is not None and c[start : start + 1] in (".", "、", "．") and c[start - 1 : start] == str(leaf):
+        return start - 1
+    return start
 
 
 def _row_read(
@@ -179,15 +242,22 @@ def _has_subtotal_column(stream: Stream, zone: Zone, found: dict[str, tuple[int,
     return "小计" in stream.compact[start:end]
 
 
-def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead], list[str]]:
+def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead], list[str], dict[str, float]]:
+    """The rows read after their labels, the rows whose label was not found, and the likeness
+    score of each row placed on a label no pattern found."""
     rows = s3_rows(layout)
-    found = _anchors(stream, zone, rows)
-    order = [r for r in rows if r in found]
+    header = _header_rows(stream, rows)
+    found = _anchors(stream, zone, rows, header, words(stream, zone.start, zone.end))
+    placed = _aligned_anchors(stream, zone, rows, found, header)
+    found |= {row: (p.start, p.end) for row, p in placed.items()}
+    order = sorted((r for r in rows if r in found), key=lambda r: found[r][0])
     segments: dict[str, tuple[tuple[int | None, int | None], list[Token]]] = {}
     for i, row in enumerate(order):
-        seg_start = stream.to_text_end(found[row][1])
+        # From the label's words, not its end: its numbers may stand inside it, after a line of it.
+        seg_start = stream.to_text(_words_start(stream, S3_LABEL[row].leaf, found[row][0]))
         seg_end = stream.to_text(found[order[i + 1]][0]) if i + 1 < len(order) else zone.end
-        segments[row] = (_label_cell(stream, seg_start), tokenize(stream, seg_start, seg_end))
+        where = _label_cell(stream, stream.to_text_end(found[row][1]))
+        segments[row] = (where, tokenize(stream, seg_start, seg_end))
     subtotal = _has_subtotal_column(stream, zone, found)
     starts = _value_columns(segments.values(), N + subtotal)
     out = {}
@@ -202,7 +272,7 @@ def anchored(stream: Stream, zone: Zone, layout: str) -> tuple[dict[str, RowRead
             tokens = [t for t in tokens if t.row != at or t.column is None or t.column >= first_column]
         out[row] = _row_read(stream, tokens, first_column, subtotal, at)
     missing = [r for r in rows if r not in found]
-    return out, missing
+    return out, missing, {row: p.score for row, p in placed.items()}
 
 
 def _table_below(stream: Stream, tokens: list[Token], label_at: int | None, width: int) -> tuple[int, int] | None:
@@ -366,7 +436,7 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
     if layout is None:
         return TableReading("s3", None, True, notes=[decided.evidence])
     notes = [decided.evidence]
-    reads, missing = anchored(stream, zone, layout)
+    reads, missing, scores = anchored(stream, zone, layout)
     resolved = resolve(reads, layout)
     method = "anchored"
     quality = _quality(resolved.chosen, layout)
@@ -375,7 +445,7 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
         if alt is not None:
             alt_resolved = resolve(alt, layout)
             if _quality(alt_resolved.chosen, layout) < quality:
-                resolved, method, missing = alt_resolved, "aligned", []
+                resolved, method, missing, scores = alt_resolved, "aligned", [], {}
                 notes.append("labels detached from their values: value rows laid over the template rows in reading order")
     notes += resolved.notes
     chosen, ambiguous = resolved.chosen, resolved.ambiguous
@@ -392,7 +462,12 @@ def read_table3(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
                 note = "the only way to cut the digits into 7 numbers; they do not add up"
             elif rr is not None and rr.split and row not in ambiguous:
                 note = "the only split whose parts add up"
-            table.cells.update(readings(stream, keys, chosen[row], note=note, ambiguous=row in ambiguous))
+            if row in scores:
+                note = "; ".join(n for n in (note, weak_note(scores[row])) if n)
+            found = readings(stream, keys, chosen[row], note=note, ambiguous=row in ambiguous)
+            for r in found.values():
+                r.label_match = scores.get(row)
+            table.cells.update(found)
             if row in ambiguous:
                 table.ambiguities.append(ambiguity(stream, keys, resolved.options[row], _SPLITS_ADD_UP))
         else:
