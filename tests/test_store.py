@@ -696,6 +696,21 @@ def test_organ_and_path_match_a_part_of_them(store, shanghai, where, expected):
         assert page.total == len(page.items)
 
 
+def test_a_part_of_a_name_is_looked_up_once_among_the_organs(store, shanghai):
+    from extractor.store.queue import named
+
+    docs = _filled(store, shanghai)
+    assert named(store.db, Filter(organ="甲")).organs == ("甲局",)
+    assert named(store.db, Filter(organ="郭巨")).organs == ()
+    assert named(store.db, Filter(organ="科委", state=None)).organs == ("上海市科委",)
+    for r in docs:
+        if r.organ == "甲局":
+            store.resolve(r.source.sha256, accept=True, reviewer="li", note="as printed")
+    every = named(store.db, Filter(organ="科委"))
+    assert (every.organ, every.organs, every.by_state_only) == (None, None, True), "every open organ: no filter left"
+    assert store.queue(Filter(organ="科委")).total == 13 and store.reason_counts(Filter(organ="科委")) == store.reason_counts()
+
+
 def test_a_cursor_of_another_order_or_made_up_is_refused(store, shanghai):
     _filled(store, shanghai)
     by_path = store.queue(limit=3, order="path").next

@@ -21,6 +21,7 @@ from . import fixtures
 from .conftest import DOCS
 
 WIDTH = {"s2": 4, "s3": 10, "s4": 15}
+BLANK_KEY = "s3.carried_forward.total"
 
 
 def damaged(stem: str, key: str, by: int) -> fixtures.Report:
@@ -232,3 +233,35 @@ def test_a_scanned_image_cell_is_its_page_too():
     page = excerpt(png, "scan.png", "image", {"page": 1, "bbox": [10, 10, 60, 30]})
     assert page == Page(1, (10, 10, 60, 30))
     assert Image.open(io.BytesIO(crop_png(png, 1, page.bbox, margin=5, dpi=72))).size[0] > 0
+
+
+# --- the queue's reasons and the history, in words ---------------------------------------------------
+
+
+def test_a_reason_code_is_one_chip_counted_its_messages_in_its_title():
+    from extractor.models import Reason
+    from extractor.web.views import chips
+
+    reasons = [Reason(code="structure", message=f"row {i}") for i in range(20)] + [Reason(code="identity_failed", message="H1")]
+    got = chips(reasons)
+    assert [(c.code, c.count) for c in got] == [("structure", 20), ("identity_failed", 1)]
+    assert got[0].title.splitlines() == ["row 0", "row 1", "row 2", "row 3", "row 4", "… and 15 more"]
+
+
+@pytest.mark.parametrize(
+    "detail,said",
+    [
+        ({"questioned": [BLANK_KEY, "table_missing"]}, [("questioned", "三 · 四、结转下年度继续办理 / 总计; table_missing")]),
+        ({"newly_questioned": [f"s4.review.{c}" for c in ("upheld", "corrected", "other", "pending", "total", "upheld", "other")]},
+         [("newly questioned", "四 · 行政复议 / 结果维持; 四 · 行政复议 / 结果纠正; 四 · 行政复议 / 其他结果; 四 · 行政复议 / 尚未审结; "
+                               "四 · 行政复议 / 总计; 四 · 行政复议 / 结果维持; and 1 more")]),
+        ({"value": 1, "was": None, "version": 3, "correction": 7}, [("value", "1"), ("was", "blank")]),
+        ({"withdrawn": {BLANK_KEY: 1}, "was": "corrected", "path": "a.txt"}, [("withdrawn", "三 · 四、结转下年度继续办理 / 总计: 1"), ("was", "corrected")]),
+        ({"note": None, "status": "verified"}, [("status", "verified")]),
+    ],
+    ids=["keys-and-codes", "many-keys", "values", "withdrawn", "nothing-said"],
+)  # fmt: skip
+def test_an_events_detail_names_cells_by_their_labels(detail, said):
+    from extractor.web.views import event_detail
+
+    assert event_detail(detail, "2021") == said

@@ -20,7 +20,7 @@ import binascii
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import BadInput
@@ -47,6 +47,7 @@ class Filter:
     path: str | None = None  # a part of the document's path
     method: str | None = None  # what read the result that stands: rules, llm
     suggested: bool = False  # only those one click fixes (`suggest.suggestion`)
+    organs: tuple[str, ...] | None = None  # the organs `organ` names, once looked up (`named`)
 
     def where(self, *, by_reason: bool = True, by_doubt: bool = True) -> tuple[str, str, str, list[Any]]:
         """The tables, the alias of the one whose index gives the order, the WHERE clause and
@@ -81,6 +82,9 @@ class Filter:
             if value:
                 clauses.append(f"instr(v.{name}, ?) > 0")
                 params.append(value)
+        if self.organs is not None:
+            clauses.append(f"v.organ IN ({', '.join('?' for _ in self.organs)})")
+            params += self.organs
         if self.suggested:
             clauses.append("v.suggestion IS NOT NULL")
         return tables, order, " AND ".join(clauses) or "1", params
@@ -88,7 +92,19 @@ class Filter:
     @property
     def by_state_only(self) -> bool:
         """Only the state (and the reason) narrow it: `review_reasons` alone answers a count."""
-        return not self.suggested and all(getattr(self, n) is None for n in (*_EQUAL, *_CONTAINS))
+        return not self.suggested and self.organs is None and all(getattr(self, n) is None for n in (*_EQUAL, *_CONTAINS))
+
+
+def named(db: sqlite3.Connection, where: Filter) -> Filter:
+    """`where` with its part of an organ's name made the organs it names, found once in the
+    index of organs: far fewer than the reviews, and a list of them is answered by the indexes
+    (none: nothing to look for; every one: no filter at all, so the reasons' own index counts)."""
+    if not where.organ:
+        return where
+    state, params = ("WHERE state = ?", [where.state]) if where.state is not None else ("", [])
+    rows = db.execute(f"SELECT organ, instr(organ, ?) > 0 FROM reviews {state} GROUP BY organ", [where.organ, *params]).fetchall()
+    organs = tuple(organ for organ, hit in rows if hit)
+    return replace(where, organ=None, organs=None if len(organs) == len(rows) else organs)
 
 
 @dataclass(frozen=True)
@@ -200,12 +216,9 @@ def page(
 ) -> Page:
     if limit < 1:
         raise BadInput(f"limit must be at least 1, not {limit}")
+    where = named(db, where)
+    (total,) = db.execute(*_count(where)).fetchone()
     tables, o, sql, params = where.where(by_doubt=order.name == "doubt")
-    if o == "o" and where.by_state_only:  # counted in the reason's own index, no join
-        tables_counted = "review_reasons o"
-    else:
-        tables_counted = tables
-    (total,) = db.execute(f"SELECT count(*) FROM {tables_counted} WHERE {sql}", params).fetchone()
     if seen is not None:
         sql += f" AND {_unclaimed(o)}"
         params = [*params, seen.reviewer, seen.now]
@@ -220,8 +233,17 @@ def page(
     return Page(items=items, total=total, next=cursor(order, items[-1]) if len(rows) > limit else None)
 
 
+def _count(where: Filter) -> tuple[str, list[Any]]:
+    """How many `where` selects, whatever the order: by a reason, from that reason's rows."""
+    tables, o, sql, params = where.where()
+    if o == "o" and where.by_state_only:  # counted in the reason's own index, no join
+        tables = "review_reasons o"
+    return f"SELECT count(*) FROM {tables} WHERE {sql}", params
+
+
 def every(db: sqlite3.Connection, where: Filter, order: Order = ORDERS["doubt"], seen: Seen | None = None) -> Iterator[QueueItem]:
     """Every review `where` selects, in the order, a page at a time."""
+    where = named(db, where)
     after = None
     while True:
         got = page(db, where, after, 500, order, seen)
@@ -242,7 +264,7 @@ def step(
 ) -> str | None:
     """The document after `at` in the order (`forward`) or before it, among those `where`
     selects, `at` itself left out: past the end, the first (or the last); None when none is left."""
-    tables, o, sql, params = where.where(by_doubt=order.name == "doubt")
+    tables, o, sql, params = named(db, where).where(by_doubt=order.name == "doubt")
     sql += f" AND {o}.sha256 != ?"
     params = [*params, at.sha256]
     if seen is not None:
@@ -260,6 +282,7 @@ def step(
 
 
 def reason_counts(db: sqlite3.Connection, where: Filter) -> dict[str, int]:
+    where = named(db, where)
     if where.by_state_only:  # the reasons index holds each review's state: no join to the reviews
         state = " WHERE state = ?" if where.state is not None else ""
         rows = db.execute(

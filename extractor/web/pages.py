@@ -133,7 +133,7 @@ def queue_page(request: Request, viewer: Viewer = Depends(page_viewer), after: s
         "reason_url": lambda code: "/queue?" + chosen.model_copy(update={"reason": code}).query(),
         "first_document": with_query(f"/documents/{free[0]}", carry) if free else None,
         "held": held, "chips": views.chips, "orders": ORDERS, "with_query": with_query,
-        "progress": _progress(store, viewer, chosen),
+        "progress": _progress(store, viewer, chosen, page.total if chosen.state == "open" else None),
         "reasons": sorted(set(REASONS) | set(counts)), "states": filters.STATES, "statuses": filters.STATUSES,
         "templates": filters.TEMPLATES, "formats": filters.FORMATS, "methods": filters.METHODS,
     })  # fmt: skip
@@ -143,9 +143,10 @@ def with_query(path: str, query: str) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _progress(store: Any, viewer: Viewer, chosen: filters.Chosen) -> tuple[int, int]:
-    """What the viewer resolved today, and what is left open in their filter."""
-    left = store.queue(replace(chosen.where(), state="open"), limit=1).total
+def _progress(store: Any, viewer: Viewer, chosen: filters.Chosen, left: int | None = None) -> tuple[int, int]:
+    """What the viewer resolved today, and what is left open in their filter (`left`, when known)."""
+    if left is None:
+        left = store.queue(replace(chosen.where(), state="open"), limit=1).total
     return store.resolved_today(viewer.name), left
 
 
