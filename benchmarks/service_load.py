@@ -10,8 +10,9 @@ throughput (documents done per second, first post to last done), the latency of 
 the time to done (post to result) at p50, p95 and p99, and the service's peak resident memory,
 the whole process tree (the service and its worker processes) sampled every 100 ms from /proc.
 
-`--queue 100000` times the queue's pages instead (the first, one by reason, one by year, the
-second and the 201st), over HTTP, with that many open reviews in the store.
+`--queue 100000` times the queue's pages instead (the first, one by reason, one by year, by a
+part of the organ's name or of the path, in each order, the second and the 201st), over HTTP,
+with that many open reviews in the store.
 
 Side by side, in the same run, the same documents read one at a time in this process
 (`extract_bytes`, the rules): what one core does without the service, so the figures of a
@@ -155,16 +156,15 @@ def direct(docs: list[tuple[str, bytes]]) -> tuple[float, float]:
     return len(docs) / (time.perf_counter() - start), _status(os.getpid(), "VmHWM") / 1024
 
 
-def queue_pages(reviews: int) -> None:
-    """The queue's pages over HTTP with `reviews` open reviews in the store: copies of one
-    reviewed document under made-up hashes, their doubt spread from 1 to 40."""
+def fill_queue(db: Path, reviews: int) -> None:
+    """A store at `db` with `reviews` + 1 open reviews: copies of one reviewed document under
+    made-up hashes and paths ("copy 17.md", the result saying so too, so that a decision on a copy
+    is one on that copy), their doubt spread from 1 to 40, one in four fixed by one click
+    (benchmarks/review.py fills its stores here too)."""
     from extractor.options import RULES_ONLY
     from extractor.pipeline import extract_bytes
     from extractor.store import Store
 
-    tmp = Path(tempfile.mkdtemp(prefix="service-queue-"))
-    db = tmp / "results.sqlite"
-    start = time.perf_counter()
     with Store(db) as store:
         seed = (ROOT / "golden/docs/10_shanghai_kewei_2024.md").read_bytes()
         sha = store.add(extract_bytes("seed.md", seed), RULES_ONLY.fingerprint).sha256
@@ -174,19 +174,45 @@ def queue_pages(reviews: int) -> None:
         store.db.execute(copies + f"INSERT INTO documents SELECT {hexed}, format, size, first_seen FROM n, documents WHERE sha256 = ?", (reviews, sha))
         store.db.execute(
             copies + f"INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
-            f" SELECT {hexed}, run_id, 'copy ' || i || '.md', status, organ, year + i % 5, template, reasons, result, extracted_at"
+            f" SELECT {hexed}, run_id, 'copy ' || i || '.md', status, organ, year + i % 5, template, reasons,"
+            f" json_set(result, '$.source.sha256', {hexed}, '$.source.path', 'copy ' || i || '.md'), extracted_at"
             " FROM n, results WHERE sha256 = ?", (reviews, sha))  # fmt: skip
-        names = [r[1] for r in store.db.execute("PRAGMA table_info(reviews)") if r[1] not in ("sha256", "doubt", "year")]
+        varied = {"sha256", "doubt", "year", "path", "effort", "suggestion"}
+        names = [r[1] for r in store.db.execute("PRAGMA table_info(reviews)") if r[1] not in varied]
         store.db.execute(
-            copies + f"INSERT INTO reviews (sha256, doubt, year, {', '.join(names)})"
-            f" SELECT {hexed}, 1 + i % 40, year + i % 5, {', '.join(names)} FROM n, reviews WHERE sha256 = ?", (reviews, sha))  # fmt: skip
+            copies + f"INSERT INTO reviews (sha256, doubt, year, path, effort, suggestion, {', '.join(names)})"
+            f" SELECT {hexed}, 1 + i % 40, year + i % 5, 'copy ' || i || '.md', CASE WHEN i % 4 = 0 THEN 0 ELSE 1 + i % 40 END,"
+            f" CASE WHEN i % 4 = 0 THEN suggestion END, {', '.join(names)} FROM n, reviews WHERE sha256 = ?", (reviews, sha))  # fmt: skip
         store.db.execute(
             "INSERT OR IGNORE INTO review_reasons SELECT json_extract(j.value, '$.code'), v.state, v.doubt, v.sha256"
             " FROM reviews v, json_each(v.reasons) j WHERE v.sha256 != ?", (sha,))  # fmt: skip
         store.db.execute("COMMIT")
+
+
+def timed(http: httpx.Client, url: str, times: int = 5) -> tuple[int, list[float]]:
+    """The status of `url` and the milliseconds of `times` requests for it, after one to warm up."""
+    http.get(url)
+    spent = []
+    for _ in range(times):
+        t = time.perf_counter()
+        r = http.get(url)
+        spent.append((time.perf_counter() - t) * 1000)
+    return r.status_code, spent
+
+
+def queue_pages(reviews: int) -> None:
+    """The queue's pages over HTTP with `reviews` open reviews in the store (`fill_queue`)."""
+    tmp = Path(tempfile.mkdtemp(prefix="service-queue-"))
+    db = tmp / "results.sqlite"
+    start = time.perf_counter()
+    fill_queue(db, reviews)
     print(f"{reviews + 1} open reviews written in {time.perf_counter() - start:.0f} s")
     with Served(tmp / "data", args=("--db", str(db))) as served, httpx.Client(base_url=served.url) as http:
-        pages = ["/queue", "/queue?reason=identity_not_assessable", "/queue?year=2025", "/v1/reviews?limit=50"]
+        pages = [
+            "/queue", "/queue?reason=identity_not_assessable", "/queue?year=2025", "/v1/reviews?limit=50",
+            "/queue?organ=科委", "/queue?organ=郭巨", "/queue?path=copy+4242", "/queue?path=copy+4242&reason=cells_not_read",
+            "/queue?sort=fewest", "/queue?sort=path", "/queue?sort=organ",
+        ]  # fmt: skip
         first = http.get("/v1/reviews", params={"limit": 50}).json()
         pages.append("/queue?" + httpx.QueryParams({"after": first["next"]}).__str__())
         deep = first["next"]
@@ -194,14 +220,9 @@ def queue_pages(reviews: int) -> None:
             deep = http.get("/v1/reviews", params={"limit": 50, "after": deep}).json()["next"]
         pages.append("/queue?" + httpx.QueryParams({"after": deep}).__str__())
         for url in pages:
-            http.get(url)
-            times = []
-            for _ in range(5):
-                t = time.perf_counter()
-                r = http.get(url)
-                times.append((time.perf_counter() - t) * 1000)
+            status, times = timed(http, url)
             label = url if len(url) < 60 else url[:40] + "…(page 201)"
-            print(f"  {label:<48} {r.status_code}  median {statistics.median(times):5.0f} ms")
+            print(f"  {label:<48} {status}  median {statistics.median(times):5.0f} ms")
 
 
 def loadavg() -> str:
