@@ -4,6 +4,13 @@ over a synthetic corpus whose every cell is known.
     python benchmarks/accuracy.py [--generated 1000] [--seed 0] [--strategy rules]
                                   [--renderers crawler,md_sections] [--damage none]
     python benchmarks/accuracy.py --scanned 200 [--seed 0]
+    python benchmarks/accuracy.py --label-noise 0,1,2 [--generated 1000] [--damage none] [--wraps]
+
+`--label-noise K,…`: the same corpus with K characters damaged in every row label and table-二
+column header (tests/synth/noise.py), per K: cells right and false accepts, in all and per
+flattening, and the documents where the extraction breaks a property of tests/synth.
+`--wraps`: row labels also broken over 2-4 lines, the numbers on the first, a middle or the
+last (the printed flattenings: pdf, pdf_unruled, html, docx, markdown).
 
 `--scanned N`: N generated ruled PDFs and the corpus PDF, each read from its text layer and
 from its scan (tests/synth/scan.py: rendered, askew, blurred, JPEG'd, read by OCR), side by
@@ -94,6 +101,37 @@ def scanned_side_by_side(n: int, seed: int, options) -> None:
     print(f"cells most often misread on the scans: {misread.most_common(8)}")
 
 
+def label_noise(levels: list[int], args, renderers, options) -> None:
+    """Cells right and false accepts per number of characters damaged in each label."""
+    by: dict[tuple[str, int], list[DocumentScore]] = defaultdict(list)
+    faults: dict[int, list] = defaultdict(list)
+    for k in levels:
+        for case in corpus(args.generated, args.seed, args.damage, renderers, label_noise=k, wraps=args.wraps):
+            result = extract_bytes(case.rendered.name, case.rendered.data, options=options)
+            s = score(result, golden(case, case.expected.cells))
+            by[("all", k)].append(s)
+            by[(case.renderer.name, k)].append(s)
+            found = problems(case, result)
+            if found:
+                faults[k].append((str(case), found[:3]))
+    damage = f"damage {args.damage}" if args.damage else "random damage"
+    wraps = ", row labels broken over 2-4 lines where a printed document's flattening allows" if args.wraps else ""
+    print(f"{args.generated} generated documents per level (seed {args.seed}), {damage}{wraps}, strategy {args.strategy}")
+    print("characters damaged in each row label and table-二 header: cells right / verified / false accepts")
+    print(f"{'':<18}" + "".join(f"{f'{k} damaged':>28}" for k in levels))
+    names = ["all"] + sorted({name for name, _ in by if name != "all"})
+    for name in names:
+        row = ""
+        for k in levels:
+            t = summarise(by[(name, k)])
+            row += f"{t.cell_accuracy:>12.2%} {t.status['verified']:>6}/{t.documents:<4} FA {t.false_accepts:<3}"
+        print(f"{name:<18}{row}")
+    for k in levels:
+        print(f"{k} damaged: {len(faults[k])} documents break a property of tests/synth")
+        for name, found in faults[k][:6]:
+            print(f"  {name}: {found}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=1000)
@@ -102,6 +140,8 @@ def main() -> None:
     parser.add_argument("--scanned", type=int, default=0, help="compare N generated PDFs with their scans instead")
     parser.add_argument("--renderers", help="flattenings to take in turn, comma-separated (default: all)")
     parser.add_argument("--damage", choices=DAMAGES, help="one damage for every document (default: a random one or none)")
+    parser.add_argument("--label-noise", help="characters damaged per label, levels comma-separated (e.g. 0,1,2)")
+    parser.add_argument("--wraps", action="store_true", help="with --label-noise: row labels broken over lines too")
     args = parser.parse_args()
     renderers = args.renderers.split(",") if args.renderers else None
     unknown = [r for r in renderers or [] if r not in RENDERERS]
@@ -110,6 +150,8 @@ def main() -> None:
     options = options_for(args.strategy)
     if args.scanned:
         return scanned_side_by_side(args.scanned, args.seed, options)
+    if args.label_noise:
+        return label_noise([int(k) for k in args.label_noise.split(",")], args, renderers, options)
     printed: dict[str, list[DocumentScore]] = defaultdict(list)
     meant: list[DocumentScore] = []
     faults = []

@@ -12,11 +12,21 @@ from .renderers import RENDERERS
 from .scan import scanned
 
 
-def corpus(n: int, seed: int = 0, damage: str | None = "none", renderers: list[str] | None = None) -> Iterator[Case]:
-    """`damage`: "none" for clean documents, None for a random damage (or none) on each."""
+def corpus(
+    n: int,
+    seed: int = 0,
+    damage: str | None = "none",
+    renderers: list[str] | None = None,
+    label_noise: int = 0,
+    wraps: bool = False,
+) -> Iterator[Case]:
+    """`damage`: "none" for clean documents, None for a random damage (or none) on each;
+    `label_noise`: the characters damaged in each label, `wraps`: labels broken over lines
+    (tests/synth/noise.py)."""
     names = renderers or list(RENDERERS)
     for i in range(n):
-        yield make_case(RandomDraw(seed * 1_000_003 + i), names[i % len(names)], damage)
+        draw = RandomDraw(seed * 1_000_003 + i)
+        yield make_case(draw, names[i % len(names)], damage, label_noise=label_noise, wraps=wraps)
 
 
 def scans(n: int, seed: int = 0, damage: str | None = "none") -> Iterator[tuple[Case, bytes]]:

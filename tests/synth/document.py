@@ -47,6 +47,8 @@ class GridCell:
     key: str | None = None  # the dictionary key of a value cell
     # The same text as a narrow column wraps it ("自\n然\n人", "（三）\n不予\n公开"), or None.
     wrapped: str | None = None
+    # A row label broken over 2-4 lines in a printed cell ("2.其他法律\n行政法规\n禁止公开"), or None.
+    lines: str | None = None
 
 
 @dataclass
@@ -161,6 +163,13 @@ class Document:
     # Table 三's leaf numbers stand without their dot ("3其他", "4保护第三方合法权益"), as a
     # typist leaves it out or a scan's recogniser loses it.
     undotted: bool = False
+    # Characters damaged in each row label and table-二 header (tests/synth/noise.py), and the seed
+    # a renderer printing labels of its own damages them with.
+    label_noise: int = 0
+    noise_seed: int = 0
+    # Row labels broken over lines (GridCell.lines), the row's numbers printed at the "TOP",
+    # "MIDDLE" or "BOTTOM" of the label's lines; None: labels as the cell's width wraps them.
+    wraps: str | None = None
 
     @property
     def subtotal(self) -> bool:

@@ -60,8 +60,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _runs(cell: GridCell, style: DocxStyle) -> str:
-    if cell.wrapped and style.wrapped_labels and cell.role != "value":
-        return "<w:r>" + "<w:br/>".join(f"<w:t>{escape(part)}</w:t>" for part in cell.wrapped.split("\n")) + "</w:r>"
+    broken = cell.lines or (cell.wrapped if style.wrapped_labels and cell.role != "value" else None)
+    if broken:
+        return "<w:r>" + "<w:br/>".join(f"<w:t>{escape(part)}</w:t>" for part in broken.split("\n")) + "</w:r>"
     text = cell.text
     if style.split_runs and cell.role == "value" and len(text) > 1:
         half = len(text) // 2

@@ -86,9 +86,14 @@ class Pdf:
         return self.ruled
 
     def render(self, doc: Document, d: Draw) -> Rendered:
+        break_at = page_break_row(doc.grid("s3"), d) if d.chance(0.8) else None
+        if doc.wraps:
+            # Labels broken over lines make table 三 taller than a page: it breaks mid-way.
+            rows = sorted(doc.grid("s3").data_rows)
+            break_at = rows[len(rows) // 2]
         style = PdfStyle(
             ruled=self.ruled,
-            break_at=page_break_row(doc.grid("s3"), d) if d.chance(0.8) else None,
+            break_at=break_at,
             repeat_header=d.chance(0.6),
             s3_new_page=not d.chance(0.3),
             page_number=d.choice(_PAGE_NUMBERS),

@@ -58,6 +58,8 @@ def _number(text: str, split: bool) -> str:
 def _content(cell: GridCell, style: HtmlStyle) -> str:
     if not cell.text:
         return "&nbsp;" if style.nbsp else ""
+    if cell.lines:
+        return "<br>".join(escape(part) for part in cell.lines.split("\n"))
     if cell.wrapped and style.wrapped_labels and cell.role != "value":
         return "<br>".join(escape(part) for part in cell.wrapped.split("\n"))
     return _number(cell.text, style.split_numbers) if cell.role == "value" else escape(cell.text)

@@ -33,6 +33,7 @@ from verify.layout import (
 
 from .document import Document, Grid, GridCell, Heading, Paragraph, _paren
 from .draw import Draw
+from .noise import noisy
 from .render import Rendered, _grouped, all_cell_runs
 
 # Labels as conversions shorten them: the distinctive words kept, the template's wording lost.
@@ -214,10 +215,10 @@ class MdSections:
         for group, rows in groups:
             if group is not None:
                 out += [_heading(style, _paren(GROUP_LABELS[group][style.short], ascii_)), ""]
-                body = [[self._label(row, style, ascii_), *values] for row, values in rows]
+                body = [[noisy(doc, row, self._label(row, style, ascii_)), *values] for row, values in rows]
             else:
                 ((row, values),) = rows
-                label = self._label(row, style, ascii_)
+                label = noisy(doc, row, self._label(row, style, ascii_))
                 generic = label if style.generic == "=" else style.generic
                 out += [_heading(style, label), ""]
                 body = [[generic, *values]]
@@ -358,7 +359,7 @@ class MdFloating:
         for r in data:
             row = grid.data_rows[r].split(".", 1)[1]
             values = [c.text for _, c in grid.origins(r) if c.role == "value"]
-            label = _paren(S3_ROW_LABELS[row], ascii_)
+            label = noisy(doc, row, _paren(S3_ROW_LABELS[row], ascii_))
             group = _group(row) if row != "other" else None
             first = pieces[group].pop(0) if group in pieces else None
             if r == footer_at:

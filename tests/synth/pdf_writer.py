@@ -108,9 +108,9 @@ def write_pdf(doc: Document, style: PdfStyle = PdfStyle()) -> bytes:
             top, bottom = cut(grid, style.break_at)
             if style.repeat_header:
                 bottom = with_header(bottom, grid, min(grid.data_rows))
-            story += [_table(top, cell, style.ruled), PageBreak(), _table(bottom, cell, style.ruled)]
+            story += [_table(top, cell, style.ruled, doc.wraps), PageBreak(), _table(bottom, cell, style.ruled, doc.wraps)]
         else:
-            story += [_table(b.widened(), cell, style.ruled), Spacer(1, 8)]
+            story += [_table(b.widened(), cell, style.ruled, doc.wraps), Spacer(1, 8)]
     for _ in range(scans):
         story += [PageBreak(), Image(BytesIO(scan_png()), width=A4[0] - 160, height=A4[1] - 200)]
 
@@ -141,16 +141,19 @@ def _widths(grid: Grid) -> list[float]:
     return labels + [rest / (width - len(labels))] * (width - len(labels))
 
 
-def _table(grid: Grid, style, ruled: bool):
+def _table(grid: Grid, style, ruled: bool, wraps: str | None = None):
+    """`wraps`: labels broken over their lines (`GridCell.lines`), the values at the top, the
+    middle or the bottom of the row."""
     from reportlab.platypus import Paragraph as Para
     from reportlab.platypus import Table, TableStyle
 
     data: list[list[object]] = [[""] * grid.width() for _ in range(grid.height)]
-    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), wraps or "MIDDLE")]
     if ruled:
         commands.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
     for (r, c), cell in grid.cells.items():
-        data[r][c] = Para(markup(cell.text), style)
+        lines = cell.lines if wraps and cell.lines else None
+        data[r][c] = Para("<br/>".join(markup(x) for x in lines.split("\n")) if lines else markup(cell.text), style)
         if cell.colspan > 1 or cell.rowspan > 1:
             commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
     return Table(data, colWidths=_widths(grid), style=TableStyle(commands))

@@ -264,6 +264,8 @@ class Markdown:
         grouped = d.chance(0.2)
 
         def text(cell: GridCell) -> str:
+            if cell.lines:
+                return cell.lines.replace("\n", "<br>")
             if cell.wrapped and br and cell.role == "label":
                 return cell.wrapped.replace("\n", "<br>")
             return _grouped(cell.text) if grouped and cell.role == "value" else cell.text
