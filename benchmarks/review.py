@@ -4,7 +4,7 @@ bulk actions and without, and how fast its pages answer with 100,000 open review
     python benchmarks/review.py                                   # clear and pages
     python benchmarks/review.py --only clear --documents 1000
     python benchmarks/review.py --only pages --reviews 100000
-    python benchmarks/review.py --only pictures                   # not measured yet: see `pictures`
+    python benchmarks/review.py --only pictures                   # the service's memory, 20 large pages at once
 
 clear: N generated reports (tests/synth, every flattening but the scanned one in turn), each
 with one cell damaged (half as a scanner misreads a digit, half as a typist mistypes a number),
@@ -20,8 +20,8 @@ pages: `extractor serve` over a store of R open reviews filled by
 benchmarks/service_load.fill_queue; each page asked K times: the median and the 95th
 percentile, in milliseconds.
 
-pictures: the service's memory while 20 pictures of large PDF pages are asked for at once
-(issue 20, part 1); its place is kept below, not filled.
+pictures: the service's memory while 20 pictures of large PDF pages are asked for at once,
+drawn in its source worker (see `pictures`).
 
 Prints figures; asserts nothing. docs/BENCHMARKS.md records the latest run.
 """
@@ -33,6 +33,7 @@ import html
 import itertools
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -231,14 +232,70 @@ def pages(reviews: int, times: int, work: Path) -> None:
         print(f"  {'a one-click decision and the next document of its filter':<64}{statistics.median(decided):>6.0f} ms{percentile(decided, 95):>5.0f} ms")
 
 
-# --- pictures: left to be filled ---------------------------------------------------------------------
+# --- pictures -------------------------------------------------------------------------------------
 
 
-def pictures(work: Path) -> None:
-    """The service's resident memory (the process tree, `service_load.Sampler`) while 20 pictures
-    of large PDF pages are requested at once (`/documents/{sha}/cell.png?view=page`): the
-    measure of issue 20's part 1, the pictures drawn in the worker pool. Not measured here yet."""
-    print("pictures: not measured yet (the service's memory while 20 pictures of large PDF pages are asked for at once)")
+def pictures(work: Path, count: int = 20, side: float = 4000.0) -> None:
+    """The service's memory while `count` pictures of large PDF pages are asked for at once.
+
+    `count` reports printed on pages of `side` × `side` points (an A0 sheet is 2,384 × 3,370)
+    are read by a batch; `extractor serve` is started on its database, never given them; each
+    page is asked for whole (`cell.png?view=page`, drawn at 100 dpi: 31 million pixels) by
+    `count` clients at once, then again (from the cache). The pictures are drawn by the
+    service's source worker (`web.source_pool`); the service process's peak is its high-water
+    mark (VmHWM), the tree's is sampled (`service_load.Sampler`). Target: the service process
+    under 300 MB.
+    """
+    import io
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pypdfium2 as pdfium
+
+    from benchmarks.service_load import Sampler
+    from tests import fixtures
+
+    folder = work / "large-pages"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "docs").mkdir(parents=True)
+    base = fixtures.Report.golden("004_f8b21749840a51ab")
+    culprit = "s3.granted.natural"
+    for i in range(count):
+        report = fixtures.Report(base.organ, base.year, base.template, {**base.cells, culprit: 100 + i})
+        pdf = pdfium.PdfDocument(fixtures.pdf(report))
+        for page in pdf:
+            page.set_mediabox(0, 0, side, side)  # the printed report in a corner of a large sheet
+        out = io.BytesIO()
+        pdf.save(out)
+        (folder / "docs" / f"large{i:02}.pdf").write_bytes(out.getvalue())
+    data = folder / "data"
+    data.mkdir()
+    db = data / "results.sqlite"
+    subprocess.run([sys.executable, "-m", "extractor", "batch", str(folder / "docs"), "--db", str(db)], capture_output=True, check=False)
+    with sqlite3.connect(db) as con:
+        shas = [r[0] for r in con.execute("SELECT sha256 FROM results WHERE status != 'failed'")]
+    print(f"pictures: {len(shas)} reports on pages of {side:,.0f} × {side:,.0f} points, read by a batch, served (load {loadavg()})")
+    with Served(data) as s:
+
+        def ask(sha: str) -> tuple[int, int, float]:
+            started = time.perf_counter()
+            r = httpx.get(f"{s.url}/documents/{sha}/cell.png", params={"cell": culprit, "view": "page"}, timeout=600)
+            return r.status_code, len(r.content), time.perf_counter() - started
+
+        for round_ in ("drawn", "from the cache"):
+            sampler = Sampler(s.pid, every=0.02)
+            sampler.start()
+            with ThreadPoolExecutor(len(shas)) as clients:
+                answers = list(clients.map(ask, shas))
+            sampler.stop.set()
+            sampler.join()
+            codes = sorted({code for code, _, _ in answers})
+            slowest = max(t for _, _, t in answers)
+            size = statistics.median(n for _, n, _ in answers) / 1024
+            print(
+                f"  {len(answers)} whole pages at once, {round_}: HTTP {codes}, {size:.0f} KB each, the last in {slowest:.1f} s;"
+                f" service process peak {s.peak_mb():.0f} MB, whole tree {sampler.peak:.0f} MB"
+            )
+        print(f"  the service process's peak resident memory: {s.peak_mb():.0f} MB (target under 300 MB)")
 
 
 def main() -> None:
