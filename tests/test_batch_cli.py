@@ -125,7 +125,7 @@ opened = module.Store._open
 def _open(self, new):
     opened(self, new)
     (pages,) = self.db.execute("PRAGMA page_count").fetchone()
-    self.db.execute(f"PRAGMA max_page_count = {pages + 600}")
+    self.db.execute(f"PRAGMA max_page_count = {pages + 100}")  # about half of what the documents need
 module.Store._open = _open
 """
 FULL_LINES = """

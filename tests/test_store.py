@@ -16,6 +16,7 @@ from extractor.reconcile import assess
 from extractor.store import ACTIONS, Filter, Store
 from extractor.store.identity import APPLICATION_ID
 from extractor.store.migrations import MIGRATIONS, migrate
+from extractor.store.packing import unpack
 
 from .conftest import DOCS
 from .doubles.fake_server import FakeServer, ToolCall
@@ -31,10 +32,11 @@ RULES = RULES_ONLY.fingerprint
 NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a later release
 
 TABLES = {
-    "documents", "paths", "runs", "results", "cells", "checks", "reviews", "review_reasons", "corrections", "events",
-    "extractions", "sources", "claims", "llm_batches", "llm_batch_questions",
+    "documents", "paths", "runs", "results", "cell_values", "check_values", "keys", "check_kinds", "reviews",
+    "review_reasons", "corrections", "events", "extractions", "sources", "claims", "llm_batches", "llm_batch_questions",
 }  # fmt: skip
-VIEWS = {"current_results", "current_cells", "latest_corrections", "queue"}
+# `cells` and `checks` are views of the compact tables, by name, as the tables they replace were.
+VIEWS = {"current_results", "current_cells", "latest_corrections", "queue", "cells", "checks"}
 
 
 class Clock:
@@ -94,7 +96,8 @@ def test_a_new_database_gets_every_migration_and_plain_tables(tmp_path):
     assert set(db.table_names()) == TABLES | {"_migrations"}
     assert set(db.view_names()) == VIEWS
     assert list(db["cells"].columns_dict) == [
-        "sha256", "run_id", "key", "value", "state", "method", "raw", "location", "ambiguous", "note",
+        "sha256", "run_id", "key", "value", "state", "method", "raw", "page", "line", "line_end", "span_start",
+        "span_end", "tbl", "grid_row", "grid_col", "x0", "top", "x1", "bottom", "member", "ambiguous", "note",
     ]  # fmt: skip
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -234,7 +237,7 @@ def test_a_result_given_as_json_is_stored_as_given(store, shanghai):
     text = shanghai.model_dump_json(indent=1)  # any valid JSON of a result, e.g. a worker's
     stored = store.add_json(text, RULES)
     assert (stored.new, stored.review, stored.current.cells) == (True, "opened", shanghai.cells)
-    assert store.db.execute("SELECT result FROM results").fetchone()[0] == text
+    assert unpack(store.db.execute("SELECT result FROM results").fetchone()[0]) == text  # kept compressed
     assert list(store.current_json()) == [text]
     with pytest.raises(BadInput, match="not a result"):
         store.add_json('{"status": "verified"}', RULES)

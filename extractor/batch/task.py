@@ -56,7 +56,8 @@ def done_of(
 ) -> Done:  # fmt: skip
     """A document's result, ready to travel to the parent; `sha256`: its hash if the result has
     none; `look`: the store, read-only, to work out ahead what adding it will make of it."""
-    rows = rows_of(result) if result.source.sha256 is not None else None
+    text = result.model_dump_json()
+    rows = rows_of(result, text) if result.source.sha256 is not None else None
     worked_out = None
     if look is not None and rows is not None:
         from ..store.ahead import ahead
@@ -70,7 +71,7 @@ def done_of(
         name=name,
         sha256=result.source.sha256 or sha256,
         status=result.status,
-        text=result.model_dump_json(),
+        text=text,
         error=error,
         rows=rows,
         ahead=worked_out,

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from ..errors import NotFound
 from . import write
+from .packing import unpack
 from .store import Store
 
 State = Literal["queued", "running", "done", "failed"]
@@ -168,7 +169,7 @@ class Extractions:
         row = self.db.execute(
             "SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (extraction.sha256, extraction.run_id)
         ).fetchone()
-        return row[0] if row else None
+        return unpack(row[0]) if row else None
 
 
 __all__ = ["Extraction", "Extractions", "State", "WAITING"]

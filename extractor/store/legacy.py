@@ -18,7 +18,7 @@ from typing import Any
 from ..models import Result
 from . import write
 from .judging import questioned
-from .rows import current_columns, rows_of
+from .rows import current_columns, dumps, rows_of
 
 CARRIED = "carried over"
 # The columns of `reviews` as m002 makes them, frozen: the rows carried over are written into
@@ -67,7 +67,7 @@ def carry_over(db: sqlite3.Connection, results: str, reviews: str) -> None:
             write.seen(db, rows, at)
             duplicate = write.has_result(db, sha, run)
             if not duplicate:
-                write.insert_rows(db, rows, result.model_dump_json(), run, at)
+                _insert_as_m002(db, result, run, at)
                 newest[sha] = (run, result)
             detail = {"sha256": sha, "run_id": run, "status": result.status, "path": row["path"], "previous_id": row["id"]}
             events.append((at, ("extractor", "extracted"), detail | ({"copy_of_an_earlier_reading": True} if duplicate else {})))
@@ -78,6 +78,35 @@ def carry_over(db: sqlite3.Connection, results: str, reviews: str) -> None:
         db.row_factory = None
     for at, (actor, action), detail in sorted(events, key=lambda e: e[0]):
         write.event(db, at, actor, action, **detail)  # type: ignore[arg-type]
+
+
+def _insert_as_m002(db: sqlite3.Connection, result: Result, run: int, at: str) -> None:
+    """A result as the tables m002 makes hold it: its JSON, and its cells and checks as text
+    (the migrations after it make them what they are now). Frozen, as the schema it writes."""
+    sha, rows = result.source.sha256, rows_of(result)
+    db.execute(
+        "INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sha, run, rows.path, rows.status, rows.organ, rows.year, rows.template, rows.reasons, result.model_dump_json(), at),
+    )
+    cells = []
+    for key, value in result.cells.items():
+        p = result.provenance.get(key)
+        if p is None:
+            cells.append((sha, run, key, value, "missing", result.method, "", None, 0, None))
+        else:
+            location = dumps(p.location) if p.location else None
+            cells.append((sha, run, key, value, p.kind, p.method, p.raw, location, int(p.ambiguous), p.note))
+    db.executemany(
+        "INSERT INTO cells (sha256, run_id, key, value, state, method, raw, location, ambiguous, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cells,
+    )
+    db.executemany(
+        "INSERT INTO checks (sha256, run_id, rule, name, status, severity, cells, left_value, right_value, diff, message)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(sha, run, c.rule, c.check, c.status, c.severity, dumps(c.cells), c.left, c.right, c.diff, c.message) for c in result.checks],
+    )
 
 
 def _review(

@@ -9,7 +9,7 @@ migration that has shipped; add the next one.
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
     ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources',
-     'm007_claims', 'm008_queue_orders', 'm009_llm_batches']
+     'm007_claims', 'm008_queue_orders', 'm009_llm_batches', 'm010_compact']
     >>> migrate(db)
     []
 
@@ -18,7 +18,8 @@ migration that has shipped; add the next one.
 carries its rows into the store's tables. `m004` adds the extractions the service accepted;
 `m005` marks the file as the extractor's (`identity`); `m006` where each document's bytes were.
 `m007` holds reviewers' claims on documents; `m008` the queue's orders and substring filters.
-`m009` the questions a run sent through a model provider's batch endpoint.
+`m009` the questions a run sent through a model provider's batch endpoint; `m010` keeps results
+compact (`packing`): their JSON compressed, their cells and checks as rows of numbers.
 """
 
 from __future__ import annotations
@@ -465,3 +466,100 @@ def m009_llm_batches(db: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+def _named(column: str, names: tuple[str, ...]) -> str:
+    """SQL naming the code in `column` (its place in `names`)."""
+    return "CASE " + column + "".join(f" WHEN {i} THEN '{n}'" for i, n in enumerate(names)) + " END"
+
+
+def compact_views() -> str:
+    """The views over the compact tables: `cells` and `checks` by name, as the tables they replace
+    were, and `current_cells` (every cell as it stands: corrections over the newest reading)."""
+    from .packing import METHODS, STATES
+
+    state, method = _named("c.state", STATES), _named("c.method", METHODS)
+    raw = "coalesce(c.raw, CAST(c.value AS TEXT), '')"
+    where = "c.page, c.line, c.line_end, c.span_start, c.span_end, c.tbl, c.grid_row, c.grid_col, c.x0 / 10.0 AS x0, c.top / 10.0 AS top, c.x1 / 10.0 AS x1, c.bottom / 10.0 AS bottom, c.member"
+    return f"""
+CREATE VIEW cells AS
+SELECT r.sha256, r.run_id, y.key, c.value, {state} AS state, {method} AS method, {raw} AS raw,
+       {where}, c.ambiguous, c.note
+FROM cell_values c JOIN results r ON r.id = c.result_id JOIN keys y ON y.id = c.key_id;
+
+CREATE VIEW checks AS
+SELECT r.sha256, r.run_id, k.rule, k.name, c.status, k.severity, k.cells, c.left_value, c.right_value, c.diff, c.message
+FROM check_values c JOIN results r ON r.id = c.result_id JOIN check_kinds k ON k.id = c.kind_id;
+
+CREATE VIEW current_cells AS
+SELECT r.sha256, r.run_id, y.key,
+       CAST(CASE WHEN k.id IS NULL THEN c.value ELSE k.value END AS NUMERIC) AS value,
+       CASE WHEN k.id IS NULL THEN {state} WHEN k.value IS NULL THEN 'blank'
+            WHEN k.value = 0 THEN 'zero' ELSE 'number' END AS state,
+       CASE WHEN k.id IS NULL THEN {method} ELSE 'human' END AS method,
+       {raw} AS raw, {where}, c.value AS extracted,
+       CAST(k.id IS NOT NULL AS INTEGER) AS corrected, k.reviewer, k.at AS corrected_at, k.note
+FROM current_results r
+JOIN cell_values c ON c.result_id = r.result_id
+JOIN keys y ON y.id = c.key_id
+LEFT JOIN corrections k ON k.sha256 = r.sha256 AND k.key = y.key
+     AND k.id = (SELECT max(m.id) FROM corrections m WHERE m.sha256 = r.sha256 AND m.key = y.key);
+"""
+
+
+COMPACT_TABLES = """
+-- The keys of the field dictionary, numbered in the templates' order, and any other key met.
+CREATE TABLE keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+-- What a check is, the same in every report: its rule, name, severity and the cells it reads.
+CREATE TABLE check_kinds (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    cells TEXT NOT NULL,
+    UNIQUE (rule, name, severity, cells)
+);
+-- A result's cells: its state and method as codes (`packing.STATES`, `METHODS`), the raw text
+-- only where it is not the value as written, the location in typed columns, a box in tenths
+-- of a point.
+CREATE TABLE cell_values (
+    result_id INTEGER NOT NULL REFERENCES results (id),
+    key_id INTEGER NOT NULL REFERENCES keys (id),
+    value NUMERIC,
+    state INTEGER NOT NULL,
+    method INTEGER NOT NULL,
+    raw TEXT,
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    page INTEGER, line INTEGER, line_end INTEGER, span_start INTEGER, span_end INTEGER,
+    tbl INTEGER, grid_row INTEGER, grid_col INTEGER,
+    x0 INTEGER, top INTEGER, x1 INTEGER, bottom INTEGER,
+    member TEXT,
+    PRIMARY KEY (result_id, key_id)
+) WITHOUT ROWID;
+-- A result's checks: the kind, the status and figures; the message where it did not pass.
+CREATE TABLE check_values (
+    result_id INTEGER NOT NULL REFERENCES results (id),
+    kind_id INTEGER NOT NULL REFERENCES check_kinds (id),
+    status TEXT NOT NULL,
+    left_value NUMERIC,
+    right_value NUMERIC,
+    diff NUMERIC,
+    message TEXT,
+    PRIMARY KEY (result_id, kind_id)
+) WITHOUT ROWID;
+"""
+
+
+@migration
+def m010_compact(db: sqlite3.Connection) -> None:
+    # A store of 100,000 reports took 17 GB: every result's JSON (60 KB) beside its cells and
+    # checks again as text, a 64-character hash in every cell's key and a JSON location per cell.
+    # The JSON is now kept compressed, the cells and checks as rows of small numbers under the
+    # result's id; the views `cells` and `checks` show them by name, as the tables were.
+    from .packing import convert
+
+    run_script(db, COMPACT_TABLES)
+    convert(db)
+    run_script(db, "DROP VIEW current_cells;\nDROP TABLE cells;\nDROP TABLE checks;\n")
+    run_script(db, compact_views())

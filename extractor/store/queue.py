@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import BadInput
 from ..models import Reason, Result
+from .packing import unpack
 from .records import Page, QueueItem, ReviewState
 from .rows import dumps
 from .suggest import suggestion
@@ -315,18 +316,21 @@ def fill_orders(db: sqlite3.Connection) -> None:
         "UPDATE reviews SET effort = doubt, path = ifnull((SELECT r.path FROM results r"
         " WHERE r.sha256 = reviews.sha256 AND r.run_id = reviews.run_id), '')"
     )
+    # A result may be kept compressed (`packing`): the carry-over of m002 writes reviews so.
+    db.create_function("unpacked", 1, unpack, deterministic=True)
     db.execute(
         "UPDATE reviews SET method = (SELECT CASE WHEN u.strategy = 'rules' THEN 'rules'"
-        " ELSE ifnull(json_extract(coalesce(reviews.corrected, r.result), '$.method'), 'rules') END"
+        " ELSE ifnull(json_extract(unpacked(coalesce(reviews.corrected, r.result)), '$.method'), 'rules') END"
         " FROM results r JOIN runs u ON u.id = r.run_id WHERE r.sha256 = reviews.sha256 AND r.run_id = reviews.run_id)"
     )
     shas = [r[0] for r in db.execute("SELECT sha256 FROM reviews WHERE state = 'open'")]
     for sha in shas:  # one at a time: a result is tens of kilobytes
-        (text,) = db.execute(
+        (kept,) = db.execute(
             "SELECT coalesce(v.corrected, r.result) FROM reviews v JOIN results r ON r.sha256 = v.sha256 AND r.run_id = v.run_id"
             " WHERE v.sha256 = ?",
             (sha,),
         ).fetchone()
+        text = unpack(kept)
         if '"culprits":[]' in text and text.count('"blank_would_be":') == text.count('"blank_would_be":null'):
             continue
         fix = suggestion(Result.model_validate_json(text))

@@ -25,17 +25,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic_core import to_json
-
 from ..kinds import Status
 from ..models import Result
 from .judging import newly_questioned, questioned
+from .packing import cell_row, check_row, pack
 from .suggest import suggestion
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-Cell = tuple[Any, ...]  # (key, value, state, method, raw, location, ambiguous, note): a `cells` row less its keys
-Check = tuple[Any, ...]  # (rule, name, status, severity, cells, left, right, diff, message): a `checks` row less its keys
+Cell = tuple[Any, ...]  # (key, *packing.cell_row): a `cell_values` row, its key by name, less its result's id
+Check = tuple[Any, ...]  # (kind, *packing.check_row): a `check_values` row, its kind as (rule, name, severity, cells)
 
 
 def dumps(value: Any) -> str:
@@ -71,6 +70,7 @@ class Rows:
     cells: list[Cell]
     checks: list[Check]
     read: Standing  # the result as read: nothing weighed, nothing corrected
+    packed: bytes | None = None  # the result's JSON as `results` keeps it, compressed where it was read (a worker)
 
 
 def reasons_json(result: Result) -> str:
@@ -116,20 +116,21 @@ def standing(current: Result, applied: Sequence[str] = (), *, differs: bool = Fa
     )
 
 
-def rows_of(result: Result) -> Rows:
-    """The rows of a result that has its document's hash."""
+def rows_of(result: Result, text: str | None = None) -> Rows:
+    """The rows of a result that has its document's hash; `text`: its JSON, to keep compressed
+    (`packing.pack`), made here so that a worker, not the batch's one writer, compresses it."""
     source = result.source
     assert source.sha256 is not None, "a result with no document has no rows"
     cells = []
     for key, value in result.cells.items():
         p = result.provenance.get(key)
         if p is None:
-            cells.append((key, value, "missing", result.method, "", None, 0, None))
+            cells.append((key, *cell_row(key, value, "missing", result.method, "", None, False, None)))
         else:
-            location = to_json(p.location).decode() if p.location else None
-            cells.append((key, value, p.kind, p.method, p.raw, location, int(p.ambiguous), p.note))
+            cells.append((key, *cell_row(key, value, p.kind, p.method, p.raw, p.location, p.ambiguous, p.note)))
     checks = [
-        (c.rule, c.check, c.status, c.severity, dumps(c.cells), c.left, c.right, c.diff, c.message) for c in result.checks
+        ((c.rule, c.check, c.severity, dumps(c.cells)), *check_row(c.status, c.left, c.right, c.diff, c.message))
+        for c in result.checks
     ]
     return Rows(
         sha256=source.sha256,
@@ -144,4 +145,5 @@ def rows_of(result: Result) -> Rows:
         cells=cells,
         checks=checks,
         read=standing(result),
+        packed=pack(text) if text is not None else None,
     )

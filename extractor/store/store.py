@@ -40,6 +40,7 @@ from .decisions import changed as _changed
 from .decisions import clock_time as _clock_time
 from .judging import questioned
 from .migrations import migrate, pending
+from .packing import Ids, location_of, unpack
 from .queue import Filter, Seen
 from .ahead import Ahead, Neighbour
 from .records import Action, Correction, CurrentCell, Event, Page, QueueItem, Review, Run, Stored
@@ -87,6 +88,7 @@ class Store:
             self.db = sqlite3.connect(target, uri=not (create or memory), isolation_level=None, check_same_thread=False, timeout=10)
         except sqlite3.Error as e:
             raise BadInput(f"{self.path}: cannot open the database ({e})") from None
+        self._ids = Ids(self.db)
         try:
             self._open(new)
         except sqlite3.DatabaseError as e:
@@ -156,6 +158,7 @@ class Store:
                     # SQLite may have rolled the whole transaction back itself (a full disk).
                     if self.db.in_transaction:
                         self.db.execute("ROLLBACK")
+                    self._ids.forget()  # a key or a check kind made in it is gone with it
                     raise
                 self.db.execute("COMMIT")
                 return
@@ -168,6 +171,7 @@ class Store:
                 if self.db.in_transaction:  # else SQLite rolled it all back, savepoint and all
                     self.db.execute("ROLLBACK TO one_change")
                     self.db.execute("RELEASE one_change")
+                self._ids.forget()
                 raise
             self.db.execute("RELEASE one_change")
             self._pending += 1
@@ -271,7 +275,7 @@ class Store:
                 kept = self._stored(sha)[2]
                 result = Result.model_validate_json(kept)
                 return Stored(sha256=sha, run_id=run, new=False, status=result.status, review=None, text=kept, result=result)
-            write.insert_rows(self.db, rows, text, run, at)
+            write.insert_rows(self.db, rows, text, run, at, self._ids)
             write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=rows.status, path=rows.path)
             told = None
             if ahead is not None and write.basis(self.db, sha, rows.organ, rows.year) == ahead.basis:
@@ -450,7 +454,7 @@ class Store:
             version=row["version"],
             run=self.run(row["run_id"]),
             extracted=extracted,
-            current=Result.model_validate_json(row["corrected"]) if row["corrected"] else extracted,
+            current=Result.model_validate_json(unpack(row["corrected"])) if row["corrected"] else extracted,
             corrections=self.corrections(sha256),
         )
 
@@ -543,17 +547,18 @@ class Store:
             " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
             " WHERE r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256) ORDER BY r.sha256"
         )
-        for (text,) in rows:
-            yield text
+        for (kept,) in rows:
+            yield unpack(kept)
 
     def current_cells(self, sha256: str | None = None) -> Iterator[CurrentCell]:
         """Rows of the `current_cells` view: one document's, or every document's by hash."""
         where, params = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
         for row in self.db.execute(f"SELECT * FROM current_cells {where} ORDER BY sha256, key", params):
-            (sha, run, key, value, state, method, raw, location, extracted, corrected, reviewer, at, note) = row
+            sha, run, key, value, state, method, raw, *located = row[:20]
+            extracted, corrected, reviewer, at, note = row[20:]
             yield CurrentCell(
                 sha256=sha, run_id=run, key=key, value=value, state=state, method=method, raw=raw,
-                location=json.loads(location) if location else None, extracted=extracted,
+                location=location_of(located, box_in_points=True), extracted=extracted,
                 corrected=bool(corrected), reviewer=reviewer, corrected_at=at, note=note,
             )  # fmt: skip
 

@@ -19,6 +19,7 @@ from ..load.archive import Origin
 from ..models import Number, Related, Result
 from ..reconcile import weigh
 from .judging import corrected, newly_questioned
+from .packing import INSERT_CELL, INSERT_CHECK, Ids, pack, unpack
 from .records import Action, ReviewChange
 from .rows import Rows, Standing, dumps
 
@@ -94,43 +95,40 @@ def failed_over_limit(db: sqlite3.Connection, sha256: str, run: int) -> bool:
 
 def drop_result(db: sqlite3.Connection, sha256: str, run: int) -> None:
     """Remove the result of `sha256` in `run`, its cells and checks, before its new reading goes in."""
-    for table in ("cells", "checks", "results"):
-        db.execute(f"DELETE FROM {table} WHERE sha256 = ? AND run_id = ?", (sha256, run))  # noqa: S608 - fixed names
+    row = db.execute("SELECT id FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    if row is None:
+        return
+    for table in ("cell_values", "check_values"):
+        db.execute(f"DELETE FROM {table} WHERE result_id = ?", row)  # noqa: S608 - fixed names
+    db.execute("DELETE FROM results WHERE id = ?", row)
 
 
-def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str) -> None:
-    """A result as read, given as its rows and its JSON."""
-    sha = rows.sha256
-    db.execute(
+def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str, ids: Ids) -> None:
+    """A result as read, given as its rows and its JSON (kept compressed: `packing`)."""
+    cur = db.execute(
         "INSERT INTO results (sha256, run_id, path, status, organ, year, template, reasons, result, extracted_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sha, run, rows.path, rows.status, rows.organ, rows.year, rows.template, rows.reasons, text, at),
+        (rows.sha256, run, rows.path, rows.status, rows.organ, rows.year, rows.template, rows.reasons, rows.packed or pack(text), at),
     )
-    db.executemany(
-        "INSERT INTO cells (sha256, run_id, key, value, state, method, raw, location, ambiguous, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sha, run, *cell) for cell in rows.cells],
-    )
-    db.executemany(
-        "INSERT INTO checks (sha256, run_id, rule, name, status, severity, cells, left_value, right_value, diff, message)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sha, run, *check) for check in rows.checks],
-    )
+    result = cur.lastrowid
+    db.executemany(INSERT_CELL, [(result, ids.key(key), *cell) for key, *cell in rows.cells])
+    db.executemany(INSERT_CHECK, [(result, ids.kind(kind), *check) for kind, *check in rows.checks])
 
 
 def stored(db: sqlite3.Connection, sha256: str) -> tuple[int, str, str]:
     """The document's newest run: its id, the result as read, and as it now stands (JSON)."""
-    return db.execute(
+    run, read, now = db.execute(
         "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
         " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
         " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
         (sha256,),
     ).fetchone()
+    return run, unpack(read), unpack(now)
 
 
 def load_result(db: sqlite3.Connection, sha256: str, run: int) -> Result:
-    (text,) = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
-    return Result.model_validate_json(text)
+    (kept,) = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    return Result.model_validate_json(unpack(kept))
 
 
 def latest_corrections(db: sqlite3.Connection, sha256: str) -> tuple[dict[str, Number | None], dict[str, str]]:
@@ -221,12 +219,14 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
     """The cells of a stored result that the cross-year checks read, corrections over extraction:
     from the cells table, so that weighing a neighbour does not parse its whole result."""
     rows = db.execute(
-        "SELECT c.key, CASE WHEN k.sha256 IS NULL THEN c.value ELSE k.value END FROM cells c"
-        " LEFT JOIN latest_corrections k ON k.sha256 = c.sha256 AND k.key = c.key"
-        f" WHERE c.sha256 = ? AND c.run_id = ? AND c.key IN ({', '.join('?' for _ in crossyear.KEYS)})",
+        "SELECT y.key, CASE WHEN k.sha256 IS NULL THEN c.value ELSE k.value END"
+        " FROM results r JOIN cell_values c ON c.result_id = r.id JOIN keys y ON y.id = c.key_id"
+        " LEFT JOIN latest_corrections k ON k.sha256 = r.sha256 AND k.key = y.key"
+        f" WHERE r.sha256 = ? AND r.run_id = ? AND y.key IN ({', '.join('?' for _ in crossyear.KEYS)})",
         (sha256, run, *crossyear.KEYS),
     ).fetchall()
-    return dict(rows)
+    found = dict(rows)
+    return {key: found[key] for key in crossyear.KEYS if key in found}  # one order, wherever they are read
 
 
 @dataclass(frozen=True)
@@ -278,6 +278,8 @@ def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any]
     """Insert the review (version None) or update it if it is still at `version`; its reasons index follows.
 
     Returns False when someone changed it since `version` (nothing is written then)."""
+    if "corrected" in columns:  # the current result's JSON, where it is not the result as read
+        columns = {**columns, "corrected": pack(columns["corrected"]) if isinstance(columns["corrected"], str) else columns["corrected"]}
     if version is None:
         names = ", ".join(columns)
         db.execute(
