@@ -47,6 +47,7 @@ class Ledger:
         self.store = store
         self.fingerprint = fingerprint
         self.limits = limits
+        self.skipped = 0  # documents met that were done before: one event for them all, at the end
         self.every = every  # also the most documents a kill can leave written but not committed
         self.seconds = seconds
         self._since = time.monotonic()
@@ -83,8 +84,10 @@ class Ledger:
         return stored.status
 
     def seen(self, sha256: str, name: str, origins: Sequence[Origin] = ()) -> None:
-        """A document read before, met again (perhaps under another name, or elsewhere on disk)."""
-        self.store.skip(sha256, self.fingerprint, path=name)
+        """A document read before, met again (perhaps under another name, or elsewhere on disk):
+        counted, and told in one event for the run when it ends (`close`)."""
+        self.store.skip(sha256, self.fingerprint, path=name, event=False)
+        self.skipped += 1
         for origin in origins:
             self.store.locate(sha256, origin)
         self.commit(due=True)
@@ -98,5 +101,7 @@ class Ledger:
         self._since = time.monotonic()
 
     def close(self) -> None:
+        if self.skipped:
+            self.store.skipped_in_run(self.skipped, self.fingerprint)
         self._open.close()  # commits what is pending
         self.store.close()

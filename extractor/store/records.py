@@ -23,6 +23,7 @@ ReviewChange = Literal["opened", "reopened", "updated", "closed", "kept"]
 Action = Literal[
     "extracted",  # a run's result was stored (detail: status, path)
     "skipped",  # the document already has a result for this configuration (detail: path)
+    "run_skipped",  # a batch met documents that had a result for its configuration already (detail: documents)
     "unreadable",  # an input with no content at all, e.g. a missing file (detail: path, error)
     "corrections_applied",  # a new run's result got the document's corrections (detail: keys, status)
     "review_opened",

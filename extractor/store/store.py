@@ -313,16 +313,24 @@ class Store:
         write.follow(self.db, now, run, actor=actor, at=at)
         write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=now.status)
 
-    def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor") -> None:
+    def skip(self, sha256: str, fingerprint: Fingerprint, *, path: str, by: str = "extractor", event: bool = True) -> None:
         """Record that a document seen under `path` was not read again: it has a result for
-        this configuration already (ask `has_result` first)."""
+        this configuration already (ask `has_result` first). `event=False`: no event of its
+        own (a batch tells its run's skips in one, `skipped_in_run`)."""
         run = self._run(fingerprint, create=False)
         with self._write():
             at = self._now()
             if not self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone():
                 raise NotFound(f"no document {sha256}: only a document the store has can be skipped")
             self.db.execute("INSERT OR IGNORE INTO paths (sha256, path, first_seen) VALUES (?, ?, ?)", (sha256, path, at))
-            write.event(self.db, at, by, "skipped", sha256=sha256, run_id=run, path=path)
+            if event:
+                write.event(self.db, at, by, "skipped", sha256=sha256, run_id=run, path=path)
+
+    def skipped_in_run(self, documents: int, fingerprint: Fingerprint, *, by: str = "extractor") -> None:
+        """One event for the documents a run met and did not read again (they had a result for
+        its configuration): a re-run of an archive writes one, not one per document."""
+        with self._write():
+            write.event(self.db, self._now(), by, "run_skipped", run_id=self._run(fingerprint, create=False), documents=documents)
 
     def resolve(
         self,
