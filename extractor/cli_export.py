@@ -50,4 +50,5 @@ def export(db: str, fmt: str, wide: bool, output: str) -> None:
 
         writer = {"csv": tables.write_csv, "jsonl": tables.write_jsonl, "parquet": tables.write_parquet}[fmt]
         n = writer(store, output, wide=wide)
-        click.echo(f"{n} rows to {output}", err=True)
+        also = "" if wide else f", the documents' own columns to {tables.documents_file(output)}"
+        click.echo(f"{n} rows to {output}{also}", err=True)

@@ -69,18 +69,25 @@ def test_the_store_holds_a_correction_to_export(store):
     assert (cell.value, cell.corrected, cell.reviewer, cell.method, doc.status) == (1, True, "li", "human", "verified")
 
 
+def _read_csv(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def test_long_csv(store, tmp_path):
     out = tmp_path / "long.csv"
     n = tables.write_csv(store, out)
-    with open(out, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _read_csv(out)
+    status = {d["sha256"]: d["status"] for d in _read_csv(tmp_path / "long.documents.csv")}  # each document once
     expected = _expected(store)
     assert n == len(rows) == len(expected)
+    assert sorted(status) == sorted(d.sha256 for d in documents(store))
     got = {
-        (r["sha256"], r["key"]): (_number(r["value"]), r["state"], r["method"], r["corrected"] == "True", r["corrected_by"] or None, r["status"])
+        (r["sha256"], r["key"]): (_number(r["value"]), r["state"], r["method"], r["corrected"] == "True", r["corrected_by"] or None, status[r["sha256"]])
         for r in rows
     }  # fmt: skip
     assert got == expected
+    assert set(rows[0]) == {"sha256", "table", "row", "column", "key", "value", "state", "method", "corrected", "corrected_by"}
     one = next(r for r in rows if r["key"] == "s3.denied_third_party.legal")
     assert (one["table"], one["row"], one["column"]) == ("三", "4.保护第三方合法权益", "法律服务机构")
 
@@ -90,12 +97,15 @@ def test_long_jsonl_and_parquet_have_the_same_rows_typed(store, tmp_path):
     tables.write_parquet(store, tmp_path / "long.parquet")
     from_json = [json.loads(line) for line in (tmp_path / "long.jsonl").read_text(encoding="utf-8").splitlines()]
     table = pq.read_table(tmp_path / "long.parquet")
-    assert str(table.schema.field("value").type) == "double" and str(table.schema.field("year").type) == "int32"
+    docs = pq.read_table(tmp_path / "long.documents.parquet")
+    assert str(table.schema.field("value").type) == "double" and str(docs.schema.field("year").type) == "int32"
     assert str(table.schema.field("corrected").type) == "bool"
     from_parquet = table.to_pylist()
     assert from_parquet == [r | {"value": None if r["value"] is None else float(r["value"])} for r in from_json]
+    status = {d["sha256"]: d["status"] for d in docs.to_pylist()}
+    assert status == {json.loads(line)["sha256"]: json.loads(line)["status"] for line in (tmp_path / "long.documents.jsonl").read_text(encoding="utf-8").splitlines()}
     got = {
-        (r["sha256"], r["key"]): (r["value"], r["state"], r["method"], r["corrected"], r["corrected_by"], r["status"])
+        (r["sha256"], r["key"]): (r["value"], r["state"], r["method"], r["corrected"], r["corrected_by"], status[r["sha256"]])
         for r in from_parquet
     }
     assert got == _expected(store)

@@ -69,10 +69,11 @@ def documents(store: Store) -> Iterator[Document]:
 
 
 def cell_row(doc: Document, cell: CurrentCell) -> dict[str, Any]:
-    """One row of the long format: the document's columns, then the cell's."""
+    """One row of the long format: the document's hash (its columns are in the documents file,
+    once, not on each of its two hundred rows), then the cell's."""
     printed = label(cell.key, doc.template if doc.template in ("2019", "2021") else None)
-    return doc.row() | {
-        "table": printed.table, "row": printed.row, "column": printed.column, "key": cell.key,
+    return {
+        "sha256": doc.sha256, "table": printed.table, "row": printed.row, "column": printed.column, "key": cell.key,
         "value": cell.value, "state": cell.state, "method": cell.method, "corrected": cell.corrected,
         "corrected_by": cell.reviewer if cell.corrected else None,
     }  # fmt: skip
@@ -82,6 +83,12 @@ def long_rows(store: Store) -> Iterator[dict[str, Any]]:
     for doc in documents(store):
         for cell in doc.cells:
             yield cell_row(doc, cell)
+
+
+def document_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """A row per document: the long format's documents file, joined to its cells by `sha256`."""
+    for doc in documents(store):
+        yield doc.row()
 
 
 WIDE_KEYS = tuple(FIELD)  # every key of either template, in the dictionary's order
@@ -95,4 +102,7 @@ def wide_rows(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def columns(wide: bool) -> tuple[str, ...]:
-    return DOCUMENT_COLUMNS + (WIDE_KEYS if wide else CELL_COLUMNS)
+    return DOCUMENT_COLUMNS + WIDE_KEYS if wide else LONG_COLUMNS
+
+
+LONG_COLUMNS = ("sha256", *CELL_COLUMNS)

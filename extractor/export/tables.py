@@ -1,8 +1,11 @@
 """The store as flat tables: CSV, JSON lines or Parquet, long or wide, written as read.
 
-Long: one row per document and cell, with the template's table, row and column labels, the
-value, its state and method, whether a person corrected it (and who), and the document's
-status. Wide (`wide=True`): one row per document, a column per key. Parquet has a typed
+Long: one row per document and cell, with the document's hash, the template's table, row and
+column labels, the value, its state and method, and whether a person corrected it (and who);
+the documents' own columns (path, organ, year, template, status, reasons) in a second file
+beside it, a row per document (`cells.csv` and `cells.documents.csv`), joined by `sha256`:
+a document's reasons were repeated on each of its two hundred rows. Wide (`wide=True`): one
+row per document, a column per key. Parquet has a typed
 schema (counts and amounts as float64, which holds every count exactly; the year as int32;
 `corrected` as a boolean) and is written in row groups of `ROW_GROUP` rows, so no more than
 that is ever held.
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Store
-from .rows import CELL_COLUMNS, columns, long_rows, wide_rows
+from .rows import DOCUMENT_COLUMNS, WIDE_KEYS, columns, document_rows, long_rows, wide_rows
 
 ROW_GROUP = 20_000
 
@@ -27,54 +30,73 @@ def rows(store: Store, wide: bool) -> Iterator[dict[str, Any]]:
     return wide_rows(store) if wide else long_rows(store)
 
 
+def documents_file(out: str | Path) -> Path:
+    """Where the long format's documents go: `cells.csv` → `cells.documents.csv`."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.documents{out.suffix}")
+
+
 def write_csv(store: Store, out: str | Path, *, wide: bool = False) -> int:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese labels as they are."""
+    if not wide:
+        _csv(document_rows(store), DOCUMENT_COLUMNS, documents_file(out))
+    return _csv(rows(store, wide), columns(wide), out)
+
+
+def _csv(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:
     n = 0
     with open(out, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns(wide))
+        writer = csv.DictWriter(f, fieldnames=names)
         writer.writeheader()
-        for row in rows(store, wide):
+        for row in items:
             writer.writerow(row)
             n += 1
     return n
 
 
 def write_jsonl(store: Store, out: str | Path, *, wide: bool = False) -> int:
+    if not wide:
+        _jsonl(document_rows(store), documents_file(out))
+    return _jsonl(rows(store, wide), out)
+
+
+def _jsonl(items: Iterable[dict[str, Any]], out: str | Path) -> int:
     n = 0
     with open(out, "w", encoding="utf-8") as f:
-        for row in rows(store, wide):
+        for row in items:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
             n += 1
     return n
 
 
-def schema(wide: bool) -> Any:
+def schema(names: tuple[str, ...]) -> Any:
+    """The Parquet schema of a table of these columns."""
     import pyarrow as pa
 
-    document = [
-        ("document", pa.string()), ("sha256", pa.string()), ("format", pa.string()), ("organ", pa.string()),
-        ("year", pa.int32()), ("template", pa.string()), ("status", pa.string()), ("reasons", pa.string()),
-    ]  # fmt: skip
-    if wide:
-        rest = [(key, pa.float64()) for key in columns(True)[len(document) :]]
-    else:
-        types = {"value": pa.float64(), "corrected": pa.bool_()}
-        rest = [(name, types.get(name, pa.string())) for name in CELL_COLUMNS]
-    return pa.schema(document + rest)
+    types = {"year": pa.int32(), "value": pa.float64(), "corrected": pa.bool_()}
+    return pa.schema([(name, types.get(name, pa.float64() if name in WIDE_KEYS else pa.string())) for name in names])
 
 
 def write_parquet(store: Store, out: str | Path, *, wide: bool = False) -> int:
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow  # noqa: F401 - only to say what is missing
     except ImportError:
         from ..errors import ConfigError
 
         raise ConfigError("the Parquet export needs pyarrow: pip install 'gov-report-extractor[export]'") from None
-    target = schema(wide)
+    if not wide:
+        _parquet(document_rows(store), DOCUMENT_COLUMNS, documents_file(out))
+    return _parquet(rows(store, wide), columns(wide), out)
+
+
+def _parquet(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = schema(names)
     n = 0
     with pq.ParquetWriter(str(out), target) as writer:
-        for group in _chunks(rows(store, wide), ROW_GROUP):
+        for group in _chunks(items, ROW_GROUP):
             writer.write_table(pa.Table.from_pylist(group, schema=target))
             n += len(group)
     return n
