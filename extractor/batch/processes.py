@@ -31,7 +31,7 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.BaseContext:
     """Worker processes are forked from a server process started clean, not from the caller:
     forking a process that runs threads (a web service, a progress bar) can deadlock."""
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -57,7 +57,7 @@ class Processes:
         self.workers = workers or default_workers()
         self.capacity = capacity or 2 * self.workers
         self.task = task  # what a worker runs on each document: a module-level function
-        self._context = _context()
+        self._context = worker_context()
         self._overtime = self._context.SimpleQueue()  # the documents workers ended themselves over
         self._executor: ProcessPoolExecutor | None = None
         self._futures: dict[Future, tuple[int, Work]] = {}

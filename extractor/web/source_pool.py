@@ -102,10 +102,10 @@ class SourcePool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                from ..batch.processes import _context
+                from ..batch.processes import worker_context
 
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=_context(), initializer=become_worker, initargs=(self.limits.memory,)
+                    self.workers, mp_context=worker_context(), initializer=become_worker, initargs=(self.limits.memory,)
                 )
                 # A service let go without being stopped (an app in a test) ends its workers too.
                 weakref.finalize(self, _terminate, self._executor)
