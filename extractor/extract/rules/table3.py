@@ -128,7 +128,7 @@ def _anchors(
         )
         before = S3_WORDS[rows[i - 1]] if i and rows[i - 1] not in found else None
         if whole is not None and (span is None or whole[0] < span[0] < whole[1]) and not cut_from_another(stream, whole, before):
-            span = whole
+            span = (whole[0], _rest_of_cell(stream, whole[1]))
         if span is None:
             continue
         start = _leaf_start(stream, label.leaf, pos, span[0])
@@ -137,6 +137,15 @@ def _anchors(
         found[row] = (start, span[1])
         pos = span[1]
     return found
+
+
+def _rest_of_cell(stream: Stream, end: int) -> int:
+    """The end of a label read whole around its numbers, past the words of its last line that
+    the pattern did not need ("…重新 | 0 0 … | 出具已获取信息"): they are no other row's label."""
+    c, cid = stream.compact, stream.cell_at(stream.to_text(end - 1))
+    while end < len(c) and not c[end].isdigit() and stream.cell_at(stream.to_text(end)) == cid:
+        end += 1
+    return end
 
 
 def _words_start(stream: Stream, leaf: int | None, start: int) -> int:
