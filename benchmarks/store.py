@@ -1,6 +1,11 @@
 """The store at scale: writing, the no-op check, the queue's pages and the streams, at N documents.
 
     python benchmarks/store.py [--documents 100000] [--every 200] [--keep results.sqlite]
+    python benchmarks/store.py --archive 1000 10000 [--before REV] [--work DIR]
+
+`--archive`: the bytes per document of the store and of each export, and the batch's documents
+per second, this version beside an earlier one (`--before`, from a git worktree), on the same
+generated archive (see `archive`).
 
 The documents are the real reports of golden/docs, read once by the rules, then each with
 some of its table-三 cells left blank (as damaged copies would read, verified again), given
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -71,12 +77,65 @@ def peak_rss_mb() -> float:
     return (own + children) / 1024
 
 
+# The last revision before the compact store (m010): the "before" of `--archive`.
+BEFORE = "a108eb2"
+EXPORTS = (("csv", ()), ("parquet", ()), ("jsonl", ()), ("xlsx", ()), ("csv", ("--wide",)))
+
+
+def archive(sizes: list[int], before: str, work: Path, workers: int, seed: int) -> None:
+    """Bytes per document of the store and of each export, and the batch's documents per
+    second, for this version and the one at `before`, side by side on the same generated
+    archive (benchmarks/batch.py's corpus: every flattening, read by `extractor batch` in a
+    subprocess; the `before` version from a git worktree of that revision)."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from batch import Run, first, make_corpus
+
+    work.mkdir(parents=True, exist_ok=True)
+    old = work / f"before-{before}"
+    if not old.exists():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), before], check=True, capture_output=True)
+    corpus = make_corpus(work / "corpus", max(sizes), seed)
+    versions = {"before": old, "after": ROOT}
+    print(f"archive: generated documents (seed {seed}), {workers} workers; before = {before}, after = this checkout")
+    print(f"{'':>16} {'documents':>10} {'docs/s':>8} {'store':>12} " + " ".join(f"{fmt + ' '.join(a):>14}" for fmt, a in EXPORTS))
+    for n in sizes:
+        folder = first(corpus, n, work / f"first-{n}")
+        for label, code in versions.items():
+            db = work / f"{label}-{n}.sqlite"
+            for leftover in work.glob(f"{label}-{n}.*"):
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+            command = ["env", f"PYTHONPATH={code}", sys.executable, "-P", "-m", "extractor"]  # -P: not this folder first
+            batch = Run([], command=command + ["batch", str(folder), "--db", str(db), "--workers", str(workers)])
+            store = sum(p.stat().st_size for p in work.glob(f"{label}-{n}.sqlite*"))
+            sizes_out = []
+            for fmt, extra in EXPORTS:
+                # Each export in a folder of its own: whatever files it makes (the long form's
+                # documents file, an XLSX's parts) are all counted.
+                folder_out = work / f"{label}-{n}.export" / f"{fmt}{''.join(extra)}"
+                folder_out.mkdir(parents=True)
+                out = folder_out / f"cells.{fmt}"
+                subprocess.run(command + ["export", "--db", str(db), "--format", fmt, *extra, "-o", str(out)], check=True, capture_output=True)
+                sizes_out.append(sum(p.stat().st_size for p in folder_out.rglob("*") if p.is_file()))
+            cells = " ".join(f"{b / n / 1024:>11.1f} KB" for b in sizes_out)
+            print(f"{label:>16} {n:>10,} {n / batch.seconds:>8.1f} {store / n / 1024:>9.1f} KB {cells}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--documents", type=int, default=10_000)
     ap.add_argument("--every", type=int, default=200, help="commit every this many documents")
     ap.add_argument("--keep", help="write the database here and keep it (default: a temporary file)")
+    ap.add_argument("--archive", type=int, nargs="+", metavar="N", help="measure the archive instead: sizes, e.g. 1000 10000")
+    ap.add_argument("--before", default=BEFORE, help=f"--archive: the revision to compare with (default {BEFORE})")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "extractor-store-bench")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
+    if args.archive:
+        archive(args.archive, args.before, args.work, args.workers, args.seed)
+        return
     n = args.documents
     docs = sorted((ROOT / "golden" / "docs").iterdir())
     _, t_extract = timed(lambda: [extract_file(d) for d in docs for _ in range(3)])
