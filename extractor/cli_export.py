@@ -4,16 +4,37 @@
     extractor export --db results.sqlite --format csv --wide -o results.csv
 
 Every document as it stands (people's corrections over the reading), streamed from the
-database: an export of any size holds one document at a time.
+database: an export of any size holds one document at a time. Each file is put in place only
+once complete; Ctrl-C or SIGTERM stops the export with one line and exit code 130, leaving
+nothing at the output path (1 would say "needs review").
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
 from .cli import writable_file
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+STOPPED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
+
+
+@contextmanager
+def _stops_cleanly(output: str) -> Iterator[None]:
+    """Ctrl-C or SIGTERM: the export's temporaries are gone by the time this hears of it."""
+    from .export.atomic import Terminated, signals_raise
+
+    try:
+        with signals_raise():
+            yield
+    except KeyboardInterrupt as e:
+        why = "terminated" if isinstance(e, Terminated) else "interrupted"
+        click.echo(f"export {why}: nothing written to {output}", err=True)
+        sys.exit(STOPPED)
 
 
 @click.command("export")
@@ -39,7 +60,7 @@ def export(db: str, fmt: str, wide: bool, output: str) -> None:
     if wide and fmt == "xlsx":
         raise BadInput("--wide is for csv, parquet and jsonl: the workbook lays each document out as its tables print")
     writable_file(output, "export")
-    with Store(db, read_only=True) as store:  # an export changes nothing in the store
+    with _stops_cleanly(output), Store(db, read_only=True) as store:  # an export changes nothing in the store
         if fmt == "xlsx":
             from .export.xlsx import write_xlsx
 

@@ -8,7 +8,8 @@ a document's reasons were repeated on each of its two hundred rows. Wide (`wide=
 row per document, a column per key. Parquet has a typed
 schema (counts and amounts as float64, which holds every count exactly; the year as int32;
 `corrected` as a boolean) and is written in row groups of `ROW_GROUP` rows, so no more than
-that is ever held.
+that is ever held. Every file is written under a temporary name beside its output and renamed
+into place once the export is complete (`atomic`): a stopped export leaves neither.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Store
+from .atomic import staged
 from .rows import DOCUMENT_COLUMNS, WIDE_KEYS, columns, document_rows, long_rows, wide_rows
 
 ROW_GROUP = 20_000
@@ -38,9 +40,10 @@ def documents_file(out: str | Path) -> Path:
 
 def write_csv(store: Store, out: str | Path, *, wide: bool = False) -> int:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese labels as they are."""
-    if not wide:
-        _csv(document_rows(store), DOCUMENT_COLUMNS, documents_file(out))
-    return _csv(rows(store, wide), columns(wide), out)
+    with staged() as files:
+        if not wide:
+            _csv(document_rows(store), DOCUMENT_COLUMNS, files.path(documents_file(out)))
+        return _csv(rows(store, wide), columns(wide), files.path(out))
 
 
 def _csv(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:
@@ -55,9 +58,10 @@ def _csv(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Pat
 
 
 def write_jsonl(store: Store, out: str | Path, *, wide: bool = False) -> int:
-    if not wide:
-        _jsonl(document_rows(store), documents_file(out))
-    return _jsonl(rows(store, wide), out)
+    with staged() as files:
+        if not wide:
+            _jsonl(document_rows(store), files.path(documents_file(out)))
+        return _jsonl(rows(store, wide), files.path(out))
 
 
 def _jsonl(items: Iterable[dict[str, Any]], out: str | Path) -> int:
@@ -84,9 +88,10 @@ def write_parquet(store: Store, out: str | Path, *, wide: bool = False) -> int:
         from ..errors import ConfigError
 
         raise ConfigError("the Parquet export needs pyarrow: pip install 'gov-report-extractor[export]'") from None
-    if not wide:
-        _parquet(document_rows(store), DOCUMENT_COLUMNS, documents_file(out))
-    return _parquet(rows(store, wide), columns(wide), out)
+    with staged() as files:
+        if not wide:
+            _parquet(document_rows(store), DOCUMENT_COLUMNS, files.path(documents_file(out)))
+        return _parquet(rows(store, wide), columns(wide), files.path(out))
 
 
 def _parquet(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:

@@ -23,6 +23,7 @@ from verify.fields import FIELD, S3_GROUPS, S3_ROW_LABELS, S4_COLUMN_LABELS, S4_
 
 from ..extract.llm.schemas import TABLE_TITLES
 from ..store import Store
+from .atomic import staged
 from .rows import DOCUMENT_COLUMNS, Document, documents
 
 PER_WORKBOOK = 1000
@@ -206,15 +207,19 @@ def write_xlsx(store: Store, out: str | Path, *, per_workbook: int = PER_WORKBOO
     several = total > per_workbook
     written: list[Path] = []
     docs = documents(store)
-    while True:
-        first = next(docs, None)
-        if first is None and written:
-            return written
-        path = part_path(out, len(written) + 1, several)
-        _workbook(path, first, _take(docs, per_workbook - 1), start=len(written) * per_workbook)
-        written.append(path)
-        if first is None:  # an empty store: a workbook with an empty index
-            return written
+    # Every part under a temporary name until the last is saved: a stopped export leaves no
+    # part, rather than some parts that look like the whole.
+    with staged() as files:
+        while True:
+            first = next(docs, None)
+            if first is None and written:
+                break
+            path = part_path(out, len(written) + 1, several)
+            _workbook(files.path(path), first, _take(docs, per_workbook - 1), start=len(written) * per_workbook)
+            written.append(path)
+            if first is None:  # an empty store: a workbook with an empty index
+                break
+    return written
 
 
 def _take(docs: Iterator[Document], n: int) -> Iterator[Document]:
@@ -233,13 +238,28 @@ def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, s
     header_fill = _fill(HEADER)
     index.append([_cell(index, name, fill=header_fill) for name in (*DOCUMENT_COLUMNS, "sheet")])
     n = start
-    for doc in [first] if first else []:
-        n += 1
-        _document_sheet(wb, index, n, doc)
-    for doc in rest:
-        n += 1
-        _document_sheet(wb, index, n, doc)
-    wb.save(path)
+    try:
+        for doc in [first] if first else []:
+            n += 1
+            _document_sheet(wb, index, n, doc)
+        for doc in rest:
+            n += 1
+            _document_sheet(wb, index, n, doc)
+        wb.save(path)
+    except BaseException:
+        _abandon(wb)
+        raise
+
+
+def _abandon(wb: Any) -> None:
+    """Close the sheets still being written, so that their writers end now: left to the garbage
+    collector, each prints a traceback of its own after the export has said it stopped."""
+    for ws in wb.worksheets:
+        if not ws.closed:
+            try:
+                ws.close()
+            except Exception:  # a sheet stopped within a row: nothing of it is kept anyway
+                pass
 
 
 def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
