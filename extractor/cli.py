@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "batch": "extractor.cli_batch:batch",
     "estimate": "extractor.cli_batch:estimate",
     "export": "extractor.cli_export:export",
+    "organs": "extractor.cli_organs:organs",
     "review": "extractor.cli_review:review",
     "serve": "extractor.cli_review:serve",
 }

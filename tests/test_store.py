@@ -34,6 +34,7 @@ NEXT_RELEASE = {**RULES, "extractor": "0.2.0"}  # the same strategy, read by a l
 TABLES = {
     "documents", "paths", "runs", "results", "cell_values", "check_values", "keys", "check_kinds", "reviews",
     "review_reasons", "corrections", "events", "extractions", "sources", "claims", "llm_batches", "llm_batch_questions",
+    "organs", "organ_names", "sqlite_sequence",  # the organs' ids are never reused (AUTOINCREMENT)
 }  # fmt: skip
 # `cells` and `checks` are views of the compact tables, by name, as the tables they replace were.
 VIEWS = {"current_results", "current_cells", "latest_corrections", "queue", "cells", "checks"}

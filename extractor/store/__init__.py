@@ -13,9 +13,10 @@
     migrations  the schema, as numbered migrations (`_migrations`)
     identity    whose file it is: the store's mark in the header, another program's database told apart
     legacy      a database of the version before the store, carried over
+    organs      which printed names are one organ (`organs`, `organ_names`): cross-year checks follow it
 
 The tables (`documents`, `paths`, `runs`, `results`, `cells`, `checks`, `reviews`,
-`review_reasons`, `corrections`, `events`, `extractions`, `claims`) and views (`current_results`, `current_cells`,
+`review_reasons`, `corrections`, `events`, `extractions`, `claims`, `organs`, `organ_names`) and views (`current_results`, `current_cells`,
 `latest_corrections`, `queue`) have plain names and columns, for `sqlite3`, `sqlite-utils`
 and `datasette` to read as they are.
 """

@@ -9,7 +9,7 @@ migration that has shipped; add the next one.
     >>> db = sqlite3.connect(":memory:", isolation_level=None)
     >>> migrate(db)
     ['m001_previous_version', 'm002_store', 'm003_results_by_organ_and_year', 'm004_extractions', 'm005_application_id', 'm006_sources',
-     'm007_claims', 'm008_queue_orders', 'm009_llm_batches', 'm010_compact']
+     'm007_claims', 'm008_queue_orders', 'm009_llm_batches', 'm010_compact', 'm011_organs']
     >>> migrate(db)
     []
 
@@ -19,7 +19,8 @@ carries its rows into the store's tables. `m004` adds the extractions the servic
 `m005` marks the file as the extractor's (`identity`); `m006` where each document's bytes were.
 `m007` holds reviewers' claims on documents; `m008` the queue's orders and substring filters.
 `m009` the questions a run sent through a model provider's batch endpoint; `m010` keeps results
-compact (`packing`): their JSON compressed, their cells and checks as rows of numbers.
+compact (`packing`): their JSON compressed, their cells and checks as rows of numbers. `m011`
+places the printed names in organs (`organs`), so an organ's years are found under any name.
 """
 
 from __future__ import annotations
@@ -563,3 +564,23 @@ def m010_compact(db: sqlite3.Connection) -> None:
     convert(db)
     run_script(db, "DROP VIEW current_cells;\nDROP TABLE cells;\nDROP TABLE checks;\n")
     run_script(db, compact_views())
+
+
+@migration
+def m011_organs(db: sqlite3.Connection) -> None:
+    # Organs were their printed names: "洪泽区人民政府" (2023) and "淮安市洪泽区人民政府" (2024)
+    # were two organs, and the cross-year checks between them never ran. Names are now placed in
+    # organs (`organs`), those of the results stored so far here, and the documents of names
+    # joined are weighed again with the years the join gives them.
+    from . import write
+    from .organs import table
+
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    run_script(db, table.SCHEMA)
+    table.fill(db, at)
+    joined = db.execute(
+        "SELECT DISTINCT r.sha256 FROM current_results r JOIN organ_names n ON n.name = r.organ"
+        " WHERE n.organ_id IN (SELECT organ_id FROM organ_names GROUP BY organ_id HAVING count(*) > 1) ORDER BY r.sha256"
+    ).fetchall()
+    for (sha,) in joined:
+        write.weigh_again(db, sha, actor="extractor", at=at, because=None)

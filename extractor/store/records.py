@@ -36,6 +36,7 @@ Action = Literal[
     "related_years",  # another year of the organ arrived; the current result now weighs it (detail: other, status)
     "reopened",  # a person reopened a resolved review to look again (detail: note, was: the resolution)
     "decision_undone",  # a person took back a decision (detail: version, its corrections withdrawn, was)
+    "organs_changed",  # a person split or merged organs, or loaded a registry (detail: change, organ_id, names)
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 

@@ -33,7 +33,7 @@ from typing import Any
 from ..errors import BadInput, Conflict, NotFound, full_disk
 from ..load.archive import Origin
 from ..models import Number, Result
-from . import claims, decisions, identity
+from . import claims, decisions, identity, organs
 from . import queue as queries
 from . import write
 from .decisions import changed as _changed
@@ -277,6 +277,8 @@ class Store:
                 return Stored(sha256=sha, run_id=run, new=False, status=result.status, review=None, text=kept, result=result)
             write.insert_rows(self.db, rows, text, run, at, self._ids)
             write.event(self.db, at, by, "extracted", sha256=sha, run_id=run, status=rows.status, path=rows.path)
+            # Its organ first: its other years are the organ's, whatever name they were printed under.
+            moved = organs.assign(self.db, rows.organ, at)
             told = None
             if ahead is not None and write.basis(self.db, sha, rows.organ, rows.year) == ahead.basis:
                 now, current, told = ahead.now, None, ahead.neighbours
@@ -292,6 +294,9 @@ class Store:
             change = write.follow(self.db, now, run, actor=by, at=at)
             for other in now.related:
                 self._weigh_again(other, because=sha, actor=by, at=at, told=(told or {}).get(other))
+            # A name that joined (or left) an organ changes the other years of its documents.
+            for other in organs.documents(self.db, moved, besides={sha, *now.related}):
+                write.weigh_again(self.db, other, actor=by, at=at, because=sha)
         return Stored(sha256=sha, run_id=run, new=True, status=now.status, review=change, text=now.kept or text, result=current)
 
     def _weigh_again(self, sha256: str, *, because: str, actor: str, at: str, told: Neighbour | None = None) -> None:
@@ -303,13 +308,8 @@ class Store:
             if now is None:
                 return
         else:
-            run, extracted, before = self._stored(sha256)
-            current, applied, differs = write.current_of(self.db, Result.model_validate_json(extracted))
-            # Serialised the same way as what is stored, so the texts are equal when nothing changed.
-            text = current.model_dump_json()
-            if text == before:
-                return
-            now = standing(current, applied, differs=differs, text=text)
+            write.weigh_again(self.db, sha256, actor=actor, at=at, because=because)
+            return
         write.follow(self.db, now, run, actor=actor, at=at)
         write.event(self.db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=now.status)
 
@@ -480,6 +480,48 @@ class Store:
     def reason_counts(self, where: Filter = OPEN) -> dict[str, int]:
         """How many of the reviews `where` selects (whatever its `reason`) give each reason."""
         return queries.reason_counts(self.db, where)
+
+    # --- organs: which printed names are one organ ---------------------------------------------
+
+    def list_organs(self, *, organ: str | None = None, joined_only: bool = False) -> list[organs.Organ]:
+        """The organs with their names, how each joined and why (`organ`: one, by id or name)."""
+        return organs.listing(self.db, organ=organ, joined_only=joined_only)
+
+    def split_organ(self, name: str, *, by: str) -> str:
+        """`name` taken out of its organ into one of its own, for good; returns its organ_id."""
+        with self._write():
+            at = self._now()
+            try:
+                organ, moved = organs.split(self.db, name, at)
+            except LookupError:
+                raise NotFound(f"no organ name {name!r}: `extractor organs list` shows them") from None
+            self._organs_changed(moved, by=by, at=at, change="split", organ_id=organ, names=[name])
+        return organ
+
+    def merge_organs(self, organ_ids: list[str], *, by: str) -> str:
+        """The organs made one, under the first's organ_id (which it returns)."""
+        with self._write():
+            at = self._now()
+            unknown = [o for o in organ_ids if not organs.names_of(self.db, o)]
+            if unknown or len(set(organ_ids)) < 2:
+                raise BadInput(f"no organ {unknown[0]}" if unknown else "name two organs or more to merge")
+            into, moved = organs.merge(self.db, organ_ids, at)
+            self._organs_changed(moved, by=by, at=at, change="merge", organ_id=into, names=organs.names_of(self.db, into))
+        return into
+
+    def load_organs(self, entries: list[organs.Entry], *, by: str) -> int:
+        """A registry's organs over the printed names (`organs.registry`); returns the names moved."""
+        with self._write():
+            at = self._now()
+            moved = organs.load_registry(self.db, entries, at)
+            self._organs_changed(moved, by=by, at=at, change="registry", organ_id=None, names=sorted(moved.names))
+        return len(moved.names)
+
+    def _organs_changed(self, moved: organs.Moved, *, by: str, at: str, **detail: Any) -> None:
+        """The change recorded, and the documents whose organ's other years it changes weighed again."""
+        write.event(self.db, at, by, "organs_changed", **detail)
+        for sha in organs.documents(self.db, moved):
+            write.weigh_again(self.db, sha, actor=by, at=at, because=None)
 
     # --- the workbench: neighbours, claims, progress, decisions taken back ---------------------
 

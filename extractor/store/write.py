@@ -19,9 +19,10 @@ from ..load.archive import Origin
 from ..models import Number, Related, Result
 from ..reconcile import weigh
 from .judging import corrected, newly_questioned
+from .organs.table import same_organ
 from .packing import INSERT_CELL, INSERT_CHECK, Ids, pack, unpack
 from .records import Action, ReviewChange
-from .rows import Rows, Standing, dumps
+from .rows import Rows, Standing, dumps, standing
 
 def event(
     db: sqlite3.Connection,
@@ -169,19 +170,22 @@ class Arriving:
 def _neighbour_rows(
     db: sqlite3.Connection, sha256: str, organ: str | None, year: int | None, arriving: Arriving | None = None
 ) -> list[tuple]:
-    """(sha256, run, path, year, cells or None) of the organ's results of the year before and after."""
+    """(sha256, run, path, year, cells or None) of the organ's results of the year before and after:
+    the organ's, under any name it was printed under (`organs`), not the name's alone."""
     if not (organ and year):
         return []
+    a = arriving
+    names = same_organ(db, organ, arriving=a.organ if a is not None else None)
     rows = [
         (*row, None)
         for row in db.execute(
-            "SELECT r.sha256, r.run_id, r.path, r.year FROM results r WHERE r.organ = ? AND r.year IN (?, ?)"
+            "SELECT r.sha256, r.run_id, r.path, r.year FROM results r"
+            f" WHERE r.organ IN ({', '.join('?' for _ in names)}) AND r.year IN (?, ?)"
             " AND r.sha256 != ? AND r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256)",
-            (organ, year - 1, year + 1, sha256),
+            (*names, year - 1, year + 1, sha256),
         )
     ]
-    a = arriving
-    if a is not None and a.sha256 != sha256 and a.organ == organ and a.year in (year - 1, year + 1):
+    if a is not None and a.sha256 != sha256 and a.organ in names and a.year in (year - 1, year + 1):
         rows = [row for row in rows if row[0] != a.sha256] + [(a.sha256, None, a.path, a.year, a.cells)]
     return rows
 
@@ -227,6 +231,21 @@ def cross_year_cells(db: sqlite3.Connection, sha256: str, run: int) -> dict[str,
     ).fetchall()
     found = dict(rows)
     return {key: found[key] for key in crossyear.KEYS if key in found}  # one order, wherever they are read
+
+
+def weigh_again(db: sqlite3.Connection, sha256: str, *, actor: str, at: str, because: str | None) -> bool:
+    """A stored document weighed again with its organ's other years as the store now holds them
+    (`because`: the document, if any, whose arrival asks it); its review follows. Returns
+    whether it changed."""
+    run, extracted, before = stored(db, sha256)
+    current, applied, differs = current_of(db, Result.model_validate_json(extracted))
+    # Serialised the same way as what is stored, so the texts are equal when nothing changed.
+    text = current.model_dump_json()
+    if text == before:
+        return False
+    follow(db, standing(current, applied, differs=differs, text=text), run, actor=actor, at=at)
+    event(db, at, actor, "related_years", sha256=sha256, run_id=run, other=because, status=current.status)
+    return True
 
 
 @dataclass(frozen=True)
