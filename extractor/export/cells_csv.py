@@ -9,7 +9,9 @@
     s3.carried_forward.total,三,四、结转下年度继续办理,总计,1,,yes,li,2026-11-02T10:42:00+00:00,,number,human,
 
 A blank cell is an empty value; `extracted` is what the run read before any correction. The text
-opens with a byte-order mark, so that a spreadsheet reads the Chinese labels as UTF-8.
+opens with a byte-order mark, so that a spreadsheet reads the Chinese labels as UTF-8; a
+reviewer's name or note, or a raw text, that a spreadsheet would run as a formula begins with
+an apostrophe (`formulas`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from verify.layout import label, order_keys
 
 from ..store import CurrentCell
+from .formulas import csv_value
 
 COLUMNS = ("key", "table", "row", "column", "value", "extracted", "corrected", "reviewer", "corrected_at", "note", "state", "method", "raw")
 
@@ -45,8 +48,8 @@ def cells_csv(cells: Iterable[CurrentCell], template: str | None = None) -> Iter
         yield line(
             (
                 key, names.table, names.row, names.column, _number(c.value), _number(c.extracted),
-                "yes" if c.corrected else "no", c.reviewer or "", c.corrected_at or "", c.note or "",
-                c.state, c.method, c.raw,
+                "yes" if c.corrected else "no", csv_value(c.reviewer or ""), c.corrected_at or "", csv_value(c.note or ""),
+                c.state, c.method, csv_value(c.raw),
             )
         )  # fmt: skip
 

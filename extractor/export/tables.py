@@ -23,6 +23,7 @@ from typing import Any
 
 from ..store import Store
 from .atomic import staged
+from .formulas import csv_row
 from .rows import DOCUMENT_COLUMNS, WIDE_KEYS, columns, document_rows, long_rows, wide_rows
 
 ROW_GROUP = 20_000
@@ -52,7 +53,7 @@ def _csv(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Pat
         writer = csv.DictWriter(f, fieldnames=names)
         writer.writeheader()
         for row in items:
-            writer.writerow(row)
+            writer.writerow(csv_row(row))  # a text a spreadsheet would run as a formula, made inert
             n += 1
     return n
 

@@ -24,6 +24,7 @@ from verify.fields import FIELD, S3_GROUPS, S3_ROW_LABELS, S4_COLUMN_LABELS, S4_
 from ..extract.llm.schemas import TABLE_TITLES
 from ..store import Store
 from .atomic import staged
+from .formulas import as_text, risky
 from .rows import DOCUMENT_COLUMNS, Document, documents
 
 PER_WORKBOOK = 1000
@@ -264,13 +265,13 @@ def _abandon(wb: Any) -> None:
 
 def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
     name = sheet_name(n, doc)
-    index.append([*doc.row().values(), name])
+    index.append([_cell(index, v) for v in (*doc.row().values(), name)])
     ws = wb.create_sheet(name)
     values = doc.values()
     questioned = doc.questioned()
     header_fill, question_fill = _fill(HEADER), _fill(QUESTIONED)
     ws.append([_cell(ws, f"{doc.organ or ''} {doc.year or ''} ({doc.status})".strip(), fill=header_fill)])
-    ws.append([doc.path])
+    ws.append([_cell(ws, doc.path)])
     offset = 2
     p = plan(doc)
     for i, items in enumerate(p.rows, start=1):
@@ -313,6 +314,8 @@ def _cell(ws: Any, value: Any, *, fill: Any = None, comment: str | None = None) 
     from openpyxl.comments import Comment
 
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and (risky(value) or cell.data_type != "s"):
+        as_text(cell)  # "=2+5*1…" in a title stays the text printed, never a formula (nor "#N/A" an error)
     if fill is not None:
         cell.fill = fill
     if comment:
