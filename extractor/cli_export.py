@@ -38,7 +38,7 @@ def _stops_cleanly(output: str) -> Iterator[None]:
 
 
 @click.command("export")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The SQLite results file.")
+@click.option("--db", type=click.Path(dir_okay=False), help="The SQLite results file (not needed for --codebook).")
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="csv, xlsx, parquet or jsonl.")
 @click.option(
     "--wide",
@@ -52,11 +52,22 @@ def _stops_cleanly(output: str) -> Iterator[None]:
     type=click.Path(dir_okay=False),
     help="The file to write (XLSX: more than one past 1,000 documents, numbered).",
 )
-def export(db: str, fmt: str, wide: bool, output: str) -> None:
+@click.option("--panel", is_flag=True, help="One row per organ, year and metric, from the document chosen for each organ-year.")
+@click.option("--codebook", is_flag=True, help="Every metric: its labels, templates, type, and whether it means the same in 2019 and 2021.")
+def export(db: str | None, fmt: str, wide: bool, output: str, panel: bool, codebook: bool) -> None:
     """Write every document's cells, labels, states and statuses to a file."""
     from .errors import BadInput
     from .store import Store
 
+    if panel or codebook:
+        from .cli_panel import write_panel_or_codebook
+
+        writable_file(output, "export")
+        with _stops_cleanly(output):
+            write_panel_or_codebook(db, fmt, output, codebook=codebook, wide=wide)
+        return
+    if db is None:
+        raise BadInput("give the store to export: --db results.sqlite")
     if wide and fmt == "xlsx":
         raise BadInput("--wide is for csv, parquet and jsonl: the workbook lays each document out as its tables print")
     writable_file(output, "export")
