@@ -14,7 +14,7 @@ of one workbook, whatever the store's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,14 +22,19 @@ from typing import Any
 from verify.fields import FIELD, S3_GROUPS, S3_ROW_LABELS, S4_COLUMN_LABELS, S4_GROUP_LABELS
 
 from ..extract.llm.schemas import TABLE_TITLES
-from ..store import Store
+from ..models import Check, Culprit
+from ..store import CurrentCell, Store
 from .atomic import staged
 from .formulas import as_text, risky
 from .rows import DOCUMENT_COLUMNS, Document, documents
+from .wording import REASONS, STATUS, culprit_words, figures, number, outcome, reported, target
 
 PER_WORKBOOK = 1000
 QUESTIONED = "FFF2CC"  # a pale amber: looked at, not alarming
+CULPRIT = "F8CBAD"  # a salmon: the one cell that, changed, makes the failing sums hold
+CORRECTED = "E2EFDA"  # a pale green: a person's value
 HEADER = "D9E1F2"
+INDEX_WIDTHS = {"document": 40, "sha256": 14, "organ": 28, "reasons": 60, "review_note": 30, "corrected_cells": 30, "sheet": 30}
 _S3_GROUP_TITLES = {
     "granted": "三、本年度办理结果",
     "denied": "（三）不予公开",
@@ -207,7 +212,7 @@ def write_xlsx(store: Store, out: str | Path, *, per_workbook: int = PER_WORKBOO
     (total,) = store.db.execute("SELECT count(*) FROM current_results").fetchone()
     several = total > per_workbook
     written: list[Path] = []
-    docs = documents(store)
+    docs = documents(store, results=True)  # its checks and culprits, for the cells' colours and comments
     # Every part under a temporary name until the last is saved: a stopped export leaves no
     # part, rather than some parts that look like the whole.
     with staged() as files:
@@ -236,8 +241,8 @@ def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, s
 
     wb = Workbook(write_only=True)
     index = wb.create_sheet("索引 index")
-    header_fill = _fill(HEADER)
-    index.append([_cell(index, name, fill=header_fill) for name in (*DOCUMENT_COLUMNS, "sheet")])
+    names = (*DOCUMENT_COLUMNS, "sheet")
+    header(index, names, widths=[INDEX_WIDTHS.get(name, 12) for name in names])
     n = start
     try:
         for doc in [first] if first else []:
@@ -246,10 +251,31 @@ def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, s
         for doc in rest:
             n += 1
             _document_sheet(wb, index, n, doc)
+        filtered(index, len(names), n - start)
         wb.save(path)
     except BaseException:
         _abandon(wb)
         raise
+
+
+def header(ws: Any, names: Iterable[str], *, widths: Iterable[float], comments: Iterable[str | None] = ()) -> None:
+    """A sheet's first row: its column names, frozen in place as the rows scroll under them, each
+    column as wide as its content reads. (In a streamed sheet, both must be set before the
+    first row is written.)"""
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    said = list(comments)
+    ws.append([_cell(ws, name, fill=_fill(HEADER), comment=said[i] if i < len(said) else None) for i, name in enumerate(names)])
+
+
+def filtered(ws: Any, columns: int, rows: int) -> None:
+    """An autofilter over the header and its rows, so that a person can sort and filter them."""
+    from openpyxl.utils import get_column_letter
+
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
 
 
 def _abandon(wb: Any) -> None:
@@ -264,29 +290,27 @@ def _abandon(wb: Any) -> None:
 
 
 def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
+    from openpyxl.utils import quote_sheetname
+
     name = sheet_name(n, doc)
-    index.append([_cell(index, v) for v in (*doc.row().values(), name)])
+    link = _cell(index, name, link=f"{quote_sheetname(name)}!A1")
+    index.append([*(_cell(index, v) for v in doc.row().values()), link])
     ws = wb.create_sheet(name)
+    for letter, width in (("A", 30), ("B", 26)):
+        ws.column_dimensions[letter].width = width
     values = doc.values()
-    questioned = doc.questioned()
-    header_fill, question_fill = _fill(HEADER), _fill(QUESTIONED)
-    ws.append([_cell(ws, f"{doc.organ or ''} {doc.year or ''} ({doc.status})".strip(), fill=header_fill)])
-    ws.append([_cell(ws, doc.path)])
+    shown = Shown.of(doc)
+    header_fill = _fill(HEADER)
+    standing = "，".join(w for w in (STATUS.get(doc.status, doc.status), REVIEW_WORDS.get(doc.decision.review)) if w)
+    ws.append([_cell(ws, f"{doc.organ or ''} {doc.year or ''}（{standing}）".strip(), fill=header_fill)])
+    ws.append([_cell(ws, doc.path), _cell(ws, "← 返回索引", link="'索引 index'!A1")])
     offset = 2
     p = plan(doc)
     for i, items in enumerate(p.rows, start=1):
         row = []
         for item in items:
             if isinstance(item, Value):
-                why = questioned.get(item.key)
-                row.append(
-                    _cell(
-                        ws,
-                        values.get(item.key),
-                        fill=question_fill if why else None,
-                        comment="\n".join(why) if why else None,
-                    )
-                )
+                row.append(_cell(ws, values.get(item.key), fill=shown.fill(item.key), comment=shown.comment(item.key)))
             elif isinstance(item, str):
                 row.append(_cell(ws, item, fill=header_fill if i in p.headers else None))
             else:
@@ -295,6 +319,61 @@ def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
     for r1, c1, r2, c2 in p.merges:
         ws.merged_cells.add(_range(r1 + offset, c1, r2 + offset, c2))
     ws.close()  # written to its file now: nothing of it stays but its name and comments
+
+
+REVIEW_WORDS = {"open": "待复核", "corrected": "已人工更正", "accepted as printed": "按原样接受"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a document's cells are marked: the likely culprit in a colour of its own, the cells a
+    reason questions in amber, those a person corrected in green, each with its comment in
+    Chinese (why it is questioned, with the figures; what it would be; who corrected it)."""
+
+    doc: Document
+    culprits: dict[str, list[Culprit]]
+    failing: dict[str, list[Check]]  # the checks a findings list names, by each cell they read
+    questioned: dict[str, list[str]]  # the reasons' codes, by each cell they name
+    corrected: dict[str, CurrentCell]
+
+    @classmethod
+    def of(cls, doc: Document) -> Shown:
+        result = doc.result
+        culprits: dict[str, list[Culprit]] = {}
+        failing: dict[str, list[Check]] = {}
+        questioned: dict[str, list[str]] = {}
+        for c in result.culprits if result else []:
+            culprits.setdefault(c.cell, []).append(c)
+        for check in result.checks if result else []:
+            if reported(check):
+                for key in check.cells:
+                    failing.setdefault(key, []).append(check)
+        for reason in doc.reasons:
+            for key in reason.get("cells", []):
+                questioned.setdefault(key, []).append(reason["code"])
+        return cls(doc, culprits, failing, questioned, {c.key: c for c in doc.cells if c.corrected})
+
+    def fill(self, key: str) -> Any:
+        if key in self.culprits:
+            return _fill(CULPRIT)
+        if key in self.questioned:
+            return _fill(QUESTIONED)
+        if key in self.corrected:
+            return _fill(CORRECTED)
+        return None
+
+    def comment(self, key: str) -> str | None:
+        template = self.doc.template
+        lines = [REASONS.get(code, code) for code in dict.fromkeys(self.questioned.get(key, []))]
+        for check in self.failing.get(key, []):
+            lines.append(f"{check.rule} {target(check, template)}：{outcome(check)}（{figures(check, template)}）")
+        if key in self.culprits:
+            lines.append("可能的错值：" + culprit_words(self.culprits[key], None, template))
+        cell = self.corrected.get(key)
+        if cell is not None:
+            made = f"人工更正：{cell.reviewer or ''}{'，' + cell.corrected_at[:10] if cell.corrected_at else ''}，原读取值 {number(cell.extracted)}"
+            lines.append(made + (f"；备注：{cell.note}" if cell.note else ""))
+        return "\n".join(lines) or None
 
 
 def _range(r1: int, c1: int, r2: int, c2: int) -> Any:
@@ -309,11 +388,16 @@ def _fill(colour: str) -> Any:
     return PatternFill("solid", start_color=colour, end_color=colour)
 
 
-def _cell(ws: Any, value: Any, *, fill: Any = None, comment: str | None = None) -> Any:
+def _cell(ws: Any, value: Any, *, fill: Any = None, comment: str | None = None, link: str | None = None) -> Any:
+    """A cell to stream: `link` a place in the workbook ("'sheet'!A1") it leads to."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     cell = WriteOnlyCell(ws, value=value)
+    if link:
+        cell.hyperlink = Hyperlink(ref="", location=link)
+        cell.style = "Hyperlink"
     if isinstance(value, str) and (risky(value) or cell.data_type != "s"):
         as_text(cell)  # "=2+5*1…" in a title stays the text printed, never a formula (nor "#N/A" an error)
     if fill is not None:
