@@ -258,3 +258,46 @@ def test_xlsx_past_the_workbook_size_is_several_workbooks_each_with_its_index(st
         for r in list(openpyxl.load_workbook(p, read_only=True).worksheets[0].iter_rows(values_only=True))[1:]
     ]
     assert names == [d.path for d in documents(store)]
+
+
+def test_wide_xlsx_a_row_per_document_as_the_wide_csv(store, tmp_path):
+    from extractor.export.xlsx import write_wide_xlsx
+
+    path = write_wide_xlsx(store, tmp_path / "wide.xlsx")
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert head == [*DOCUMENT_COLUMNS, *WIDE_KEYS] and ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    key = "s3.denied_third_party.legal"
+    assert ws.cell(1, head.index(key) + 1).comment.text == "表三 4.保护第三方合法权益·法律服务机构"
+    rows = [dict(zip(head, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert {r["sha256"]: _decision_of(r) for r in rows} == _decisions(store)
+    expected = _expected(store)
+    for i, r in enumerate(rows, start=2):
+        for key in WIDE_KEYS:
+            want = expected.get((r["sha256"], key))
+            assert r[key] == (want[0] if want else None), (r["document"], key)
+            if want and want[3]:  # corrected by a person: in green
+                assert ws.cell(i, head.index(key) + 1).fill.start_color.rgb.endswith(CORRECTED)
+
+
+@pytest.mark.parametrize("wide,warned", [(False, True), (True, False)])
+def test_a_csv_past_a_spreadsheets_rows_says_so_and_how_to_split_it(db, tmp_path, monkeypatch, wide, warned):
+    from click.testing import CliRunner
+
+    from extractor import cli_export
+    from extractor.cli import cli
+
+    monkeypatch.setattr(cli_export, "SPREADSHEET_ROWS", 100)  # the long export of the golden set has 2,000 rows
+    out = tmp_path / "cells.csv"
+    r = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "csv", *(["--wide"] if wide else []), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = len(_read_csv(out))
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith(f"{rows} rows to {out}")
+    if warned:
+        assert lines[1:] == [
+            f"warning: {out} has {rows:,} rows: a spreadsheet opens only the first 99 (Excel's limit of 100 rows);"
+            " to open it in one, give --wide (a row per document), or --format parquet"
+        ]
+    else:
+        assert lines[1:] == []

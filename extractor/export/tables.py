@@ -78,17 +78,39 @@ def schema(names: tuple[str, ...]) -> Any:
     """The Parquet schema of a table of these columns."""
     import pyarrow as pa
 
-    types = {"year": pa.int32(), "value": pa.float64(), "corrected": pa.bool_()}
+    types = {
+        "year": pa.int32(), "value": pa.float64(), "corrected": pa.bool_(),
+        "年度": pa.int32(), "左值": pa.float64(), "右值": pa.float64(), "差额": pa.float64(),  # the findings'
+    }  # fmt: skip
     return pa.schema([(name, types.get(name, pa.float64() if name in WIDE_KEYS else pa.string())) for name in names])
 
 
-def write_parquet(store: Store, out: str | Path, *, wide: bool = False) -> int:
+def write_findings(store: Store, out: str | Path, fmt: str) -> int:
+    """The findings list (`findings`) as CSV, JSON lines or Parquet: the rows written."""
+    from .findings import COLUMNS, findings
+
+    if fmt == "parquet":
+        _need_pyarrow()
+    with staged() as files:
+        target = files.path(out)
+        if fmt == "csv":
+            return _csv(findings(store), COLUMNS, target)
+        if fmt == "jsonl":
+            return _jsonl(findings(store), target)
+        return _parquet(findings(store), COLUMNS, target)
+
+
+def _need_pyarrow() -> None:
     try:
         import pyarrow  # noqa: F401 - only to say what is missing
     except ImportError:
         from ..errors import ConfigError
 
         raise ConfigError("the Parquet export needs pyarrow: pip install 'gov-report-extractor[export]'") from None
+
+
+def write_parquet(store: Store, out: str | Path, *, wide: bool = False) -> int:
+    _need_pyarrow()
     with staged() as files:
         if not wide:
             _parquet(document_rows(store), DOCUMENT_COLUMNS, files.path(documents_file(out)))

@@ -151,8 +151,8 @@ def _cross_year(check: Check, template: str | None) -> tuple[str, str]:
         return "、".join(cell_name(k, template) for k in check.cells), check.message
     _, _, left, terms = equation
     now, prev = ("下一年度", "本年度") if following else ("本年度", "上一年度")
-    right = " ".join(f"{'+' if sign > 0 else '−'} {now if side == 'now' else prev}{cell_name(key, template)}" for sign, side, key in terms)
-    return f"{now}{cell_name(left, template)}", right.removeprefix("+ ")
+    right = " ".join(f"{'+' if sign > 0 else '−'} {now if side == 'now' else prev} {cell_name(key, template)}" for sign, side, key in terms)
+    return f"{now} {cell_name(left, template)}", right.removeprefix("+ ")
 
 
 def culprit_words(culprits: list[Culprit], check: Check | None, template: str | None) -> str:

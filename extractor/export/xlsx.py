@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from ..store import CurrentCell, Store
 from .atomic import staged
 from .formulas import as_text, risky
 from .rows import DOCUMENT_COLUMNS, Document, documents
-from .wording import REASONS, STATUS, culprit_words, figures, number, outcome, reported, target
+from .wording import REASONS, STATUS, cell_name, culprit_words, figures, number, outcome, reported, target
 
 PER_WORKBOOK = 1000
 QUESTIONED = "FFF2CC"  # a pale amber: looked at, not alarming
@@ -196,6 +197,11 @@ def sheet_name(n: int, doc: Document) -> str:
     return f"{n:04d} {title}"[:31]
 
 
+def _quoted(name: str) -> str:
+    """A sheet's name as a link names it: quoted, a quote in it doubled."""
+    return "'" + name.replace("'", "''") + "'"
+
+
 def part_path(out: Path, part: int, parts_needed: bool) -> Path:
     return out.with_name(f"{out.stem}-{part:04d}{out.suffix}") if parts_needed else out
 
@@ -290,10 +296,8 @@ def _abandon(wb: Any) -> None:
 
 
 def _document_sheet(wb: Any, index: Any, n: int, doc: Document) -> None:
-    from openpyxl.utils import quote_sheetname
-
     name = sheet_name(n, doc)
-    link = _cell(index, name, link=f"{quote_sheetname(name)}!A1")
+    link = _cell(index, name, link=f"{_quoted(name)}!A1")
     index.append([*(_cell(index, v) for v in doc.row().values()), link])
     ws = wb.create_sheet(name)
     for letter, width in (("A", 30), ("B", 26)):
@@ -405,3 +409,110 @@ def _cell(ws: Any, value: Any, *, fill: Any = None, comment: str | None = None, 
     if comment:
         cell.comment = Comment(comment, "extractor")
     return cell
+
+
+# --- the findings list: a sheet per organ ---------------------------------------------------------
+
+NO_ORGAN = "（未识别机关）"
+
+
+def organ_sheet_name(n: int, organ: str) -> str:
+    return f"{n:03d} {_BAD_SHEET_CHARS.sub('_', organ)}"[:31]
+
+
+def write_findings_xlsx(store: Store, out: str | Path) -> Path:
+    """The findings list as a workbook: a summary sheet (each organ with its documents and
+    findings, linked to its sheet), then a sheet per organ that has findings, its rows by year.
+    The organ's rows are what an auditing office sends that organ."""
+    from openpyxl import Workbook
+
+    from .findings import COLUMNS, WIDTHS, rows_of
+
+    out = Path(out)
+    with staged() as files:
+        wb = Workbook(write_only=True)
+        summary = wb.create_sheet("汇总")
+        names = ("机关", "文件数", "问题数", "待复核", "工作表")
+        header(summary, names, widths=[28, 8, 8, 8, 30])
+        organs = 0
+        try:
+            for organ, docs in groupby(documents(store, results=True, by_organ=True), key=lambda d: d.organ or NO_ORGAN):
+                rows, held, count = [], 0, 0
+                for doc in docs:
+                    count += 1
+                    found = list(rows_of(doc))
+                    held += bool(found) and doc.decision.review in ("", "open")
+                    rows += found  # one organ's findings: a few dozen rows
+                organs += 1
+                name = organ_sheet_name(organs, organ) if rows else None
+                link = _cell(summary, name, link=f"{_quoted(name)}!A1") if name else None
+                summary.append([_cell(summary, organ), count, len(rows), held, link])
+                if name:
+                    _organ_sheet(wb, name, rows, COLUMNS, WIDTHS)
+            filtered(summary, len(names), organs)
+            wb.save(files.path(out))
+        except BaseException:
+            _abandon(wb)
+            raise
+    return out
+
+
+def _organ_sheet(wb: Any, name: str, rows: list[dict[str, Any]], columns: tuple[str, ...], widths: dict[str, float]) -> None:
+    ws = wb.create_sheet(name)
+    header(ws, columns, widths=[widths.get(c, 12) for c in columns])
+    culprit, accepted = _fill(CULPRIT), _fill(CORRECTED)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row[column]
+            fill = culprit if column == "可能的错值" and value else accepted if column == "复核结论" and value == "按原样接受" else None
+            cells.append(_cell(ws, value, fill=fill))
+        ws.append(cells)
+    filtered(ws, len(columns), len(rows))
+    ws.close()
+
+
+# --- the wide table: a row per document -----------------------------------------------------------
+
+SHEET_ROWS = 1_048_576  # a worksheet's rows, the header's included
+
+
+def write_wide_xlsx(store: Store, out: str | Path) -> Path:
+    """A row per document and a column per key, as `--wide` writes CSV: each key's column
+    headed by the key, with the template's Chinese labels as the heading's comment; the cells a
+    person corrected in green. Past a sheet's rows, the next sheet goes on."""
+    from openpyxl import Workbook
+
+    from .rows import WIDE_KEYS
+
+    out = Path(out)
+    names = (*DOCUMENT_COLUMNS, *WIDE_KEYS)
+    widths = [INDEX_WIDTHS.get(n, 12) for n in DOCUMENT_COLUMNS] + [10] * len(WIDE_KEYS)
+    labels = [None] * len(DOCUMENT_COLUMNS) + [cell_name(k, None) for k in WIDE_KEYS]
+    with staged() as files:
+        wb = Workbook(write_only=True)
+        ws, rows = None, 0
+        try:
+            corrected = _fill(CORRECTED)
+            for doc in documents(store):
+                if ws is None or rows == SHEET_ROWS - 1:
+                    if ws is not None:
+                        filtered(ws, len(names), rows)
+                        ws.close()
+                    ws, rows = wb.create_sheet(f"宽表 wide {len(wb.worksheets) + 1}" if wb.worksheets else "宽表 wide"), 0
+                    header(ws, names, widths=widths, comments=labels)
+                values, fixed = doc.values(), set(doc.corrected())
+                ws.append(
+                    [_cell(ws, v) for v in doc.row().values()]
+                    + [_cell(ws, values.get(k), fill=corrected if k in fixed else None) for k in WIDE_KEYS]
+                )
+                rows += 1
+            if ws is None:  # an empty store: the header alone
+                ws = wb.create_sheet("宽表 wide")
+                header(ws, names, widths=widths, comments=labels)
+            filtered(ws, len(names), rows)
+            wb.save(files.path(out))
+        except BaseException:
+            _abandon(wb)
+            raise
+    return out
