@@ -82,12 +82,15 @@ class OrganYear:
         return sorted((c for c in self.candidates if c is not chosen), key=Candidate.rank)
 
 
-def _candidates(db: sqlite3.Connection) -> Iterator[tuple[str | None, Candidate]]:
-    """Every document as it stands, with its printed organ name; those with no year are left out."""
+def _candidates(db: sqlite3.Connection, names: list[str] | None = None) -> Iterator[tuple[str | None, Candidate]]:
+    """Every document as it stands (`names`: printed under one of them), with its printed organ
+    name; those with no year are left out."""
+    where = f" AND r.organ IN ({', '.join('?' for _ in names)})" if names is not None else ""
     rows = db.execute(
         "SELECT r.organ, r.sha256, r.path, r.year, r.template, r.status, v.state, v.resolution, v.reviewer, r.result_id,"
         " EXISTS (SELECT 1 FROM corrections k WHERE k.sha256 = r.sha256)"
-        " FROM current_results r LEFT JOIN reviews v ON v.sha256 = r.sha256 WHERE r.year IS NOT NULL"
+        f" FROM current_results r LEFT JOIN reviews v ON v.sha256 = r.sha256 WHERE r.year IS NOT NULL{where}",
+        names or (),
     )
     for organ, sha, path, year, template, status, state, resolution, reviewer, result_id, corrected in rows:
         review = "open" if state == "open" else REVIEW_WORDS.get(resolution or "", "")
@@ -115,13 +118,16 @@ class Plan:
         return sum(1 for oy in self.organ_years if oy.chosen is not None)
 
 
-def plan(store: Store) -> Plan:
-    """Which document stands for each organ-year. Only the documents' headers are held (a few
-    hundred bytes each), never their cells."""
+def plan(store: Store, *, organ_id: str | None = None) -> Plan:
+    """Which document stands for each organ-year (`organ_id`: of that organ only). Only the
+    documents' headers are held (a few hundred bytes each), never their cells."""
     organs = _organs(store.db)
     by: dict[tuple[str, int], OrganYear] = {}
-    (unplaced,) = store.db.execute("SELECT count(*) FROM current_results WHERE year IS NULL OR organ IS NULL").fetchone()
-    for name, candidate in _candidates(store.db):
+    names = None if organ_id is None else [n for n, o in organs.items() if o.organ_id == organ_id]
+    (unplaced,) = (0,) if names is not None else store.db.execute(
+        "SELECT count(*) FROM current_results WHERE year IS NULL OR organ IS NULL"
+    ).fetchone()
+    for name, candidate in _candidates(store.db, names):
         organ = organs.get(name or "")
         if organ is None:
             unplaced += 1 if name else 0  # (no organ: counted above)

@@ -180,12 +180,14 @@ def create_app(settings: Settings, *, pool: PoolFor | None = None, hosts: list[s
     from .api import router as api
     from .bulk import router as bulk
     from .decide import router as decide
+    from .organs import router as organs
     from .pages import router as pages
 
     app.include_router(api)
     app.include_router(pages)
     app.include_router(decide)
     app.include_router(bulk)
+    app.include_router(organs)
     _errors(app)
     return app
 

@@ -136,7 +136,17 @@ def queue_page(request: Request, viewer: Viewer = Depends(page_viewer), after: s
         "progress": _progress(store, viewer, chosen, page.total if chosen.state == "open" else None),
         "reasons": sorted(set(REASONS) | set(counts)), "states": filters.STATES, "statuses": filters.STATUSES,
         "templates": filters.TEMPLATES, "formats": filters.FORMATS, "methods": filters.METHODS,
+        **_by_year(store),
     })  # fmt: skip
+
+
+def _by_year(store: Any) -> dict[str, Any]:
+    """Every document by year and status as it stands, as a table and a chart drawn here."""
+    from .charts import STATUS_COLOURS, stacked
+    from .comparison import year_status_counts
+
+    counts = year_status_counts(store)
+    return {"by_year": counts, "by_year_statuses": tuple(STATUS_COLOURS), "by_year_chart": stacked(counts, title="documents by year and status")}
 
 
 def with_query(path: str, query: str) -> str:
