@@ -121,3 +121,31 @@ def test_the_installed_wheel_serves_its_pages_templates_and_static_files(install
     out = subprocess.run([installed, str(script), str(tmp_path / "data")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert set(json.loads(out.stdout.strip().splitlines()[-1]).values()) == {200}
+
+
+STORE = """
+import json, sys
+import extractor
+from extractor import extract_file
+from extractor.store import Store
+from extractor.options import RULES_ONLY
+from extractor.store.packing import unpack
+
+result = extract_file(sys.argv[1])
+store = Store(sys.argv[2])
+store.add(result, RULES_ONLY.fingerprint)
+(kept,) = store.db.execute("SELECT result FROM results").fetchone()
+print(json.dumps({"module": extractor.__file__, "tag": kept[:1].decode(), "same": unpack(kept) == result.model_dump_json()}))
+"""
+
+
+def test_the_installed_wheel_keeps_results_compressed_with_its_dictionary(installed, tmp_path):
+    script = tmp_path / "store.py"
+    script.write_text(STORE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_", "PYTHON"))}
+    doc = DOCS / "004_f8b21749840a51ab.txt"
+    out = subprocess.run([installed, str(script), str(doc), str(tmp_path / "s.sqlite")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not got["module"].startswith(str(ROOT)), "the checkout was imported, not the wheel"
+    assert got == got | {"tag": "d", "same": True}
