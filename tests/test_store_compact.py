@@ -17,7 +17,8 @@ from extractor.batch import Ledger, run
 from extractor.load.archive import inputs
 from extractor.options import RULES_ONLY
 from extractor.store import Store
-from extractor.store.packing import location_of, pack, unpack
+from extractor.models import Check, Related
+from extractor.store.packing import location_of, pack, pack_patch, standing_json, unpack
 
 from .conftest import DOCS
 
@@ -126,6 +127,54 @@ def test_a_result_compressed_with_a_dictionary_this_version_lacks_says_so():
     future = b"d" + bytes([99]) + pack("{}")[2:]
     with pytest.raises(ValueError, match="dictionary 99.*upgrade"):
         unpack(future)
+
+
+def _weighed(r):
+    check = Check(rule="X1", check="X1.natural", status="warn", severity="heuristic", cells=["s3.received.natural"], message="…")
+    related = Related(relation="previous", sha256="0" * 64, path="a.txt", year=2023, cells={"s3.received.natural": 4})
+    return r.model_copy(update={"checks": [*r.checks, check], "related": [related]})
+
+
+def _corrected(r):
+    key = next(k for k in r.cells if k.startswith("s3."))
+    cells = dict(r.cells) | {key: 7}
+    provenance = dict(r.provenance) | {key: r.provenance[key].model_copy(update={"method": "human"})}
+    return r.model_copy(update={"cells": cells, "provenance": provenance, "status": "needs_review"})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(_weighed, id="the organ's other years weighed: checks added, related set"),
+        pytest.param(_corrected, id="a cell corrected: cells, provenance and status"),
+        pytest.param(lambda r: r.model_copy(update={"checks": r.checks[1:]}), id="checks that are not the base's plus more"),
+        pytest.param(lambda r: r, id="nothing changed"),
+    ],
+)
+def test_a_reviews_result_kept_as_a_patch_reads_back_whole(change):
+    read = extract_file(DOCS / "10_shanghai_kewei_2024.md")
+    now = change(read)
+    base = pack(read.model_dump_json())
+    kept = pack_patch(base, now.model_dump_json())
+    assert type(read).model_validate_json(standing_json(base, kept)) == now
+    assert standing_json(base, None) == read.model_dump_json()
+    assert standing_json(base, pack(now.model_dump_json())) == now.model_dump_json(), "a whole one, as earlier versions kept it"
+    with pytest.raises(ValueError, match="patch"):
+        unpack(kept)
+
+
+def test_a_corrected_review_keeps_a_few_hundred_bytes(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    read = extract_file(DOCS / "10_shanghai_kewei_2024.md")
+    store.add(read, RULES)
+    sha = read.source.sha256
+    store.resolve(sha, cells={"s3.carried_forward.total": 1}, reviewer="li")
+    (kept,) = store.db.execute("SELECT corrected FROM reviews WHERE sha256 = ?", (sha,)).fetchone()
+    review = store.review(sha)
+    assert kept[:1] == b"p" and len(kept) < 1000 < len(pack(review.current.model_dump_json()))
+    assert review.current.cells["s3.carried_forward.total"] == 1 and review.extracted.cells != review.current.cells
+    assert store.current(sha) == review.current
+    assert [type(read).model_validate_json(t) for t in store.current_json()] == [review.current]
 
 
 def test_a_rerun_that_reads_nothing_writes_one_event_for_the_run(tmp_path):

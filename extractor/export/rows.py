@@ -25,7 +25,7 @@ from verify.layout import order_keys
 
 from ..models import Number, Result
 from ..store import CurrentCell, Store
-from ..store.packing import unpack
+from ..store.packing import standing_json
 
 DOCUMENT_COLUMNS = (
     "document", "sha256", "format", "organ", "year", "template", "status",
@@ -99,7 +99,7 @@ def documents(store: Store, *, results: bool = False, by_organ: bool = False) ->
     """Every document as it stands, by hash (`by_organ`: by organ, year and path, an organ's
     documents together). `results`: each with its whole result as it stands (its checks, the
     likely culprits, its neighbouring years), parsed from the store."""
-    whole = ", coalesce(CASE WHEN v.run_id = c.run_id THEN v.corrected END, r.result)" if results else ""
+    whole = ", r.result, CASE WHEN v.run_id = c.run_id THEN v.corrected END" if results else ""
     order = "ifnull(c.organ, ''), ifnull(c.year, 0), c.path, c.sha256" if by_organ else "c.sha256"
     rows = store.db.execute(
         "SELECT c.sha256, c.path, c.format, c.organ, c.year, c.template, c.status, c.reasons,"
@@ -112,7 +112,7 @@ def documents(store: Store, *, results: bool = False, by_organ: bool = False) ->
         yield Document(
             sha, path, fmt, organ, year, template, status, json.loads(reasons) if reasons else [],
             [cells[k] for k in order_keys(list(cells))], Decision.of(state, resolution, reviewer, note, at),
-            Result.model_validate_json(unpack(kept[0])) if kept else None,
+            Result.model_validate_json(standing_json(*kept)) if kept else None,
         )  # fmt: skip
 
 

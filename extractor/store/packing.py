@@ -29,6 +29,7 @@ from .dictionary import DICTIONARY, compressor, decompressor
 
 _ZLIB = b"z"  # zlib, as the first compact store kept it
 _ZSTD = b"d"  # zstd, then the dictionary's number (one byte), then the frame
+_PATCH = b"p"  # a review's result as what it changes in the result it reviews, then as `_ZSTD`
 # The cell columns a location is kept in, in the order `Location.to_dict` writes its keys.
 LOCATION = ("page", "line", "line_end", "span_start", "span_end", "tbl", "grid_row", "grid_col", "x0", "top", "x1", "bottom", "member")
 STATES = ("number", "zero", "blank", "placeholder", "text", "missing")
@@ -47,11 +48,61 @@ def unpack(kept: bytes | str | None) -> str | None:
     if kept is None or isinstance(kept, str):
         return kept
     tag = kept[:1]
+    if tag == _PATCH:
+        raise ValueError("a review's result kept as a patch of the result it reviews: read it with standing_json(result, corrected)")
     if tag == _ZSTD:
         return decompressor(kept[1]).decompress(kept[2:]).decode("utf-8")
     if tag == _ZLIB:
         return zlib.decompress(kept[1:]).decode("utf-8")
     return bytes(kept).decode("utf-8")
+
+
+def pack_patch(base: str | bytes, text: str) -> bytes:
+    """A review's result (`text`) as what it changes in the result it reviews (`base`, its JSON
+    or as kept): the fields that differ; of the checks only those added after the base's, of
+    the cells and their provenance only those that differ.
+
+    Most of a review's results are the result as read with the organ's other years weighed: the
+    same cells, the same provenance, a few checks more. Kept whole, each cost 4 KB again; as a
+    patch, a few hundred bytes. `standing_json` puts it back together."""
+    a = json.loads(unpack(base) if isinstance(base, bytes) else base)
+    b = json.loads(text)
+    patch: dict[str, Any] = {"set": {k: v for k, v in b.items() if k not in a or a[k] != v}}
+    if [k for k in a if k in b] + [k for k in b if k not in a] != list(b):
+        patch["order"] = list(b)
+    if dropped := [k for k in a if k not in b]:
+        patch["drop"] = dropped
+    checks, before = patch["set"].get("checks"), a.get("checks")
+    if isinstance(checks, list) and isinstance(before, list) and checks[: len(before)] == before:
+        patch["checks_added"] = checks[len(before) :]
+        del patch["set"]["checks"]
+    for name, value in list(patch["set"].items()):  # a cell corrected: the cells that differ, not all
+        old = a.get(name)
+        if isinstance(value, dict) and isinstance(old, dict) and list(value) == list(old):
+            patch.setdefault("merge", {})[name] = {k: v for k, v in value.items() if old[k] != v}
+            del patch["set"][name]
+    return _PATCH + pack(json.dumps(patch, ensure_ascii=False, separators=(",", ":")))  # type: ignore[operator]
+
+
+def standing_json(result: bytes | str | None, corrected: bytes | str | None) -> str | None:
+    """A document's result as it stands: its review's result where it has one (whole, or a
+    patch of `result`), else the result as read; as JSON."""
+    if corrected is None:
+        return unpack(result)
+    if corrected[:1] != _PATCH:
+        return unpack(corrected)
+    patch = json.loads(unpack(corrected[1:]))  # type: ignore[arg-type]
+    out = json.loads(unpack(result))  # type: ignore[arg-type]
+    for key in patch.get("drop", ()):
+        del out[key]
+    out.update(patch["set"])
+    for name, changed in patch.get("merge", {}).items():
+        out[name].update(changed)
+    if "checks_added" in patch:
+        out["checks"] = out["checks"] + patch["checks_added"]
+    if "order" in patch:
+        out = {k: out[k] for k in patch["order"]}
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def code(names: tuple[str, ...], name: str) -> int:

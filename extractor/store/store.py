@@ -40,7 +40,7 @@ from .decisions import changed as _changed
 from .decisions import clock_time as _clock_time
 from .judging import questioned
 from .migrations import migrate, pending
-from .packing import Ids, location_of, unpack
+from .packing import Ids, location_of, standing_json, unpack
 from .queue import Filter, Seen
 from .ahead import Ahead, Neighbour
 from .records import Action, Correction, CurrentCell, Event, Page, QueueItem, Review, Run, Stored
@@ -446,7 +446,8 @@ class Store:
 
     def review(self, sha256: str) -> Review:
         row = self._review_row(sha256)
-        extracted = write.load_result(self.db, sha256, row["run_id"])
+        (kept,) = self.db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, row["run_id"])).fetchone()
+        extracted = Result.model_validate_json(unpack(kept))
         return Review(
             sha256=sha256,
             state=row["state"],
@@ -462,7 +463,7 @@ class Store:
             version=row["version"],
             run=self.run(row["run_id"]),
             extracted=extracted,
-            current=Result.model_validate_json(unpack(row["corrected"])) if row["corrected"] else extracted,
+            current=Result.model_validate_json(standing_json(kept, row["corrected"])) if row["corrected"] else extracted,
             corrections=self.corrections(sha256),
         )
 
@@ -593,12 +594,12 @@ class Store:
     def current_json(self) -> Iterator[str]:
         """The same as JSON text, as stored: a JSON lines export without parsing anything."""
         rows = self.db.execute(
-            "SELECT coalesce(v.corrected, r.result) FROM results r"
+            "SELECT r.result, v.corrected FROM results r"
             " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
             " WHERE r.id = (SELECT max(n.id) FROM results n WHERE n.sha256 = r.sha256) ORDER BY r.sha256"
         )
-        for (kept,) in rows:
-            yield unpack(kept)
+        for read, corrected in rows:
+            yield standing_json(read, corrected)  # type: ignore[misc]
 
     def current_cells(self, sha256: str | None = None) -> Iterator[CurrentCell]:
         """Rows of the `current_cells` view: one document's, or every document's by hash."""

@@ -20,7 +20,7 @@ from ..models import Number, Related, Result
 from ..reconcile import weigh
 from .judging import corrected, newly_questioned
 from .organs.table import same_organ
-from .packing import INSERT_CELL, INSERT_CHECK, Ids, pack, unpack
+from .packing import INSERT_CELL, INSERT_CHECK, Ids, pack, pack_patch, standing_json, unpack
 from .records import Action, ReviewChange
 from .rows import Rows, Standing, dumps, standing
 
@@ -119,12 +119,12 @@ def insert_rows(db: sqlite3.Connection, rows: Rows, text: str, run: int, at: str
 def stored(db: sqlite3.Connection, sha256: str) -> tuple[int, str, str]:
     """The document's newest run: its id, the result as read, and as it now stands (JSON)."""
     run, read, now = db.execute(
-        "SELECT r.run_id, r.result, coalesce(v.corrected, r.result) FROM results r"
+        "SELECT r.run_id, r.result, v.corrected FROM results r"
         " LEFT JOIN reviews v ON v.sha256 = r.sha256 AND v.run_id = r.run_id"
         " WHERE r.sha256 = ? ORDER BY r.id DESC LIMIT 1",
         (sha256,),
     ).fetchone()
-    return run, unpack(read), unpack(now)
+    return run, unpack(read), standing_json(read, now)
 
 
 def load_result(db: sqlite3.Connection, sha256: str, run: int) -> Result:
@@ -293,12 +293,22 @@ def current_of(db: sqlite3.Connection, extracted: Result) -> tuple[Result, list[
     return weighed(extracted, basis(db, extracted.source.sha256 or "", extracted.organ, extracted.year))
 
 
+def _kept_review(db: sqlite3.Connection, sha256: str, run: int | None, text: str) -> bytes:
+    """A review's result as kept: a patch of the result it reviews (`packing.pack_patch`), or
+    whole where that result is not in the store."""
+    if run is None:
+        row = db.execute("SELECT run_id FROM reviews WHERE sha256 = ?", (sha256,)).fetchone()
+        run = row[0] if row else None
+    base = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    return pack_patch(base[0], text) if base else pack(text)  # type: ignore[return-value]
+
+
 def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any], *, version: int | None = None) -> bool:
     """Insert the review (version None) or update it if it is still at `version`; its reasons index follows.
 
     Returns False when someone changed it since `version` (nothing is written then)."""
-    if "corrected" in columns:  # the current result's JSON, where it is not the result as read
-        columns = {**columns, "corrected": pack(columns["corrected"]) if isinstance(columns["corrected"], str) else columns["corrected"]}
+    if isinstance(columns.get("corrected"), str):  # the current result's JSON, where it is not the result as read
+        columns = {**columns, "corrected": _kept_review(db, sha256, columns.get("run_id"), columns["corrected"])}
     if version is None:
         names = ", ".join(columns)
         db.execute(
