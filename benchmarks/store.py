@@ -1,7 +1,7 @@
 """The store at scale: writing, the no-op check, the queue's pages and the streams, at N documents.
 
     python benchmarks/store.py [--documents 100000] [--every 200] [--keep results.sqlite]
-    python benchmarks/store.py --archive 1000 10000 [--before REV] [--work DIR]
+    python benchmarks/store.py --archive 1000 10000 [--before REV] [--work DIR] [--repeat 3]
 
 `--archive`: the bytes per document of the store and of each export, and the batch's documents
 per second, this version beside an earlier one (`--before`, from a git worktree), on the same
@@ -82,11 +82,15 @@ BEFORE = "a108eb2"
 EXPORTS = (("csv", ()), ("parquet", ()), ("jsonl", ()), ("xlsx", ()), ("csv", ("--wide",)))
 
 
-def archive(sizes: list[int], before: str, work: Path, workers: int, seed: int) -> None:
+def archive(sizes: list[int], before: str, work: Path, workers: int, seed: int, repeat: int) -> None:
     """Bytes per document of the store and of each export, and the batch's documents per
     second, for this version and the one at `before`, side by side on the same generated
     archive (benchmarks/batch.py's corpus: every flattening, read by `extractor batch` in a
-    subprocess; the `before` version from a git worktree of that revision)."""
+    subprocess; the `before` version from a git worktree of that revision). The batches
+    alternate, before then after, `repeat` times, and the median is given beside each run's
+    figure: on a shared machine the load drifts, and it drifts over both alike."""
+    import os
+    import statistics
     import subprocess
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,16 +102,19 @@ def archive(sizes: list[int], before: str, work: Path, workers: int, seed: int) 
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), before], check=True, capture_output=True)
     corpus = make_corpus(work / "corpus", max(sizes), seed)
     versions = {"before": old, "after": ROOT}
-    print(f"archive: generated documents (seed {seed}), {workers} workers; before = {before}, after = this checkout")
-    print(f"{'':>16} {'documents':>10} {'docs/s':>8} {'store':>12} " + " ".join(f"{fmt + ' '.join(a):>14}" for fmt, a in EXPORTS))
+    print(f"archive: generated documents (seed {seed}), {workers} workers; before = {before}, after = this checkout; {repeat} batches each, alternating")
+    print(f"{'':>8} {'documents':>10} {'docs/s':>8} {'(each run)':>22} {'store':>11} " + " ".join(f"{fmt + ' '.join(a):>14}" for fmt, a in EXPORTS))
     for n in sizes:
         folder = first(corpus, n, work / f"first-{n}")
+        rates: dict[str, list[float]] = {label: [] for label in versions}
+        for _ in range(repeat):
+            for label, code in versions.items():
+                for leftover in work.glob(f"{label}-{n}.*"):
+                    shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+                batch = Run([], command=_command(code) + ["batch", str(folder), "--db", str(work / f"{label}-{n}.sqlite"), "--workers", str(workers)])
+                rates[label].append(n / batch.seconds)
         for label, code in versions.items():
             db = work / f"{label}-{n}.sqlite"
-            for leftover in work.glob(f"{label}-{n}.*"):
-                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-            command = ["env", f"PYTHONPATH={code}", sys.executable, "-P", "-m", "extractor"]  # -P: not this folder first
-            batch = Run([], command=command + ["batch", str(folder), "--db", str(db), "--workers", str(workers)])
             store = sum(p.stat().st_size for p in work.glob(f"{label}-{n}.sqlite*"))
             sizes_out = []
             for fmt, extra in EXPORTS:
@@ -116,10 +123,17 @@ def archive(sizes: list[int], before: str, work: Path, workers: int, seed: int) 
                 folder_out = work / f"{label}-{n}.export" / f"{fmt}{''.join(extra)}"
                 folder_out.mkdir(parents=True)
                 out = folder_out / f"cells.{fmt}"
-                subprocess.run(command + ["export", "--db", str(db), "--format", fmt, *extra, "-o", str(out)], check=True, capture_output=True)
+                subprocess.run(_command(code) + ["export", "--db", str(db), "--format", fmt, *extra, "-o", str(out)], check=True, capture_output=True)
                 sizes_out.append(sum(p.stat().st_size for p in folder_out.rglob("*") if p.is_file()))
+            each = " ".join(f"{r:.1f}" for r in rates[label])
             cells = " ".join(f"{b / n / 1024:>11.1f} KB" for b in sizes_out)
-            print(f"{label:>16} {n:>10,} {n / batch.seconds:>8.1f} {store / n / 1024:>9.1f} KB {cells}", flush=True)
+            print(f"{label:>8} {n:>10,} {statistics.median(rates[label]):>8.1f} {each:>22} {store / n / 1024:>8.1f} KB {cells}", flush=True)
+        print(f"  (load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)", flush=True)
+
+
+def _command(code: Path) -> list[str]:
+    """`python -m extractor` from the version in `code` (-P: not the current folder first)."""
+    return ["env", f"PYTHONPATH={code}", sys.executable, "-P", "-m", "extractor"]
 
 
 def main() -> None:
@@ -132,9 +146,10 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "extractor-store-bench")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="--archive: batches of each version, alternating")
     args = ap.parse_args()
     if args.archive:
-        archive(args.archive, args.before, args.work, args.workers, args.seed)
+        archive(args.archive, args.before, args.work, args.workers, args.seed, args.repeat)
         return
     n = args.documents
     docs = sorted((ROOT / "golden" / "docs").iterdir())
