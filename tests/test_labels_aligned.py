@@ -7,6 +7,8 @@ document verifies only where identities vouch for every such cell.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from extractor import extract_bytes
@@ -129,3 +131,65 @@ def test_rows_are_laid_on_the_labels_left_in_order_by_likeness(rows, texts, plac
     found = _stretches(*texts)
     got = place(rows, found, S3_WORDS)
     assert [got[r].start // 10 if r in got else None for r in rows] == placed
+
+
+@pytest.mark.parametrize(
+    "rows,texts,after,placed",
+    [
+        # the words after a run, on lines without values, are its label's end: "四、结 | 0 0 … | 砖下年度继续办理"
+        (
+            ["results_total", "carried_forward"],
+            ["处理", "理(七)忽", "计四、结"],
+            ["理(七)忽", "计", "砖下年度继续办理"],
+            [1, 2],
+        ),
+        # without them (labels that end with their numbers) the damaged label is too short to be placed
+        (["results_total", "carried_forward"], ["处理", "理(七)忽", "计四、结"], ["", "", ""], [1, None]),
+        # the next label's words after a run are no row's own: a row keeps a character before its numbers
+        (
+            ["other_other", "results_total"],
+            ["缴纳费用申请", "(六)其他处3.其理他", "度办理结(七)总果计"],
+            ["(六)其他处3.其", "度办理结(七)总", ""],
+            [1, 2],
+        ),
+    ],
+)
+def test_rows_are_laid_by_the_words_around_their_numbers_where_labels_go_on_after_them(rows, texts, after, placed):
+    found = [replace(s, after=a) for s, a in zip(_stretches(*texts), after)]
+    got = place(rows, found, S3_WORDS)
+    assert [got[r].start // 10 if r in got else None for r in rows] == placed
+
+
+# --- labels broken over lines around their numbers (a PDF read line by line) ----------------------
+# Table 二 of report 1 (2021) as a PDF without rules reads it: each label over two or three lines,
+# damaged, the row's numbers on its first or a middle line, or on a line of their own between two.
+_S2_2021 = "规章\t67\t0\t69\n行政规范性文件\t0\t0\t880\n"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        # the numbers on the first line, 规章 with a character doubled: its pattern finds "规章" after them
+        "规\t67\t0\t69\n规章\n规\t0\t0\t880\n范性文文\n件\n",
+        # on a line of their own in the middle, neither label found by a pattern (规→观, 件 lost)
+        "观\n67\t0\t69\n章\n行政\n0\t0\t880\n规范性文\n",
+        # on the middle line, beside a piece of the label
+        "观\n章\t67\t0\t69\n章\n行政规范\t0\t0\t880\n性仵\n",
+    ],
+)
+def test_rows_of_table_2_whose_labels_wrap_around_their_numbers_are_laid_on_the_runs_in_order(printed):
+    case = _case("2021", "tab_rows")
+    result = _read(case, (_S2_2021, printed))
+    keys = [f"s2.{row}.{f}" for row in ("regulations", "normative_docs") for f in ("issued", "repealed", "in_force")]
+    assert [result.cells[k] for k in keys] == [case.expected.cells[k] for k in keys] == [67, 0, 69, 0, 0, 880]
+    damaged = {k for k in keys if result.provenance[k].label_match is not None}
+    assert damaged and result.status == "needs_review"  # table 二 has no identity to vouch for them
+
+
+def test_a_row_of_table_2_not_printed_leaves_the_one_run_of_its_block_to_the_row_it_is_like():
+    """A 2019 block 五 without its 其他对外管理服务事项 row, 行政许可 damaged and wrapped around its numbers."""
+    case = _case("2019", "tab_rows")
+    result = _read(case, ("行政许可\t9\t+5\t0\n其他对外管理服务事项\t0\t0\t0\n", "行正\t9\t+5\t0\n许可\n"))
+    assert [result.cells[f"s2.licensing.{f}"] for f in ("prev_count", "change", "decisions")] == [9, 5, 0]
+    assert [result.cells[f"s2.other_services.{f}"] for f in ("prev_count", "change", "decisions")] == [None] * 3
+    assert result.status == "needs_review"

@@ -99,6 +99,31 @@ def test_labels_broken_over_lines_around_their_numbers_lose_no_cell(renderer, da
     assert problems(case, result) == [], str(case)
 
 
+# Unruled PDFs read line by line, labels damaged and broken over lines: the documents (seed, damaged
+# characters per label) where each of these was once lost.
+_UNRULED_WRAPPED = [
+    # 二: numbers on the first line, the pattern finding the label's last line after them
+    pytest.param(23, 2, id="s2-numbers-on-the-first-line-label-found-after-them"),
+    # 二: numbers on a line of their own between two, no label found by a pattern
+    pytest.param(49, 1, id="s2-numbers-between-two-lines-no-label-found"),
+    # 二: a row not printed, the block's one run going to the row its words are like
+    pytest.param(9, 1, id="s2-a-row-not-printed"),
+    # 三: a label read whole around its numbers, its last words run on to the next label's
+    pytest.param(42, 1, id="s3-words-after-a-label-read-whole-run-on-to-the-next"),
+    # 三: labels going on after their numbers, a damaged one known by its words after them
+    pytest.param(10, 1, id="s3-a-label-going-on-after-its-numbers"),
+    # 三: labels ending with their numbers: the words after a run are the next row's
+    pytest.param(2, 0, id="s3-labels-ending-with-their-numbers"),
+]
+
+
+@pytest.mark.parametrize("seed,noise", _UNRULED_WRAPPED)
+def test_an_unruled_pdf_with_wrapped_damaged_labels_loses_no_cell(seed, noise):
+    case = make_case(RandomDraw(seed), "pdf_unruled", None, label_noise=noise, wraps=True)
+    assert case.document.wraps and case.document.label_noise == noise
+    assert problems(case, extract(case)) == [], str(case)
+
+
 # --- scans: the ruled PDF printed and scanned back, read by OCR (seconds a page: few examples) ----
 
 

@@ -8,14 +8,15 @@ the row's blank cells) follows are the printed labels left over, and the missing
 on them in order, by likeness (`extractor.likeness`). Where the gap holds as many such labels
 as rows are missing, the order alone places them (none below `ORDERED_FLOOR`); otherwise each
 row takes the label most like its own, and none below `FLOOR`. A row placed so carries its score, and the decision treats its
-cells as resting on a weak match.
+cells as resting on a weak match. Where a table's labels go on after their numbers (wrapped
+below the line they stand on), a label is scored with the words after its run as well.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -37,6 +38,9 @@ class Stretch:
     end: int
     text: str
     at: int = 0  # the text position of its first character
+    # The words after its values on lines that hold none (a label wrapped below the line of its
+    # numbers goes on there), up to the next line with values: empty in a table printed a row to a line.
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,14 @@ def stretches(stream: Stream, tokens: list[Token], width: int, skip: Callable[[T
     out: list[Stretch] = []
     text: list[Token] = []
     empties = 0
+    lines = {t.row for t in tokens if t.kind != "text"}  # the document rows that print cells of a row
+    closed: list[list[Token]] = []
 
     def close() -> None:
         if text:
             start, end = stream.to_compact(text[0].start), stream.to_compact(text[-1].end)
             out.append(Stretch(start, end, stream.compact[start:end], text[0].start))
+            closed.append(list(text))
 
     for t in tokens:
         if t.kind == "text":
@@ -75,7 +82,44 @@ def stretches(stream: Stream, tokens: list[Token], width: int, skip: Callable[[T
             text, empties = [], 0
     if text and empties >= width:
         close()
+        text = []
+    follows = [*closed[1:], text]
+    return [replace(s, after=_words_of(stream, _until_cells(nxt, lines))) for s, nxt in zip(out, follows)]
+
+
+def _until_cells(tokens: list[Token], lines: set[int]) -> list[Token]:
+    """The tokens before the first that stands on a line with cells."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.row in lines:
+            break
+        out.append(t)
     return out
+
+
+def _words_of(stream: Stream, tokens: list[Token]) -> str:
+    return "".join(stream.compact[stream.to_compact(t.start) : stream.to_compact(t.end)] for t in tokens)
+
+
+def around(before: str, after: str, labels: tuple[str, ...], least: int = 0) -> float:
+    """How alike the words around a run of values are to a row's label: the best end of the
+    text before the run (`least` characters of it at the least) joined to the best start of
+    the text after it, scored whole (the cuts choose the window: a best window of its own
+    could lie wholly in the text after the run, which may be the next row's label)."""
+    return max(
+        (
+            fuzz.ratio(label, before[a:] + after[:b])
+            for label in labels
+            for a in range(max(0, len(before) - _BEFORE), len(before) + 1 - least)
+            for b in range(len(after) + 1)
+        ),
+        default=0.0,
+    )
+
+
+# How far back from a run a wrapped label may start: its words are some twenty characters, and
+# what lies further back (captions, group labels, the rows before) is not its own.
+_BEFORE = 40
 
 
 def place(rows: Sequence[str], found: Sequence[Stretch], words: dict[str, tuple[str, ...]]) -> dict[str, Placed]:
@@ -86,7 +130,11 @@ def place(rows: Sequence[str], found: Sequence[Stretch], words: dict[str, tuple[
     """
     if not rows or not found:
         return {}
-    scores = [[likeness(s.text, words[r]) for s in found] for r in rows]
+    # A label whose numbers stand on its first or a middle line goes on after them; it keeps
+    # at least a character before them, so no row takes the next label's words for its own.
+    scores = [
+        [max(likeness(s.text, words[r]), around(s.text, s.after, words[r], least=1)) for s in found] for r in rows
+    ]
     if len(rows) == len(found) and all(scores[i][i] >= ORDERED_FLOOR for i in range(len(rows))):
         return {r: _at(s, words[r], scores[i][i]) for i, (r, s) in enumerate(zip(rows, found))}
     n, m = len(rows), len(found)
@@ -150,10 +198,13 @@ def fill_gaps(
     skip: Callable[[Token], bool] = lambda t: False,
 ) -> dict[str, Placed]:
     """The rows (template order) no pattern found in the compact `span`, each gap between two
-    rows found filled with the rows missing there (`place`)."""
+    rows found filled with the rows missing there (`place`). Where the labels found show that
+    labels go on after their numbers (`labels_go_on`), the words after a run are its label's too."""
     placed: dict[str, Placed] = {}
+    go_on = labels_go_on(stream, list(found.values()))
     gap: list[str] = []
     left = span[0]
+    holds_values = False
     for row in (*rows, None):
         if row is not None and row not in found:
             gap.append(row)
@@ -161,10 +212,31 @@ def fill_gaps(
         right = found[row][0] if row is not None else span[1]
         if gap:
             labels = in_gap(stream, left, right, width, skip)
-            if left != span[0] and labels and _goes_on(stream, stream.to_text_end(left), labels[0].at):
+            own = left != span[0] and labels and _goes_on(stream, stream.to_text_end(left), labels[0].at)
+            if own and not holds_values:
                 labels = labels[1:]  # words in the cell of a label found, before its values: its own
-            placed |= place(gap, labels, words)
+            placed |= place(gap, labels if go_on else [replace(s, after="") for s in labels], words)
         gap = []
         if row is not None:
             left = found[row][1]
+            # A label read whole around its numbers has had its values: the words after it run
+            # on to the next labels, whose values follow them ("…逾期未 0 0 … 按收费通知要求缴纳费 /
+            # 用、…申请 / 3.他 8 0 …"), and are no stretch of its own to pass over.
+            holds_values = _holds_values(stream, found[row])
     return placed
+
+
+def labels_go_on(stream: Stream, found: list[tuple[int, int]]) -> bool:
+    """Whether a table's labels go on after their numbers: a third of the labels found were
+    read whole around values (their numbers on the first or a middle line). A table prints
+    its labels alike; where they end with their numbers, the words after a run are the next
+    row's label, and a row taking them would take another's words."""
+    return bool(found) and sum(_holds_values(stream, span) for span in found) * _SHARE >= len(found)
+
+
+_SHARE = 3
+
+
+def _holds_values(stream: Stream, span: tuple[int, int]) -> bool:
+    """A value stands inside a label's compact span (it was read whole around its numbers)."""
+    return any(t.is_value for t in tokenize(stream, stream.to_text(span[0]), stream.to_text_end(span[1])))

@@ -18,7 +18,7 @@ from ...labels import S2_BLOCK_ROWS, S2_CAPTION, S2_HEADER, S2_ITEM, S2_ROW_WORD
 from ...likeness import EXACT, likeness
 from ...locate.columns import Column, s2_columns
 from ...locate.layout import Layout
-from ...locate.stream import Stream
+from ...locate.stream import ROW, Stream
 from ...locate.zones import Zone
 from ...normalize import compact
 from ...numbers import read_cell
@@ -28,6 +28,7 @@ from .floating import Segment, join_floated
 from .runs import Slots, ambiguity, blank_cells, first_run, label_row, readings, slots, split_pieces
 from .split import split_free
 from .tokens import Token, is_header_row, tokenize, written_together
+from .wrapped import on_runs
 from .words import cut_from_another, words
 
 # Typical spend per procurement project, in 元 (10^5.5 ≈ 32万): centre of the plausibility prior.
@@ -144,6 +145,9 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
     columns = s2_columns(stream, zone)
     placed = _placed_rows(stream, (cs, ce), hits, columns, decided.layout)
     hits += [(p.start, p.end, row) for row, p in placed.items()]
+    for rows, laid in _laid_on_runs(stream, (cs, ce), hits, columns, decided.layout):
+        placed = {r: p for r, p in placed.items() if r not in rows} | laid
+        hits = [h for h in hits if h[2] not in rows] + [(p.start, p.end, row) for row, p in laid.items()]
     hits.sort()
     headers = [m.start() for m in S2_HEADER.finditer(c, cs, ce)]
     captions = [m.start() for m in S2_CAPTION.finditer(c, cs, ce)]
@@ -187,10 +191,26 @@ def _placed_rows(
 ) -> dict[str, Placed]:
     """The rows no pattern found, looked for in their block: after its caption and headers,
     the rows the caption's item prints (SPEC §2.1, §3.1), in order (align)."""
+    placed: dict[str, Placed] = {}
+    for start, end, rows in _blocks(stream, span, columns, layout):
+        found = {row: (a, b) for a, b, row in hits if start <= a < end and row in rows}
+        if len(found) == len(rows):
+            continue
+        # A header's words are no label; where they run together with the first label (cells
+        # written together), the label is scored by its best window in them.
+        placed |= fill_gaps(stream, (start, end), rows, found, S2_ROW_WORDS, 1, lambda t: _heads(stream, t))
+    return placed
+
+
+def _blocks(
+    stream: Stream, span: tuple[int, int], columns: list[Column], layout: str | None
+) -> list[tuple[int, int, list[str]]]:
+    """Each block of table 二 (compact start after its caption, end) with the rows it prints:
+    the rows of the caption's item (SPEC §2.1, §3.1) that the layout and the block's headers have."""
     c = stream.compact
     printed = {row for row, *_ in (S2_2019 if layout == "2019" else S2_2021 if layout == "2021" else S2_2019 + S2_2021)}
     captions = list(S2_CAPTION.finditer(c, *span))
-    placed: dict[str, Placed] = {}
+    out = []
     for k, cap in enumerate(captions):
         end = captions[k + 1].start() if k + 1 < len(captions) else span[1]
         item = S2_ITEM.search(cap.group())
@@ -198,13 +218,33 @@ def _placed_rows(
         heads = {col.template for col in columns if cap.end() <= col.start < end}
         mine = {r for r, *_ in (S2_2019 if heads == {"2019"} else S2_2021)} if len(heads) == 1 else printed
         rows = [r for r in S2_BLOCK_ROWS.get(item.group(1) if item else "", ()) if r in printed and r in mine]
-        found = {row: (a, b) for a, b, row in hits if cap.end() <= a < end and row in rows}
-        if len(found) == len(rows):
-            continue
-        # A header's words are no label; where they run together with the first label (cells
-        # written together), the label is scored by its best window in them.
-        placed |= fill_gaps(stream, (cap.end(), end), rows, found, S2_ROW_WORDS, 1, lambda t: _heads(stream, t))
-    return placed
+        out.append((cap.end(), end, rows))
+    return out
+
+
+def _laid_on_runs(
+    stream: Stream, span: tuple[int, int], hits: list[tuple[int, int, str]], columns: list[Column], layout: str | None
+) -> list[tuple[list[str], dict[str, Placed]]]:
+    """For each block whose labels found do not take one run of values each, its rows and those
+    laid on its runs in order (`wrapped`: labels broken around their numbers); a row of the
+    block laid on none is not printed. The runs are looked for after the line of the block's
+    last header: a damaged header is placed by likeness, and its end may fall short of its
+    line's or run into the first label."""
+    out = []
+    for start, end, rows in _blocks(stream, span, columns, layout):
+        heads = [col.start for col in columns if start <= col.start < end]
+        after = min(_line_end(stream, max(heads)), end) if heads else start
+        starts = sorted(a for a, _, row in hits if start <= a < end and row in rows)
+        laid = on_runs(stream, (after, end), rows, starts, S2_ROW_WORDS)
+        if laid is not None:
+            out.append((rows, laid))
+    return out
+
+
+def _line_end(stream: Stream, compact: int) -> int:
+    """The compact position after the document row holding a compact position."""
+    at = stream.text.find(ROW, stream.to_text(compact))
+    return len(stream.compact) if at < 0 else stream.to_compact(at)
 
 
 _HEADS = tuple(dict.fromkeys(compact(col) for *_, col in S2_2019 + S2_2021)) + ("信息内容",)
