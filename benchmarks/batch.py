@@ -25,6 +25,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,9 +85,10 @@ class Run:
         import psutil
 
         started = time.perf_counter()
-        process = subprocess.Popen(
-            command or EXTRACTOR + ["batch", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
+        # The output goes to a file, not a pipe that is read only at the end: a command that
+        # prints more than a pipe holds (64 KB: a thousand result lines) would wait for ever.
+        out = tempfile.TemporaryFile("w+", encoding="utf-8")
+        process = subprocess.Popen(command or EXTRACTOR + ["batch", *args], stdout=out, stderr=subprocess.DEVNULL, text=True)
         root = psutil.Process(process.pid)
         self.peak = 0
         cpu: dict[int, float] = {}  # the last CPU time seen of each process of the tree
@@ -96,7 +98,10 @@ class Run:
                 break
             self.peak = max(self.peak, _tree_rss(root, cpu))
             time.sleep(0.05)
-        self.stdout = process.communicate()[0]
+        process.wait()
+        out.seek(0)
+        self.stdout = out.read()
+        out.close()
         self.seconds = time.perf_counter() - started
         self.returncode = process.returncode
         # Where the CPU went: the parent (hashing, the store, the JSON lines) and the workers.
