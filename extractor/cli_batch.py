@@ -143,6 +143,12 @@ def _outcomes(items: Callable[[], Any], pool: Callable[[], Any], options: Any, s
     type=click.Path(file_okay=False),
     help="Keep a copy of each document in this folder, named by its hash, for archives that will move or go.",
 )
+@click.option(
+    "--organs",
+    "registry",
+    type=click.Path(dir_okay=False, exists=True),
+    help="An organs registry (CSV: name, organ_id, region, level, kind) over the printed names; as `organs load`.",
+)
 @model_options
 @stops_on_a_full_disk(resumes=True)
 def batch(
@@ -158,6 +164,7 @@ def batch(
     llm_batch_poll: float,
     max_cost: float | None,
     keep_sources: str | None,
+    registry: str | None,
     **model: Any,
 ) -> None:
     """Read every document in PATHS (files, folders, zip archives) into the database."""
@@ -169,8 +176,10 @@ def batch(
     from .batch.summary import Tally, print_summary
     from .load.archive import inputs
     from .store import Store
+    from .store.organs.registry import read_registry
 
     skip = own_files(output, db) + ([keep_sources] if keep_sources else [])  # never read as documents
+    entries = read_registry(registry) if registry else None  # a bad line stops the run before anything is made
     each_holds_documents(paths, skip)
     writable_file(output, "results")
     writable_file(db, "database")
@@ -186,7 +195,10 @@ def batch(
         return made.pop() if made else _pool(engine, options, workers, ray_address, db)
 
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    ledger = Ledger(Store(db), options.fingerprint, limits=options.limits)
+    store = Store(db)
+    if entries:  # before the first document: its organ is found among the registry's names
+        store.load_organs(entries, by="registry")
+    ledger = Ledger(store, options.fingerprint, limits=options.limits)
     lines = None
     try:
         if output:

@@ -24,7 +24,7 @@ from extractor.store.organs.join import Pin, plan
 from extractor.store.organs.names import CONFUSABLE, parse
 
 from . import fixtures as F
-from .conftest import EXPECTED
+from .conftest import DOCS, EXPECTED
 
 RULES = Options().fingerprint
 REAL = sorted({json.loads(p.read_text(encoding="utf-8"))["organ"] for p in EXPECTED.glob("*.json")})
@@ -251,6 +251,24 @@ def test_a_registry_overrides_and_gives_what_is_known(tmp_path):
     bad.write_text("name,organ_id,level\n某县,x,国\n", encoding="utf-8")
     refused = runner.invoke(cli, ["organs", "load", str(bad), "--db", str(db)])
     assert refused.exit_code == 2 and "line 2" in refused.output
+
+
+def test_a_batch_takes_a_registry_before_its_first_document(tmp_path):
+    registry = tmp_path / "organs.csv"
+    registry.write_text("name,organ_id,region,level,kind\n淮安市人民政府,320800,320800,市,government\n", encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["batch", str(DOCS / "01_huaian_shi_2024.pdf"), "--db", str(db), "--workers", "1", "--organs", str(registry)])
+    assert done.exit_code in (0, 1), done.output
+    with Store(db) as store:
+        (organ,) = store.list_organs(organ="320800")
+        assert (organ.region, organ.level, organ.origin) == ("320800", "市", "registry")
+        assert {n.name for n in organ.names} == {"淮安市人民政府"}
+        assert [e.actor for e in store.events(None) if e.action == "organs_changed"] == ["registry"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,organ_id,level\n某县,x,国\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["batch", str(DOCS / "01_huaian_shi_2024.pdf"), "--db", str(tmp_path / "new.sqlite"), "--organs", str(bad)])
+    assert refused.exit_code == 2 and "line 2" in refused.output and not (tmp_path / "new.sqlite").exists()
 
 
 def test_the_cli_lists_every_join_with_why_and_splits(tmp_path):
