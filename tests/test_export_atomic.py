@@ -52,3 +52,14 @@ def test_sigterm_is_raised_as_an_interrupt_within_the_block_only(tmp_path):
                 pass
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_file_put_in_place_has_the_permissions_of_any_file_the_user_makes(tmp_path):
+    before = os.umask(0o027)
+    try:
+        with atomic_path(tmp_path / "out.csv") as path:
+            path.write_text("a\n")
+        (tmp_path / "plain.csv").write_text("a\n")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == (tmp_path / "plain.csv").stat().st_mode & 0o777 == 0o640

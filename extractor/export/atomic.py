@@ -46,6 +46,8 @@ class Staged:
         target = Path(target)
         if target not in self._temporaries:
             fd, name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.stem}.", suffix=f".part{target.suffix}")
+            # mkstemp makes it private (0600); the export is a file like any the user makes.
+            os.fchmod(fd, 0o666 & ~_umask())
             os.close(fd)
             self._temporaries[target] = Path(name)
         return self._temporaries[target]
@@ -69,6 +71,19 @@ class Staged:
         for temporary in self._temporaries.values():
             temporary.unlink(missing_ok=True)
         self._temporaries.clear()
+
+
+def _umask() -> int:
+    # Linux says it in /proc; elsewhere it can only be read by setting it (and put back at once).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _flush(path: Path) -> None:
