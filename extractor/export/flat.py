@@ -36,6 +36,11 @@ def write(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: str | P
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: Path, types: dict[str, str], sheet: str) -> int:
+    return csv_file(rows, columns, out)
+
+
+def csv_file(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: str | Path) -> int:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese as it is; formulas made inert."""
     n = 0
     with open(out, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
@@ -62,6 +67,11 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
 
 
 def _parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: Path, types: dict[str, str], sheet: str) -> int:
+    return parquet_file(rows, columns, out, types)
+
+
+def parquet_file(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: str | Path, types: Mapping[str, str]) -> int:
+    """In row groups of `ROW_GROUP`, each column of its type in `types` (text otherwise)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq

@@ -7,27 +7,22 @@ beside it, a row per document (`cells.csv` and `cells.documents.csv`), joined by
 a document's reasons were repeated on each of its two hundred rows. Wide (`wide=True`): one
 row per document, a column per key. Parquet has a typed
 schema (counts and amounts as float64, which holds every count exactly; the year as int32;
-`corrected` as a boolean) and is written in row groups of `ROW_GROUP` rows, so no more than
+`corrected` as a boolean) and is written in row groups of `flat.ROW_GROUP` rows, so no more than
 that is ever held. Every file is written under a temporary name beside its output and renamed
 into place once the export is complete (`atomic`): a stopped export leaves neither.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..store import Store
 from .atomic import staged
-from .formulas import csv_row
+from .flat import csv_file, parquet_file
 from .rows import DOCUMENT_COLUMNS, WIDE_KEYS, columns, document_rows, long_rows, wide_rows
-
-ROW_GROUP = 20_000
-
 
 def rows(store: Store, wide: bool) -> Iterator[dict[str, Any]]:
     return wide_rows(store) if wide else long_rows(store)
@@ -43,19 +38,8 @@ def write_csv(store: Store, out: str | Path, *, wide: bool = False) -> int:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese labels as they are."""
     with staged() as files:
         if not wide:
-            _csv(document_rows(store), DOCUMENT_COLUMNS, files.path(documents_file(out)))
-        return _csv(rows(store, wide), columns(wide), files.path(out))
-
-
-def _csv(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:
-    n = 0
-    with open(out, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=names)
-        writer.writeheader()
-        for row in items:
-            writer.writerow(csv_row(row))  # a text a spreadsheet would run as a formula, made inert
-            n += 1
-    return n
+            csv_file(document_rows(store), DOCUMENT_COLUMNS, files.path(documents_file(out)))
+        return csv_file(rows(store, wide), columns(wide), files.path(out))
 
 
 def write_jsonl(store: Store, out: str | Path, *, wide: bool = False) -> int:
@@ -74,15 +58,13 @@ def _jsonl(items: Iterable[dict[str, Any]], out: str | Path) -> int:
     return n
 
 
-def schema(names: tuple[str, ...]) -> Any:
-    """The Parquet schema of a table of these columns."""
-    import pyarrow as pa
-
-    types = {
-        "year": pa.int32(), "value": pa.float64(), "corrected": pa.bool_(),
-        "年度": pa.int32(), "左值": pa.float64(), "右值": pa.float64(), "差额": pa.float64(),  # the findings'
+def types(names: tuple[str, ...]) -> dict[str, str]:
+    """The Parquet type of each of these columns that is not text (`flat.parquet_file`)."""
+    known = {
+        "year": "int32", "value": "float64", "corrected": "bool",
+        "年度": "int32", "左值": "float64", "右值": "float64", "差额": "float64",  # the findings'
     }  # fmt: skip
-    return pa.schema([(name, types.get(name, pa.float64() if name in WIDE_KEYS else pa.string())) for name in names])
+    return {n: known.get(n, "float64") for n in names if n in known or n in WIDE_KEYS}
 
 
 def write_findings(store: Store, out: str | Path, fmt: str) -> int:
@@ -94,7 +76,7 @@ def write_findings(store: Store, out: str | Path, fmt: str) -> int:
     with staged() as files:
         target = files.path(out)
         if fmt == "csv":
-            return _csv(findings(store), COLUMNS, target)
+            return csv_file(findings(store), COLUMNS, target)
         if fmt == "jsonl":
             return _jsonl(findings(store), target)
         return _parquet(findings(store), COLUMNS, target)
@@ -118,19 +100,4 @@ def write_parquet(store: Store, out: str | Path, *, wide: bool = False) -> int:
 
 
 def _parquet(items: Iterable[dict[str, Any]], names: tuple[str, ...], out: str | Path) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    target = schema(names)
-    n = 0
-    with pq.ParquetWriter(str(out), target) as writer:
-        for group in _chunks(items, ROW_GROUP):
-            writer.write_table(pa.Table.from_pylist(group, schema=target))
-            n += len(group)
-    return n
-
-
-def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    return parquet_file(items, names, out, types(names))
