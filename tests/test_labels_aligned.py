@@ -193,3 +193,12 @@ def test_a_row_of_table_2_not_printed_leaves_the_one_run_of_its_block_to_the_row
     assert [result.cells[f"s2.licensing.{f}"] for f in ("prev_count", "change", "decisions")] == [9, 5, 0]
     assert [result.cells[f"s2.other_services.{f}"] for f in ("prev_count", "change", "decisions")] == [None] * 3
     assert result.status == "needs_review"
+
+
+def test_a_blank_row_of_table_2_whose_value_is_printed_below_the_table_is_no_row_not_printed():
+    """Both labels found as printed, 行政处罚's cell empty and its value below the table with a
+    remark (a machine conversion floats it out): one run of values in the block, yet no row is
+    missing, and 行政处罚 takes the value that floated, not nothing."""
+    case = _case("2021", "markdown")
+    result = _read(case, ("| 行政处罚 | 0 |  |  |\n| 行政强制 | 85 |  |  |\n", "| 行政处罚 |  |  |  |\n| 行政强制 | 85 |  |  |\n0（其中新增2项）\n"))
+    assert (result.cells["s2.penalty.decisions"], result.cells["s2.coercion.decisions"]) == (0, 85)

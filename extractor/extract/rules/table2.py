@@ -144,8 +144,9 @@ def read_table2(stream: Stream, zone: Zone | None, decided: Layout) -> TableRead
             hits.append((*span, row))
     columns = s2_columns(stream, zone)
     placed = _placed_rows(stream, (cs, ce), hits, columns, decided.layout)
+    patterned = {row for *_, row in hits}
     hits += [(p.start, p.end, row) for row, p in placed.items()]
-    for rows, laid in _laid_on_runs(stream, (cs, ce), hits, columns, decided.layout):
+    for rows, laid in _laid_on_runs(stream, (cs, ce), hits, columns, decided.layout, patterned):
         placed = {r: p for r, p in placed.items() if r not in rows} | laid
         hits = [h for h in hits if h[2] not in rows] + [(p.start, p.end, row) for row, p in laid.items()]
     hits.sort()
@@ -223,11 +224,13 @@ def _blocks(
 
 
 def _laid_on_runs(
-    stream: Stream, span: tuple[int, int], hits: list[tuple[int, int, str]], columns: list[Column], layout: str | None
+    stream: Stream, span: tuple[int, int], hits: list[tuple[int, int, str]], columns: list[Column], layout: str | None,
+    patterned: set[str],
 ) -> list[tuple[list[str], dict[str, Placed]]]:
     """For each block whose labels found do not take one run of values each, its rows and those
     laid on its runs in order (`wrapped`: labels broken around their numbers); a row of the
-    block laid on none is not printed. The runs are looked for after the line of the block's
+    block laid on none is not printed, unless a pattern found its label (`patterned`): then the
+    block is left as found. The runs are looked for after the line of the block's
     last header: a damaged header is placed by likeness, and its end may fall short of its
     line's or run into the first label."""
     out = []
@@ -236,7 +239,9 @@ def _laid_on_runs(
         after = min(_line_end(stream, max(heads)), end) if heads else start
         starts = sorted(a for a, _, row in hits if start <= a < end and row in rows)
         laid = on_runs(stream, (after, end), rows, starts, S2_ROW_WORDS)
-        if laid is not None:
+        # A row whose label a pattern found is printed: laying that leaves it out reads a blank
+        # cell, or a value printed below the table ("7（其中新增2项）"), as a row not printed.
+        if laid is not None and {r for r in rows if r in patterned} <= set(laid):
             out.append((rows, laid))
     return out
 
