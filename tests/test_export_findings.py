@@ -188,3 +188,20 @@ def test_the_reported_rules_are_identities_cross_year_and_prose():
     table = [("H1", "fail", True), ("H1", "not_assessable", True), ("H1", "pass", False), ("H1", "pass_if_blank_zero", False),
              ("X1", "warn", True), ("X1", "pass", False), ("N1", "warn", True), ("P1", "warn", False), ("S1", "fail", False)]  # fmt: skip
     assert [(rule, status) for rule, status, _ in table if reported(check(rule, status))] == [(r, s) for r, s, yes in table if yes]
+
+
+def test_an_organ_printed_under_two_names_is_one_sheet_with_its_id(tmp_path):
+    """洪泽区人民政府 (2024) and 淮安市洪泽区人民政府 (2025) are one organ (`store.organs`): its
+    findings are one sheet, each row naming the organ, its id and the name the report printed."""
+    path = tmp_path / "r.sqlite"
+    with Store(path) as store:
+        for name, report in (("2024.txt", HUAIAN), ("2025.txt", HUAIAN.next_year(off_by=1))):
+            printed = "洪泽区人民政府" if name == "2024.txt" else "淮安市洪泽区人民政府"
+            store.add(extract_bytes(name, F.text(F.Report(printed, report.year, report.template, report.cells)).encode()), RULES_ONLY.fingerprint)
+        (organ,) = store.list_organs(organ="洪泽区人民政府")
+    with Store(path, read_only=True) as store:
+        wb = openpyxl.load_workbook(write_findings_xlsx(store, tmp_path / "findings.xlsx"))
+    (sheet,) = wb.worksheets[1:]
+    rows = [dict(zip(COLUMNS, v)) for v in sheet.iter_rows(min_row=2, values_only=True)]
+    assert {(r["机关"], r["机关编号"]) for r in rows} == {(organ.name, organ.organ_id)}
+    assert {r["报告所署名称"] for r in rows} == {"洪泽区人民政府", "淮安市洪泽区人民政府"}

@@ -25,7 +25,7 @@ from .rows import Document, documents
 from .wording import REVIEW, RULES, STATUS, cell_name, culprit_words, number, outcome, reported, sides, target
 
 COLUMNS = (
-    "机关", "年度", "模板", "文件", "状态", "规则", "检查", "对象", "结果", "左边", "右边", "左值", "右值", "差额",
+    "机关", "机关编号", "报告所署名称", "年度", "模板", "文件", "状态", "规则", "检查", "对象", "结果", "左边", "右边", "左值", "右值", "差额",
     "单元格", "可能的错值", "对照年度文件", "复核结论", "复核人", "复核备注", "复核时间", "sha256",
 )  # fmt: skip
 # The columns a spreadsheet shows narrow or wide (characters), by name.
@@ -47,7 +47,7 @@ def rows_of(doc: Document) -> Iterator[dict[str, Any]]:
         if check.rule.startswith("X"):
             other = related.get("next" if check.check.endswith(" (next year)") else "previous", "")
         yield {
-            "机关": doc.organ, "年度": doc.year, "模板": doc.template, "文件": doc.path,
+            "机关": doc.organ_name or doc.organ, "机关编号": doc.organ_id, "报告所署名称": doc.organ, "年度": doc.year, "模板": doc.template, "文件": doc.path,
             "状态": STATUS.get(doc.status, doc.status), "规则": check.rule, "检查": RULES.get(check.rule, check.rule),
             "对象": target(check, doc.template), "结果": outcome(check), "左边": left, "右边": _right(check, right),
             "左值": check.left, "右值": check.right, "差额": check.diff,

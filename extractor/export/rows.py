@@ -67,6 +67,10 @@ class Document:
     cells: list[CurrentCell]  # in the dictionary's order
     decision: Decision = Decision("")
     result: Result | None = None  # the whole result as it stands, when asked for (`documents(results=True)`)
+    # The organ the printed name belongs to (`store.organs`): its id and canonical name, one for
+    # all the names it was printed under; None where the store has no organ for the name.
+    organ_id: str | None = None
+    organ_name: str | None = None
 
     def row(self) -> dict[str, Any]:
         """The document's own columns (reasons as one line of their messages)."""
@@ -100,19 +104,21 @@ def documents(store: Store, *, results: bool = False, by_organ: bool = False) ->
     documents together). `results`: each with its whole result as it stands (its checks, the
     likely culprits, its neighbouring years), parsed from the store."""
     whole = ", r.result, CASE WHEN v.run_id = c.run_id THEN v.corrected END" if results else ""
-    order = "ifnull(c.organ, ''), ifnull(c.year, 0), c.path, c.sha256" if by_organ else "c.sha256"
+    # By organ: one organ's documents together, whichever of its names each was printed under.
+    order = "ifnull(o.name, ifnull(c.organ, '')), o.organ_id, ifnull(c.year, 0), c.path, c.sha256" if by_organ else "c.sha256"
     rows = store.db.execute(
         "SELECT c.sha256, c.path, c.format, c.organ, c.year, c.template, c.status, c.reasons,"
-        f" c.review, c.resolution, v.reviewer, v.note, v.resolved_at{whole}"
+        f" c.review, c.resolution, v.reviewer, v.note, v.resolved_at, o.organ_id, o.name{whole}"
         " FROM current_results c LEFT JOIN reviews v ON v.sha256 = c.sha256"
+        " LEFT JOIN organ_names n ON n.name = c.organ LEFT JOIN organs o ON o.organ_id = n.organ_id"
         f"{' JOIN results r ON r.id = c.result_id' if results else ''} ORDER BY {order}"
     )
-    for sha, path, fmt, organ, year, template, status, reasons, state, resolution, reviewer, note, at, *kept in rows:
+    for sha, path, fmt, organ, year, template, status, reasons, state, resolution, reviewer, note, at, oid, oname, *kept in rows:
         cells = {c.key: c for c in store.current_cells(sha)}
         yield Document(
             sha, path, fmt, organ, year, template, status, json.loads(reasons) if reasons else [],
             [cells[k] for k in order_keys(list(cells))], Decision.of(state, resolution, reviewer, note, at),
-            Result.model_validate_json(standing_json(*kept)) if kept else None,
+            Result.model_validate_json(standing_json(*kept)) if kept else None, oid, oname,
         )  # fmt: skip
 
 

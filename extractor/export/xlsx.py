@@ -436,7 +436,8 @@ def write_findings_xlsx(store: Store, out: str | Path) -> Path:
         header(summary, names, widths=[28, 8, 8, 8, 30])
         organs = 0
         try:
-            for organ, docs in groupby(documents(store, results=True, by_organ=True), key=lambda d: d.organ or NO_ORGAN):
+            by = groupby(documents(store, results=True, by_organ=True), key=lambda d: (d.organ_id, d.organ_name or d.organ or NO_ORGAN))
+            for (_, organ), docs in by:  # one sheet per organ, whichever of its names each report printed
                 rows, held, count = [], 0, 0
                 for doc in docs:
                     count += 1
