@@ -202,3 +202,14 @@ def test_a_blank_row_of_table_2_whose_value_is_printed_below_the_table_is_no_row
     case = _case("2021", "markdown")
     result = _read(case, ("| 行政处罚 | 0 |  |  |\n| 行政强制 | 85 |  |  |\n", "| 行政处罚 |  |  |  |\n| 行政强制 | 85 |  |  |\n0（其中新增2项）\n"))
     assert (result.cells["s2.penalty.decisions"], result.cells["s2.coercion.decisions"]) == (0, 85)
+
+
+def test_values_of_damaged_table_2_rows_printed_below_the_table_are_each_rows_own():
+    """Both labels damaged, both cells empty and their values below the table, each with a
+    remark: every value lies after the last label, so no label is broken around its numbers,
+    and the values are the rows' in order (the floating rule), none lost."""
+    case = _case("2021", "markdown")
+    printed = "| 行政外罚罚 |  |  |  |\n| 行政制制 |  |  |  |\n0（其中修订2件）\n85（其中修订2件）\n"
+    result = _read(case, ("| 行政处罚 | 0 |  |  |\n| 行政强制 | 85 |  |  |\n", printed))
+    assert (result.cells["s2.penalty.decisions"], result.cells["s2.coercion.decisions"]) == (0, 85)
+    assert result.status == "needs_review"

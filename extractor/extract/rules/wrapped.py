@@ -65,6 +65,11 @@ def on_runs(
     runs = value_runs(stream, *span)
     if not rows or not runs or len(runs) > len(rows) or takes_one_each(runs, starts, span[1]):
         return None
+    if len(starts) > 1 and runs[0][0] >= starts[-1]:
+        # Every value after the last label: the values floated below the table (a conversion
+        # prints '15（其中修订2件）' under it), or the rows before are blank: no label is broken
+        # around its numbers, and which values are whose is the floating rule's to say.
+        return None
     c = stream.compact
     edges = [span[0], *(b for _, b in runs)]
     texts = [c[edges[j] : a] for j, (a, _) in enumerate(runs)] + [c[runs[-1][1] : span[1]]]
