@@ -24,6 +24,7 @@ from verify.fields import label
 from verify.layout import order_keys
 
 from ..store import Store
+from ..store.organs import Known as Organ
 
 COLUMNS = (
     "organ_id", "organ", "region", "level", "kind", "year", "template", "metric", "label", "value", "state",
@@ -54,15 +55,6 @@ class Candidate:
 
     def named(self) -> str:
         return f"{self.path} ({self.sha256[:12]})"
-
-
-@dataclass(frozen=True)
-class Organ:
-    organ_id: str
-    name: str
-    region: str | None
-    level: str | None
-    kind: str | None
 
 
 @dataclass

@@ -14,10 +14,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from .table import Entry, Moved, Organ, PrintedName, assign, listing, load_registry, merge, names_of, organ_of, same_organ, split
+from .table import Entry, Known, Moved, Organ, PrintedName, assign, listing, load_registry, merge, names_of, organ_of, same_organ, split
 
 __all__ = [
-    "Entry", "Moved", "Organ", "PrintedName", "assign", "documents", "listing", "load_registry", "merge", "names_of",
+    "Entry", "Known", "Moved", "Organ", "PrintedName", "assign", "documents", "listing", "load_registry", "merge", "names_of",
     "organ_of", "same_organ", "split",
 ]  # fmt: skip
 

@@ -283,12 +283,20 @@ class PrintedName:
 
 
 @dataclass(frozen=True)
-class Organ:
+class Known:
+    """What is known of an organ: its id, canonical name, and where known its place in the state."""
+
     organ_id: str
     name: str
     region: str | None
     level: str | None
     kind: str | None
+
+
+@dataclass(frozen=True)
+class Organ(Known):
+    """An organ as `organs list` shows it: also how it was made, and every name it was printed under."""
+
     origin: str
     names: tuple[PrintedName, ...]
 
