@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,14 +244,11 @@ def _take(docs: Iterator[Document], n: int) -> Iterator[Document]:
 
 
 def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, start: int) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    index = wb.create_sheet("索引 index")
-    names = (*DOCUMENT_COLUMNS, "sheet")
-    header(index, names, widths=[INDEX_WIDTHS.get(name, 12) for name in names])
-    n = start
-    try:
+    with _saved(path) as wb:
+        index = wb.create_sheet("索引 index")
+        names = (*DOCUMENT_COLUMNS, "sheet")
+        header(index, names, widths=[INDEX_WIDTHS.get(name, 12) for name in names])
+        n = start
         for doc in [first] if first else []:
             n += 1
             _document_sheet(wb, index, n, doc)
@@ -258,10 +256,6 @@ def _workbook(path: Path, first: Document | None, rest: Iterator[Document], *, s
             n += 1
             _document_sheet(wb, index, n, doc)
         filtered(index, len(names), n - start)
-        wb.save(path)
-    except BaseException:
-        _abandon(wb)
-        raise
 
 
 def header(ws: Any, names: Iterable[str], *, widths: Iterable[float], comments: Iterable[str | None] = ()) -> None:
@@ -282,6 +276,21 @@ def filtered(ws: Any, columns: int, rows: int) -> None:
     from openpyxl.utils import get_column_letter
 
     ws.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
+
+
+@contextmanager
+def _saved(path: Path) -> Iterator[Any]:
+    """A streamed workbook, saved to `path` when the block ends; its sheets closed (`_abandon`)
+    when anything stops it."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    try:
+        yield wb
+        wb.save(path)
+    except BaseException:
+        _abandon(wb)
+        raise
 
 
 def _abandon(wb: Any) -> None:
@@ -424,37 +433,29 @@ def write_findings_xlsx(store: Store, out: str | Path) -> Path:
     """The findings list as a workbook: a summary sheet (each organ with its documents and
     findings, linked to its sheet), then a sheet per organ that has findings, its rows by year.
     The organ's rows are what an auditing office sends that organ."""
-    from openpyxl import Workbook
-
     from .findings import COLUMNS, WIDTHS, rows_of
 
     out = Path(out)
-    with staged() as files:
-        wb = Workbook(write_only=True)
+    with staged() as files, _saved(files.path(out)) as wb:
         summary = wb.create_sheet("汇总")
         names = ("机关", "文件数", "问题数", "待复核", "工作表")
         header(summary, names, widths=[28, 8, 8, 8, 30])
         organs = 0
-        try:
-            by = groupby(documents(store, results=True, by_organ=True), key=lambda d: (d.organ_id, d.organ_name or d.organ or NO_ORGAN))
-            for (_, organ), docs in by:  # one sheet per organ, whichever of its names each report printed
-                rows, held, count = [], 0, 0
-                for doc in docs:
-                    count += 1
-                    found = list(rows_of(doc))
-                    held += bool(found) and doc.decision.review in ("", "open")
-                    rows += found  # one organ's findings: a few dozen rows
-                organs += 1
-                name = organ_sheet_name(organs, organ) if rows else None
-                link = _cell(summary, name, link=f"{_quoted(name)}!A1") if name else None
-                summary.append([_cell(summary, organ), count, len(rows), held, link])
-                if name:
-                    _organ_sheet(wb, name, rows, COLUMNS, WIDTHS)
-            filtered(summary, len(names), organs)
-            wb.save(files.path(out))
-        except BaseException:
-            _abandon(wb)
-            raise
+        by = groupby(documents(store, results=True, by_organ=True), key=lambda d: (d.organ_id, d.organ_name or d.organ or NO_ORGAN))
+        for (_, organ), docs in by:  # one sheet per organ, whichever of its names each report printed
+            rows, held, count = [], 0, 0
+            for doc in docs:
+                count += 1
+                found = list(rows_of(doc))
+                held += bool(found) and doc.decision.review in ("", "open")
+                rows += found  # one organ's findings: a few dozen rows
+            organs += 1
+            name = organ_sheet_name(organs, organ) if rows else None
+            link = _cell(summary, name, link=f"{_quoted(name)}!A1") if name else None
+            summary.append([_cell(summary, organ), count, len(rows), held, link])
+            if name:
+                _organ_sheet(wb, name, rows, COLUMNS, WIDTHS)
+        filtered(summary, len(names), organs)
     return out
 
 
@@ -482,38 +483,30 @@ def write_wide_xlsx(store: Store, out: str | Path) -> Path:
     """A row per document and a column per key, as `--wide` writes CSV: each key's column
     headed by the key, with the template's Chinese labels as the heading's comment; the cells a
     person corrected in green. Past a sheet's rows, the next sheet goes on."""
-    from openpyxl import Workbook
-
     from .rows import WIDE_KEYS
 
     out = Path(out)
     names = (*DOCUMENT_COLUMNS, *WIDE_KEYS)
     widths = [INDEX_WIDTHS.get(n, 12) for n in DOCUMENT_COLUMNS] + [10] * len(WIDE_KEYS)
     labels = [None] * len(DOCUMENT_COLUMNS) + [cell_name(k, None) for k in WIDE_KEYS]
-    with staged() as files:
-        wb = Workbook(write_only=True)
+    with staged() as files, _saved(files.path(out)) as wb:
         ws, rows = None, 0
-        try:
-            corrected = _fill(CORRECTED)
-            for doc in documents(store):
-                if ws is None or rows == SHEET_ROWS - 1:
-                    if ws is not None:
-                        filtered(ws, len(names), rows)
-                        ws.close()
-                    ws, rows = wb.create_sheet(f"宽表 wide {len(wb.worksheets) + 1}" if wb.worksheets else "宽表 wide"), 0
-                    header(ws, names, widths=widths, comments=labels)
-                values, fixed = doc.values(), set(doc.corrected())
-                ws.append(
-                    [_cell(ws, v) for v in doc.row().values()]
-                    + [_cell(ws, values.get(k), fill=corrected if k in fixed else None) for k in WIDE_KEYS]
-                )
-                rows += 1
-            if ws is None:  # an empty store: the header alone
-                ws = wb.create_sheet("宽表 wide")
+        corrected = _fill(CORRECTED)
+        for doc in documents(store):
+            if ws is None or rows == SHEET_ROWS - 1:
+                if ws is not None:
+                    filtered(ws, len(names), rows)
+                    ws.close()
+                ws, rows = wb.create_sheet(f"宽表 wide {len(wb.worksheets) + 1}" if wb.worksheets else "宽表 wide"), 0
                 header(ws, names, widths=widths, comments=labels)
-            filtered(ws, len(names), rows)
-            wb.save(files.path(out))
-        except BaseException:
-            _abandon(wb)
-            raise
+            values, fixed = doc.values(), set(doc.corrected())
+            ws.append(
+                [_cell(ws, v) for v in doc.row().values()]
+                + [_cell(ws, values.get(k), fill=corrected if k in fixed else None) for k in WIDE_KEYS]
+            )
+            rows += 1
+        if ws is None:  # an empty store: the header alone
+            ws = wb.create_sheet("宽表 wide")
+            header(ws, names, widths=widths, comments=labels)
+        filtered(ws, len(names), rows)
     return out
