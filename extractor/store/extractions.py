@@ -166,10 +166,7 @@ class Extractions:
         """The result that answers a done extraction, as its run read it: its JSON, as stored."""
         if extraction.state != "done" or extraction.run_id is None:
             return None
-        row = self.db.execute(
-            "SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (extraction.sha256, extraction.run_id)
-        ).fetchone()
-        return unpack(row[0]) if row else None
+        return unpack(write.kept_result(self.db, extraction.sha256, extraction.run_id))
 
 
 __all__ = ["Extraction", "Extractions", "State", "WAITING"]

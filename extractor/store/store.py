@@ -446,8 +446,8 @@ class Store:
 
     def review(self, sha256: str) -> Review:
         row = self._review_row(sha256)
-        (kept,) = self.db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, row["run_id"])).fetchone()
-        extracted = Result.model_validate_json(unpack(kept))
+        kept = write.kept_result(self.db, sha256, row["run_id"])
+        extracted = Result.model_validate_json(unpack(kept))  # type: ignore[arg-type]
         return Review(
             sha256=sha256,
             state=row["state"],

@@ -127,9 +127,14 @@ def stored(db: sqlite3.Connection, sha256: str) -> tuple[int, str, str]:
     return run, unpack(read), standing_json(read, now)
 
 
+def kept_result(db: sqlite3.Connection, sha256: str, run: int | None) -> bytes | str | None:
+    """The result of `sha256` in `run` as the store keeps it (`packing`), or None."""
+    row = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
+    return row[0] if row else None
+
+
 def load_result(db: sqlite3.Connection, sha256: str, run: int) -> Result:
-    (kept,) = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
-    return Result.model_validate_json(unpack(kept))
+    return Result.model_validate_json(unpack(kept_result(db, sha256, run)))  # type: ignore[arg-type]
 
 
 def latest_corrections(db: sqlite3.Connection, sha256: str) -> tuple[dict[str, Number | None], dict[str, str]]:
@@ -299,8 +304,8 @@ def _kept_review(db: sqlite3.Connection, sha256: str, run: int | None, text: str
     if run is None:
         row = db.execute("SELECT run_id FROM reviews WHERE sha256 = ?", (sha256,)).fetchone()
         run = row[0] if row else None
-    base = db.execute("SELECT result FROM results WHERE sha256 = ? AND run_id = ?", (sha256, run)).fetchone()
-    return pack_patch(base[0], text) if base else pack(text)  # type: ignore[return-value]
+    base = kept_result(db, sha256, run)
+    return pack_patch(base, text) if base is not None else pack(text)  # type: ignore[return-value]
 
 
 def write_review(db: sqlite3.Connection, sha256: str, columns: Mapping[str, Any], *, version: int | None = None) -> bool:
